@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Prints the home of a JDK whose major version is 21 or newer: $JAVA_HOME if it qualifies,
+# else the newest JDK under /usr/lib/jvm. Exits 1 with a message naming what to install otherwise.
+set -euo pipefail
+
+major_of() {
+  local v
+  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+  echo "${v%%.*}"
+}
+
+qualifies() { [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ "$(major_of "$1")" -ge 21 ] 2>/dev/null; }
+
+if [ -n "${JAVA_HOME:-}" ] && qualifies "$JAVA_HOME"; then echo "$JAVA_HOME"; exit 0; fi
+
+best="" best_major=0
+for home in /usr/lib/jvm/*; do
+  [ -d "$home" ] && [ ! -L "$home" ] || continue
+  qualifies "$home" || continue
+  m=$(major_of "$home")
+  if [ "$m" -gt "$best_major" ]; then best="$home" best_major=$m; fi
+done
+if [ -n "$best" ]; then echo "$best"; exit 0; fi
+
+echo "forge: no JDK 21 or newer found (JAVA_HOME='${JAVA_HOME:-}' and nothing suitable under /usr/lib/jvm)." >&2
+echo "forge: install one (e.g. 'apt-get install openjdk-21-jdk-headless') or point JAVA_HOME at it." >&2
+exit 1

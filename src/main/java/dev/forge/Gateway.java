@@ -1,0 +1,151 @@
+package dev.forge;
+
+import dev.forge.api.OpsEndpoints;
+import dev.forge.catalog.Catalog;
+import dev.forge.catalog.Federation;
+import dev.forge.config.ForgeConfig;
+import dev.forge.dispatch.FederatedHandler;
+import dev.forge.dispatch.McpHandler;
+import dev.forge.observe.MeteredHandler;
+import dev.forge.observe.UpstreamMetrics;
+import dev.forge.session.InMemorySessionStore;
+import dev.forge.session.ListChangeNotifier;
+import dev.forge.session.SessionStore;
+import dev.forge.transport.LegacySseEndpoint;
+import dev.forge.transport.StreamableHttpEndpoint;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The assembly: wires configuration, upstreams, catalog, sessions, decorators and HTTP routes in one place. */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final int PAGE_SIZE = 100;
+    private static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+
+    private final ForgeConfig config;
+    private final HttpClient http;
+    private final ScheduledExecutorService scheduler;
+    private final Federation federation;
+    private final SessionStore sessions;
+    private final Javalin app;
+
+    private Gateway(ForgeConfig config) throws Exception {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        String version = Version.value();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "forge-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = new HttpClient();
+        QueuedThreadPool clientThreads = new QueuedThreadPool();
+        clientThreads.setName("forge-upstream-http");
+        clientThreads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        http.setExecutor(clientThreads);
+        http.setConnectTimeout(config.connectTimeout().toMillis());
+        http.setIdleTimeout(config.requestTimeout().plusMinutes(5).toMillis()); // long-lived SSE streams stay open
+        http.setMaxConnectionsPerDestination(256);
+        http.setFollowRedirects(false);
+        http.start();
+
+        this.federation = new Federation(config, http, scheduler, version);
+        this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
+        federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
+
+        PrometheusMeterRegistry prometheus = config.prometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        MeterRegistry registry = prometheus != null ? prometheus : new CompositeMeterRegistry();
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        UpstreamMetrics.register(registry, federation.upstreams());
+
+        McpHandler handler = new MeteredHandler(new FederatedHandler(federation, PAGE_SIZE, version), registry);
+        StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
+        LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
+        OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version);
+
+        this.app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.concurrency.useVirtualThreads = true;
+            c.http.maxRequestSize = MAX_REQUEST_BYTES;
+            c.jetty.host = config.host();
+            c.jetty.port = config.port();
+            c.routes.get("/health", ops::health);
+            c.routes.get("/ready", ops::ready);
+            c.routes.get("/version", ops::version);
+            c.routes.get("/metrics", ops::metrics);
+            mcpRoutes(c.routes, "", ctx -> Catalog.ALL, streamable, legacy);
+            mcpRoutes(c.routes, "/servers/{name}", ctx -> Catalog.serverScope(ctx.pathParam("name")), streamable, legacy);
+            mcpRoutes(c.routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
+        });
+        federation.start();
+        app.start();
+        LOG.info("forge {} listening on {}:{} with {} upstream(s)", version, config.host(), port(), config.gateways().size());
+    }
+
+    private static void mcpRoutes(io.javalin.config.RoutesConfig routes, String base,
+                                  java.util.function.Function<Context, String> scope,
+                                  StreamableHttpEndpoint streamable, LegacySseEndpoint legacy) {
+        routes.post(base + "/mcp", ctx -> streamable.post(ctx, scope.apply(ctx)));
+        routes.get(base + "/mcp", ctx -> streamable.get(ctx, scope.apply(ctx)));
+        routes.delete(base + "/mcp", ctx -> streamable.delete(ctx, scope.apply(ctx)));
+        routes.get(base + "/sse", ctx -> legacy.stream(ctx, scope.apply(ctx)));
+        routes.post(base + "/message", ctx -> legacy.message(ctx, scope.apply(ctx)));
+    }
+
+    private boolean scopeExists(String scope) {
+        return federation.catalog().view(scope) != null;
+    }
+
+    public static Gateway start(ForgeConfig config) throws Exception {
+        return new Gateway(config);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Federation federation() {
+        return federation;
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public ForgeConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the HTTP server failed", e);
+        }
+        sessions.close();
+        federation.close();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the HTTP client failed", e);
+        }
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.forge.api;
+
+import dev.forge.catalog.Catalog;
+import dev.forge.catalog.Federation;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.ProtocolVersions;
+import dev.forge.upstream.Upstream;
+import dev.forge.upstream.UpstreamState;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Liveness, readiness, version and metrics: what operators and orchestrators poll. */
+public final class OpsEndpoints {
+
+    private final Federation federation;
+    private final PrometheusMeterRegistry prometheus;
+    private final Clock clock;
+    private final Instant started;
+    private final String version;
+
+    public OpsEndpoints(Federation federation, PrometheusMeterRegistry prometheus, Clock clock, String version) {
+        this.federation = federation;
+        this.prometheus = prometheus;
+        this.clock = clock;
+        this.started = clock.instant();
+        this.version = version;
+    }
+
+    /** 200 while the process serves; {@code status} is degraded when an upstream is down, and each says why. */
+    public void health(Context ctx) {
+        ObjectNode body = Json.object();
+        boolean allReady = true;
+        ObjectNode upstreams = Json.object();
+        for (Upstream u : federation.upstreams()) {
+            ObjectNode entry = upstreams.putObject(u.name());
+            entry.put("status", u.state().label());
+            entry.put("transport", u.transportKind());
+            entry.put("since", u.since().toString());
+            if (u.state() == UpstreamState.READY) {
+                entry.put("protocol_version", u.protocolVersion());
+                entry.put("tools", u.lists().tools().size());
+                entry.put("resources", u.lists().resources().size());
+                entry.put("prompts", u.lists().prompts().size());
+            } else {
+                allReady = false;
+            }
+            if (u.lastError() != null) {
+                entry.put("error", u.lastError());
+            }
+            Long pid = u.pid();
+            if (pid != null) {
+                entry.put("pid", pid);
+            }
+        }
+        Catalog catalog = federation.catalog();
+        body.put("status", allReady ? "healthy" : "degraded");
+        body.put("version", version);
+        body.put("uptime_seconds", Duration.between(started, clock.instant()).toSeconds());
+        body.set("upstreams", upstreams);
+        if (!catalog.problems().isEmpty()) {
+            body.set("catalog_problems", Json.valueToTree(catalog.problems()));
+        }
+        ctx.contentType("application/json").result(Json.bytes(body));
+    }
+
+    /** 503 until every upstream has been tried once and the catalog is built; then 200. */
+    public void ready(Context ctx) {
+        boolean ready = federation.ready();
+        ObjectNode body = Json.object();
+        body.put("status", ready ? "ready" : "starting");
+        body.put("tools", federation.catalog().view(Catalog.ALL).tools().size());
+        ctx.status(ready ? 200 : 503).contentType("application/json").result(Json.bytes(body));
+    }
+
+    public void version(Context ctx) {
+        ObjectNode body = Json.object();
+        body.put("name", "forge");
+        body.put("version", version);
+        body.set("mcp_protocol_versions", Json.valueToTree(ProtocolVersions.SUPPORTED));
+        body.put("java", Runtime.version().toString());
+        ctx.contentType("application/json").result(Json.bytes(body));
+    }
+
+    public void metrics(Context ctx) {
+        if (prometheus == null) {
+            ctx.status(404).result("metrics are disabled (PROMETHEUS_ENABLED=false)");
+            return;
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
+    }
+}

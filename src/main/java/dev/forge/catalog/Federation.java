@@ -1,0 +1,104 @@
+package dev.forge.catalog;
+
+import dev.forge.config.ForgeConfig;
+import dev.forge.upstream.Upstream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every configured upstream and the catalog built from them. The catalog is rebuilt whenever an upstream's state
+ * or lists change and published atomically; readers never lock.
+ */
+public final class Federation implements Upstream.ChangeListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Federation.class);
+
+    private final List<Upstream> upstreams;
+    private final CatalogBuilder builder;
+    private final AtomicReference<Catalog> catalog;
+    private final ReentrantLock rebuildLock = new ReentrantLock();
+    private final CountDownLatch firstAttempts;
+    private final List<Consumer<Catalog>> listeners = new CopyOnWriteArrayList<>();
+    private long generation;
+
+    public Federation(ForgeConfig config, HttpClient http, ScheduledExecutorService scheduler, String version) {
+        this.builder = new CatalogBuilder(config.separator(), config.servers());
+        this.upstreams = config.gateways().stream()
+                .map(g -> new Upstream(g, http, config.connectTimeout(), scheduler, this, version))
+                .toList();
+        this.firstAttempts = new CountDownLatch(upstreams.size());
+        this.catalog = new AtomicReference<>(builder.build(upstreams, 0));
+    }
+
+    /** Connects every upstream in parallel; returns at once. */
+    public void start() {
+        for (Upstream upstream : upstreams) {
+            Thread.ofVirtual().name("connect-" + upstream.name()).start(() -> {
+                try {
+                    upstream.connect();
+                } finally {
+                    firstAttempts.countDown();
+                }
+            });
+        }
+    }
+
+    /** True once every upstream has been tried at least once, successfully or not. */
+    public boolean ready() {
+        return firstAttempts.getCount() == 0;
+    }
+
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return firstAttempts.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Catalog catalog() {
+        return catalog.get();
+    }
+
+    public List<Upstream> upstreams() {
+        return upstreams;
+    }
+
+    /** Hears every new catalog (to tell connected clients that lists changed). */
+    public void onCatalogChange(Consumer<Catalog> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void upstreamChanged(Upstream upstream) {
+        Catalog next;
+        rebuildLock.lock();
+        try {
+            next = builder.build(upstreams, ++generation);
+            catalog.set(next);
+        } finally {
+            rebuildLock.unlock();
+        }
+        if (ready()) { // before every upstream had its first try, missing names are expected, not problems
+            next.problems().forEach(p -> LOG.warn("catalog: {}", p));
+        }
+        for (Consumer<Catalog> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.warn("catalog listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        upstreams.parallelStream().forEach(Upstream::stop);
+    }
+}

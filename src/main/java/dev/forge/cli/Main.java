@@ -1,0 +1,34 @@
+package dev.forge.cli;
+
+import dev.forge.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code forge} command. */
+@Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Forge MCP gateway: federates MCP servers behind one endpoint.",
+        subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"forge " + Version.value()};
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package dev.forge.config;
+
+import dev.forge.protocol.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Builds a {@link ForgeConfig}: command-line flags beat environment variables, which beat {@code forge.yaml}.
+ * Every mistake stops start-up with a message that names the file or variable and the field.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+    private static final Set<String> TOP_KEYS = Set.of("host", "port", "separator", "connect_timeout",
+            "request_timeout", "session_idle_timeout", "gateways", "servers");
+    private static final Set<String> GATEWAY_KEYS = Set.of("name", "transport", "command", "env", "url", "headers",
+            "timeout", "session_mode");
+    private static final Set<String> SERVER_KEYS = Set.of("name", "tools", "resources", "prompts");
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** Command-line values; null means not given. */
+    public record Flags(Path configFile, Integer port, String host) {
+        public static Flags none() {
+            return new Flags(null, null, null);
+        }
+    }
+
+    public ForgeConfig load(Flags flags) {
+        Path file = configFile(flags);
+        String where = file == null ? "forge.yaml" : file.toString();
+        ObjectNode root = file == null ? Json.object() : readYaml(file);
+        checkKeys(where, root, TOP_KEYS);
+
+        String host = firstOf(flags.host(), env("GATEWAY_HOST"), env("HOST"), text(where, root, "host"), "0.0.0.0");
+        int port = flags.port() != null ? checkPort("--port", flags.port())
+                : env("GATEWAY_PORT") != null ? parsePort("GATEWAY_PORT", env("GATEWAY_PORT"))
+                : env("PORT") != null ? parsePort("PORT", env("PORT"))
+                : root.has("port") ? parsePort(where + ": port", root.get("port").asString()) : 4444;
+        String separator = firstOf(text(where, root, "separator"), "__");
+        if (separator.isEmpty() || separator.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(where + ": separator: '" + separator + "' (expected: non-empty, no spaces)");
+        }
+        Duration connect = env("CONNECTION_TIMEOUT") != null ? Durations.parse("CONNECTION_TIMEOUT", env("CONNECTION_TIMEOUT"))
+                : duration(where, root, "connect_timeout", Duration.ofSeconds(10));
+        Duration request = env("WORKER_TIMEOUT") != null ? Durations.parse("WORKER_TIMEOUT", env("WORKER_TIMEOUT"))
+                : duration(where, root, "request_timeout", Duration.ofSeconds(30));
+        Duration idle = duration(where, root, "session_idle_timeout", Duration.ofMinutes(30));
+        String logLevel = parseLogLevel(firstOf(env("LOG_LEVEL"), "info"));
+        String mode = firstOf(env("FORGE_ENV"), env("NODE_ENV"), "development");
+        boolean prometheus = parseBoolean("PROMETHEUS_ENABLED", firstOf(env("PROMETHEUS_ENABLED"), "true"));
+
+        List<UpstreamConfig> gateways = gateways(where, root.get("gateways"), request);
+        List<VirtualServerConfig> servers = servers(where, root.get("servers"));
+        return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
+                mode.equalsIgnoreCase("production"), prometheus, gateways, servers);
+    }
+
+    private Path configFile(Flags flags) {
+        if (flags.configFile() != null) {
+            if (!Files.isRegularFile(flags.configFile())) {
+                throw new ConfigException("--config: " + flags.configFile() + " (expected: an existing file)");
+            }
+            return flags.configFile();
+        }
+        String dir = env("CONFIG_PATH");
+        if (dir != null) {
+            Path candidate = Path.of(dir, "forge.yaml");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+            if (!Files.isDirectory(Path.of(dir))) {
+                throw new ConfigException("CONFIG_PATH: '" + dir + "' (expected: a directory)");
+            }
+        }
+        return null;
+    }
+
+    private ObjectNode readYaml(Path file) {
+        JsonNode tree;
+        try {
+            tree = new YAMLMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+        } catch (JacksonException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            return Json.object();
+        }
+        if (!(tree instanceof ObjectNode object)) {
+            throw new ConfigException(file + ": expected a mapping at the top level");
+        }
+        return object;
+    }
+
+    private List<UpstreamConfig> gateways(String where, JsonNode list, Duration defaultTimeout) {
+        List<UpstreamConfig> result = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return result;
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(where + ": gateways: expected a list");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = where + ": gateways[" + i + "]";
+            JsonNode g = list.get(i);
+            if (!g.isObject()) {
+                throw new ConfigException(at + ": expected a mapping");
+            }
+            checkKeys(at, g, GATEWAY_KEYS);
+            String name = requiredName(at, g);
+            if (!names.add(name)) {
+                throw new ConfigException(at + ".name: '" + name + "' is used twice (expected: unique names)");
+            }
+            at = where + ": gateways[" + i + "] (" + name + ")";
+            Duration timeout = duration(at, g, "timeout", defaultTimeout);
+            SessionMode mode = g.has("session_mode") ? SessionMode.parse(at + ".session_mode", text(at, g, "session_mode"))
+                    : SessionMode.SHARED;
+            String transport = firstOf(text(at, g, "transport"), g.has("command") ? "stdio" : "streamable-http");
+            result.add(switch (transport) {
+                case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), timeout, mode);
+                case "streamable-http", "http" -> new UpstreamConfig.StreamableHttp(name, url(at, g), stringMap(at, g, "headers"), timeout, mode);
+                case "sse" -> new UpstreamConfig.Sse(name, url(at, g), stringMap(at, g, "headers"), timeout, mode);
+                default -> throw new ConfigException(at + ".transport: '" + transport + "' (expected: stdio | streamable-http | sse)");
+            });
+        }
+        return result;
+    }
+
+    private List<VirtualServerConfig> servers(String where, JsonNode list) {
+        List<VirtualServerConfig> result = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return result;
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(where + ": servers: expected a list");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = where + ": servers[" + i + "]";
+            JsonNode s = list.get(i);
+            if (!s.isObject()) {
+                throw new ConfigException(at + ": expected a mapping");
+            }
+            checkKeys(at, s, SERVER_KEYS);
+            String name = requiredName(at, s);
+            if (!names.add(name)) {
+                throw new ConfigException(at + ".name: '" + name + "' is used twice (expected: unique names)");
+            }
+            result.add(new VirtualServerConfig(name, stringList(at, s, "tools"), stringList(at, s, "resources"),
+                    stringList(at, s, "prompts")));
+        }
+        return result;
+    }
+
+    private String requiredName(String at, JsonNode node) {
+        String name = text(at, node, "name");
+        if (name == null) {
+            throw new ConfigException(at + ".name: missing (expected: [a-z0-9-]+)");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new ConfigException(at + ".name: '" + name + "' (expected: [a-z0-9-]+)");
+        }
+        return name;
+    }
+
+    private List<String> command(String at, JsonNode g) {
+        JsonNode c = g.get("command");
+        List<String> words;
+        if (c == null || c.isNull()) {
+            throw new ConfigException(at + ".command: missing (expected: a list of words or one command line)");
+        } else if (c.isArray()) {
+            words = new ArrayList<>();
+            for (JsonNode w : c) {
+                if (!w.isValueNode()) {
+                    throw new ConfigException(at + ".command: expected plain words, got " + w);
+                }
+                words.add(expand(at + ".command", w.asString()));
+            }
+        } else {
+            words = ShellWords.split(at + ".command", expand(at + ".command", c.asString()));
+        }
+        if (words.isEmpty() || words.getFirst().isBlank()) {
+            throw new ConfigException(at + ".command: empty (expected: the program to run)");
+        }
+        return words;
+    }
+
+    private URI url(String at, JsonNode g) {
+        String text = text(at, g, "url");
+        if (text == null) {
+            throw new ConfigException(at + ".url: missing (expected: http:// or https:// URL)");
+        }
+        try {
+            URI uri = URI.create(text);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not http(s)");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(at + ".url: '" + text + "' (expected: http:// or https:// URL)");
+        }
+    }
+
+    private Map<String, String> stringMap(String at, JsonNode node, String key) {
+        JsonNode m = node.get(key);
+        Map<String, String> result = new LinkedHashMap<>();
+        if (m == null || m.isNull()) {
+            return result;
+        }
+        if (!m.isObject()) {
+            throw new ConfigException(at + "." + key + ": expected a mapping of names to values");
+        }
+        for (Map.Entry<String, JsonNode> e : m.properties()) {
+            if (!e.getValue().isValueNode()) {
+                throw new ConfigException(at + "." + key + "." + e.getKey() + ": expected a plain value");
+            }
+            result.put(e.getKey(), expand(at + "." + key + "." + e.getKey(), e.getValue().asString()));
+        }
+        return result;
+    }
+
+    private List<String> stringList(String at, JsonNode node, String key) {
+        JsonNode list = node.get(key);
+        List<String> result = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return result;
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(at + "." + key + ": expected a list");
+        }
+        list.forEach(v -> result.add(expand(at + "." + key, v.asString())));
+        return result;
+    }
+
+    private String text(String at, JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isValueNode()) {
+            throw new ConfigException(at + "." + key + ": expected a plain value, got " + v.getNodeType());
+        }
+        return expand(at + "." + key, v.asString());
+    }
+
+    private Duration duration(String at, JsonNode node, String key, Duration fallback) {
+        String text = text(at, node, key);
+        return text == null ? fallback : Durations.parse(at + "." + key, text);
+    }
+
+    private static void checkKeys(String at, JsonNode node, Set<String> allowed) {
+        for (String key : node.propertyNames()) {
+            if (!allowed.contains(key)) {
+                throw new ConfigException(at + ": unknown key '" + key + "' (expected one of: "
+                        + allowed.stream().sorted().toList() + ")");
+            }
+        }
+    }
+
+    /** Replaces {@code ${VAR}} and {@code ${VAR:-default}} from the environment; an unset variable is an error. */
+    private String expand(String at, String value) {
+        if (value.indexOf("${") < 0) {
+            return value;
+        }
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = env(m.group(1));
+            if (v == null) {
+                if (m.group(2) == null) {
+                    throw new ConfigException(at + ": environment variable " + m.group(1) + " is not set");
+                }
+                v = m.group(3);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private String env(String name) {
+        String v = env.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static int parsePort(String where, String text) {
+        try {
+            return checkPort(where, Integer.parseInt(text.trim()));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(where + ": '" + text + "' (expected: a port number 0-65535)");
+        }
+    }
+
+    private static int checkPort(String where, int port) {
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(where + ": " + port + " (expected: 0-65535)");
+        }
+        return port;
+    }
+
+    private static String parseLogLevel(String text) {
+        String level = text.trim().toLowerCase();
+        return switch (level) {
+            case "trace", "debug", "info", "error" -> level;
+            case "warn", "warning" -> "warn";
+            case "critical", "fatal" -> "error";
+            default -> throw new ConfigException("LOG_LEVEL: '" + text + "' (expected: trace | debug | info | warn | error)");
+        };
+    }
+
+    private static boolean parseBoolean(String where, String text) {
+        return switch (text.trim().toLowerCase()) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(where + ": '" + text + "' (expected: true | false)");
+        };
+    }
+
+    @SafeVarargs
+    private static <T> T firstOf(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.forge.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses durations written by people: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or a bare number of ms. */
+final class Durations {
+
+    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    private Durations() {}
+
+    static Duration parse(String where, String text) {
+        Matcher m = FORM.matcher(text.trim());
+        if (!m.matches()) {
+            throw new ConfigException(where + ": '" + text + "' (expected: a duration such as 500ms, 30s, 2m)");
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        Duration d = switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+        if (d.isZero()) {
+            throw new ConfigException(where + ": '" + text + "' (expected: > 0)");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.forge.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the gateway needs to start, validated. Built by {@link ConfigLoader} from flags over environment
+ * variables over the YAML file.
+ */
+public record ForgeConfig(
+        String host,
+        int port,
+        String separator,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        Duration sessionIdleTimeout,
+        String logLevel,
+        boolean jsonLogs,
+        boolean prometheusEnabled,
+        List<UpstreamConfig> gateways,
+        List<VirtualServerConfig> servers) {
+
+    public ForgeConfig {
+        gateways = List.copyOf(gateways);
+        servers = List.copyOf(servers);
+    }
+
+    public ForgeConfig withPort(int newPort) {
+        return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers);
+    }
+}

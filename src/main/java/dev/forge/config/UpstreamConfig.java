@@ -1,0 +1,42 @@
+package dev.forge.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One upstream MCP server, by how we reach it. */
+public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamConfig.StreamableHttp, UpstreamConfig.Sse {
+
+    String name();
+
+    /** How long one request to this upstream may take. */
+    Duration timeout();
+
+    SessionMode sessionMode();
+
+    /** A local process speaking newline-delimited JSON-RPC on stdin/stdout. */
+    record Stdio(String name, List<String> command, Map<String, String> env, Duration timeout, SessionMode sessionMode)
+            implements UpstreamConfig {
+        public Stdio {
+            command = List.copyOf(command);
+            env = Map.copyOf(env);
+        }
+    }
+
+    /** A remote server on the Streamable HTTP transport (falls back to legacy SSE if the server only speaks that). */
+    record StreamableHttp(String name, URI url, Map<String, String> headers, Duration timeout, SessionMode sessionMode)
+            implements UpstreamConfig {
+        public StreamableHttp {
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    /** A remote server on the legacy HTTP+SSE transport. */
+    record Sse(String name, URI url, Map<String, String> headers, Duration timeout, SessionMode sessionMode)
+            implements UpstreamConfig {
+        public Sse {
+            headers = Map.copyOf(headers);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.forge.dispatch;
+
+import dev.forge.catalog.Catalog;
+import dev.forge.catalog.CatalogView;
+import dev.forge.catalog.Federation;
+import dev.forge.catalog.Route;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.JsonRpcException;
+import dev.forge.protocol.Message;
+import dev.forge.protocol.ProtocolVersions;
+import dev.forge.session.ClientSession;
+import dev.forge.upstream.Upstream;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Serves MCP from the federated catalog: lists are answered from the snapshot; calls are routed to the owning
+ * upstream with the name it knows, and its answer is passed back untouched but for the id.
+ */
+public final class FederatedHandler implements McpHandler {
+
+    private final Federation federation;
+    private final Pages pages;
+    private final String version;
+
+    public FederatedHandler(Federation federation, int pageSize, String version) {
+        this.federation = federation;
+        this.pages = new Pages(pageSize);
+        this.version = version;
+    }
+
+    @Override
+    public CompletableFuture<ObjectNode> handle(ClientSession session, Message.Request request) {
+        try {
+            return switch (request.method()) {
+                case "tools/call" -> callTool(session, request);
+                case "initialize" -> answered(request, initialize(session, request.params()));
+                case "ping" -> answered(request, Json.object());
+                case "tools/list" -> answered(request, pages.page(view(session).tools(), "tools", request.params().get("cursor")));
+                case "prompts/list" -> answered(request, pages.page(view(session).prompts(), "prompts", request.params().get("cursor")));
+                case "resources/list" -> answered(request, pages.page(view(session).resources(), "resources", request.params().get("cursor")));
+                case "resources/templates/list" -> answered(request, pages.page(view(session).resourceTemplates(), "resourceTemplates", request.params().get("cursor")));
+                case "prompts/get" -> getPrompt(session, request);
+                case "resources/read", "resources/subscribe", "resources/unsubscribe" -> byResource(session, request);
+                case "completion/complete" -> complete(session, request);
+                case "logging/setLevel" -> setLevel(session, request);
+                default -> throw new JsonRpcException(JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + request.method());
+            };
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Message.error(request.id(), Failures.toError(e)).node());
+        }
+    }
+
+    private CatalogView view(ClientSession session) {
+        Catalog catalog = federation.catalog();
+        CatalogView view = catalog.view(session.scope());
+        if (view == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_REQUEST, "This endpoint no longer exists: " + session.scope());
+        }
+        return view;
+    }
+
+    private ObjectNode initialize(ClientSession session, ObjectNode params) {
+        String requested = params.path("protocolVersion").asString(null);
+        if (requested == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: initialize needs protocolVersion");
+        }
+        String agreed = ProtocolVersions.negotiate(requested);
+        session.negotiated(agreed, params.get("capabilities") instanceof ObjectNode c ? c : Json.object(),
+                params.get("clientInfo") instanceof ObjectNode i ? i : Json.object());
+        ObjectNode result = Json.object();
+        result.put("protocolVersion", agreed);
+        ObjectNode capabilities = result.putObject("capabilities");
+        capabilities.putObject("tools").put("listChanged", true);
+        capabilities.putObject("prompts").put("listChanged", true);
+        capabilities.putObject("resources").put("listChanged", true);
+        capabilities.putObject("completions");
+        capabilities.putObject("logging");
+        ObjectNode info = result.putObject("serverInfo");
+        info.put("name", "forge");
+        info.put("title", "Forge MCP Gateway");
+        info.put("version", version);
+        return result;
+    }
+
+    private CompletableFuture<ObjectNode> callTool(ClientSession session, Message.Request request) {
+        ObjectNode params = request.params();
+        String name = params.path("name").asString(null);
+        if (name == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: tools/call needs a tool name");
+        }
+        Route route = view(session).tool(name);
+        if (route == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + name);
+        }
+        params.put("name", route.upstreamName());
+        return forward(route.upstream(), request);
+    }
+
+    private CompletableFuture<ObjectNode> getPrompt(ClientSession session, Message.Request request) {
+        ObjectNode params = request.params();
+        String name = params.path("name").asString(null);
+        Route route = name == null ? null : view(session).prompt(name);
+        if (route == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown prompt: " + name);
+        }
+        params.put("name", route.upstreamName());
+        return forward(route.upstream(), request);
+    }
+
+    private CompletableFuture<ObjectNode> byResource(ClientSession session, Message.Request request) {
+        String uri = request.params().path("uri").asString(null);
+        if (uri == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: " + request.method() + " needs a uri");
+        }
+        Upstream owner = view(session).resourceOwner(uri);
+        if (owner == null) {
+            ObjectNode data = Json.object();
+            data.put("uri", uri);
+            throw new JsonRpcException(JsonRpcError.RESOURCE_NOT_FOUND, "Resource not found: " + uri, data);
+        }
+        return forward(owner, request);
+    }
+
+    private CompletableFuture<ObjectNode> complete(ClientSession session, Message.Request request) {
+        JsonNode ref = request.params().path("ref");
+        String type = ref.path("type").asString("");
+        CatalogView view = view(session);
+        switch (type) {
+            case "ref/prompt" -> {
+                String name = ref.path("name").asString(null);
+                Route route = name == null ? null : view.prompt(name);
+                if (route == null) {
+                    throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown prompt: " + name);
+                }
+                ((ObjectNode) ref).put("name", route.upstreamName());
+                return forward(route.upstream(), request);
+            }
+            case "ref/resource" -> {
+                String uri = ref.path("uri").asString(null);
+                Upstream owner = uri == null ? null : view.resourceOwner(uri);
+                if (owner == null) {
+                    throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown resource template: " + uri);
+                }
+                return forward(owner, request);
+            }
+            default -> throw new JsonRpcException(JsonRpcError.INVALID_PARAMS,
+                    "Invalid params: ref.type '" + type + "' (expected: ref/prompt | ref/resource)");
+        }
+    }
+
+    /** Applies the level to every upstream behind this endpoint that logs; answers once all have. */
+    private CompletableFuture<ObjectNode> setLevel(ClientSession session, Message.Request request) {
+        String level = request.params().path("level").asString(null);
+        if (level == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: logging/setLevel needs a level");
+        }
+        CompletableFuture<?>[] sent = view(session).upstreams().stream()
+                .map(u -> u.forward(request.node().deepCopy()).exceptionally(e -> null))
+                .toArray(CompletableFuture[]::new);
+        JsonNode id = request.id();
+        return CompletableFuture.allOf(sent).thenApply(ignored -> Message.result(id, Json.object()).node());
+    }
+
+    private static CompletableFuture<ObjectNode> forward(Upstream upstream, Message.Request request) {
+        JsonNode clientId = request.id();
+        return upstream.forward(request.node()).handle((response, failure) -> {
+            if (failure != null) {
+                return Message.error(clientId, Failures.toError(failure, upstream.name(), upstream.config().timeout())).node();
+            }
+            response.set("id", clientId);
+            return response;
+        });
+    }
+
+    private static CompletableFuture<ObjectNode> answered(Message.Request request, ObjectNode result) {
+        return CompletableFuture.completedFuture(Message.result(request.id(), result).node());
+    }
+}

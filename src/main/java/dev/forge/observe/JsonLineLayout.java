@@ -1,0 +1,28 @@
+package dev.forge.observe;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.LayoutBase;
+import dev.forge.protocol.Json;
+import java.time.Instant;
+import tools.jackson.databind.node.ObjectNode;
+
+/** One JSON object per log event, with the fields log pipelines expect. */
+final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
+
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        ObjectNode line = Json.object();
+        line.put("timestamp", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+        line.put("level", event.getLevel().toString());
+        line.put("logger", event.getLoggerName());
+        line.put("thread", event.getThreadName());
+        line.put("message", event.getFormattedMessage());
+        IThrowableProxy thrown = event.getThrowableProxy();
+        if (thrown != null) {
+            line.put("exception", ThrowableProxyUtil.asString(thrown));
+        }
+        return Json.text(line) + "\n";
+    }
+}

@@ -1,0 +1,50 @@
+package dev.forge.observe;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.slf4j.LoggerFactory;
+
+/** Configures logging at start: one line per event to stderr, JSON in production, level from LOG_LEVEL. */
+public final class LogSetup {
+
+    private LogSetup() {}
+
+    public static void configure(String level, boolean json) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        Encoder<ILoggingEvent> encoder;
+        if (json) {
+            LayoutWrappingEncoder<ILoggingEvent> wrapping = new LayoutWrappingEncoder<>();
+            JsonLineLayout layout = new JsonLineLayout();
+            layout.setContext(context);
+            layout.start();
+            wrapping.setLayout(layout);
+            encoder = wrapping;
+        } else {
+            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n%ex{short}");
+            encoder = pattern;
+        }
+        encoder.setContext(context);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+        // Jetty's own chatter below warn is rarely what an operator wants unless debugging Forge itself
+        if (!"debug".equals(level) && !"trace".equals(level)) {
+            context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+            context.getLogger("io.javalin").setLevel(Level.WARN);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.forge.protocol;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A JSON-RPC 2.0 error object: the standard codes plus the ones MCP and Forge use. */
+public record JsonRpcError(int code, String message, JsonNode data) {
+
+    public static final int PARSE_ERROR = -32700;
+    public static final int INVALID_REQUEST = -32600;
+    public static final int METHOD_NOT_FOUND = -32601;
+    public static final int INVALID_PARAMS = -32602;
+    public static final int INTERNAL_ERROR = -32603;
+    /** MCP: the requested resource does not exist. */
+    public static final int RESOURCE_NOT_FOUND = -32002;
+    /** Forge: the upstream that owns the target is unavailable, failed or timed out. */
+    public static final int UPSTREAM_UNAVAILABLE = -32001;
+    /** Forge: the request took longer than the configured timeout. */
+    public static final int REQUEST_TIMEOUT = -32003;
+
+    public JsonRpcError(int code, String message) {
+        this(code, message, null);
+    }
+
+    public ObjectNode toNode() {
+        ObjectNode error = Json.object();
+        error.put("code", code);
+        error.put("message", message);
+        if (data != null) {
+            error.set("data", data);
+        }
+        return error;
+    }
+}

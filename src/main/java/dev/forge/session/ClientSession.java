@@ -1,0 +1,120 @@
+package dev.forge.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One client's MCP session: who it is, what it negotiated, and a bounded queue of messages waiting for its
+ * server-to-client stream. Holds nothing that ties it to one transport or thread.
+ */
+public final class ClientSession {
+
+    /** Messages kept for a client whose stream is not draining; beyond this the oldest are dropped. */
+    static final int OUTBOUND_CAPACITY = 1024;
+
+    private final String id;
+    private final String scope;
+    private final Clock clock;
+    private final BlockingQueue<ObjectNode> outbound = new ArrayBlockingQueue<>(OUTBOUND_CAPACITY);
+    private final AtomicBoolean streamOpen = new AtomicBoolean();
+    private volatile String protocolVersion;
+    private volatile ObjectNode clientCapabilities;
+    private volatile ObjectNode clientInfo;
+    private volatile boolean initialized;
+    private volatile Instant lastActive;
+    private volatile boolean closed;
+
+    ClientSession(String id, String scope, Clock clock) {
+        this.id = id;
+        this.scope = scope;
+        this.clock = clock;
+        this.lastActive = clock.instant();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Which catalog view this session sees. */
+    public String scope() {
+        return scope;
+    }
+
+    public String protocolVersion() {
+        return protocolVersion;
+    }
+
+    public ObjectNode clientCapabilities() {
+        return clientCapabilities;
+    }
+
+    public ObjectNode clientInfo() {
+        return clientInfo;
+    }
+
+    public boolean initialized() {
+        return initialized;
+    }
+
+    public void negotiated(String version, ObjectNode capabilities, ObjectNode info) {
+        this.protocolVersion = version;
+        this.clientCapabilities = capabilities;
+        this.clientInfo = info;
+    }
+
+    public void markInitialized() {
+        initialized = true;
+    }
+
+    public void touch() {
+        lastActive = clock.instant();
+    }
+
+    boolean idleLongerThan(Duration limit) {
+        return !streamOpen.get() && Duration.between(lastActive, clock.instant()).compareTo(limit) > 0;
+    }
+
+    /** Queues a server-to-client message; when the queue is full the oldest message gives way. */
+    public void send(ObjectNode message) {
+        if (closed) {
+            return;
+        }
+        while (!outbound.offer(message)) {
+            outbound.poll();
+        }
+    }
+
+    /** The next queued message, waiting at most {@code wait}; null if none came or the session closed. */
+    public ObjectNode nextOutbound(Duration wait) throws InterruptedException {
+        return closed ? null : outbound.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Claims the session's one server-to-client stream; false if another is already open. */
+    public boolean openStream() {
+        return streamOpen.compareAndSet(false, true);
+    }
+
+    public void closeStream() {
+        streamOpen.set(false);
+        touch();
+    }
+
+    public boolean hasStream() {
+        return streamOpen.get();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void close() {
+        closed = true;
+        outbound.clear();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.forge.session;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sessions of this process, with unguessable ids; sessions idle longer than the timeout are reaped. */
+public final class InMemorySessionStore implements SessionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InMemorySessionStore.class);
+
+    private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
+    private final Duration idleTimeout;
+    private final ScheduledFuture<?> reaper;
+
+    public InMemorySessionStore(Clock clock, Duration idleTimeout, ScheduledExecutorService scheduler) {
+        this.clock = clock;
+        this.idleTimeout = idleTimeout;
+        long period = Math.max(1, Math.min(idleTimeout.toMillis() / 2, 30_000));
+        this.reaper = scheduler.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public ClientSession create(String scope) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        ClientSession session = new ClientSession(HexFormat.of().formatHex(bytes), scope, clock);
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    @Override
+    public ClientSession find(String id) {
+        return id == null ? null : sessions.get(id);
+    }
+
+    @Override
+    public boolean remove(String id) {
+        ClientSession session = id == null ? null : sessions.remove(id);
+        if (session != null) {
+            session.close();
+        }
+        return session != null;
+    }
+
+    @Override
+    public Collection<ClientSession> all() {
+        return sessions.values();
+    }
+
+    void reapIdle() {
+        int before = sessions.size();
+        sessions.values().removeIf(s -> {
+            if (s.idleLongerThan(idleTimeout)) {
+                s.close();
+                return true;
+            }
+            return false;
+        });
+        int reaped = before - sessions.size();
+        if (reaped > 0) {
+            LOG.debug("reaped {} idle sessions", reaped);
+        }
+    }
+
+    @Override
+    public void close() {
+        reaper.cancel(false);
+        sessions.values().forEach(ClientSession::close);
+        sessions.clear();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.forge.transport;
+
+import dev.forge.dispatch.Failures;
+import dev.forge.dispatch.McpHandler;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.JsonRpcException;
+import dev.forge.protocol.Message;
+import dev.forge.session.ClientSession;
+import dev.forge.session.SessionStore;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The legacy HTTP+SSE transport (MCP 2024-11-05): {@code GET .../sse} opens the session and its stream, whose first
+ * event names the URL to POST messages to; every answer travels back on the stream. The session ends with the stream.
+ */
+public final class LegacySseEndpoint {
+
+    private final Inbound inbound;
+    private final SessionStore sessions;
+    private final Predicate<String> scopeExists;
+
+    public LegacySseEndpoint(McpHandler handler, SessionStore sessions, Predicate<String> scopeExists) {
+        this.inbound = new Inbound(handler);
+        this.sessions = sessions;
+        this.scopeExists = scopeExists;
+    }
+
+    public void stream(Context ctx, String scope) {
+        if (!scopeExists.test(scope)) {
+            HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Not Found: no MCP endpoint " + ctx.path());
+            return;
+        }
+        ClientSession session = sessions.create(scope);
+        session.openStream();
+        String path = ctx.path();
+        String messagePath = path.substring(0, path.length() - "sse".length()) + "message?session_id=" + session.id();
+        try {
+            SseWriter sse = SseWriter.open(ctx, null);
+            sse.event("endpoint", messagePath);
+            StreamableHttpEndpoint.pump(session, sse);
+        } catch (IOException e) {
+            // client disconnected
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            session.closeStream();
+            sessions.remove(session.id());
+        }
+    }
+
+    public void message(Context ctx, String scope) {
+        String sessionId = ctx.queryParam("session_id");
+        if (sessionId == null) {
+            sessionId = ctx.queryParam("sessionId");
+        }
+        ClientSession session = sessions.find(sessionId);
+        if (session == null || !session.scope().equals(scope)) {
+            HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Session not found: " + sessionId
+                    + " (open " + ctx.path().replaceAll("message$", "sse") + " first)");
+            return;
+        }
+        session.touch();
+        JsonNode body;
+        Message message;
+        try {
+            body = Json.parse(ctx.bodyAsBytes());
+            message = Message.of(body);
+        } catch (JsonRpcException e) {
+            HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
+            return;
+        }
+        CompletableFuture<ObjectNode> response = inbound.accept(session, message);
+        if (response != null) {
+            JsonNode id = body.get("id");
+            response.whenComplete((ok, failure) -> session.send(failure == null ? ok
+                    : Message.error(id, Failures.toError(failure)).node()));
+        }
+        ctx.status(202);
+        ctx.result("Accepted");
+    }
+}

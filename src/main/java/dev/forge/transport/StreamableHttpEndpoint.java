@@ -1,0 +1,258 @@
+package dev.forge.transport;
+
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.JsonRpcException;
+import dev.forge.protocol.Message;
+import dev.forge.protocol.ProtocolVersions;
+import dev.forge.session.ClientSession;
+import dev.forge.session.SessionStore;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Streamable HTTP transport (MCP 2025-03-26 and later) on one endpoint: POST carries client messages, GET opens
+ * the server-to-client stream, DELETE ends the session.
+ */
+public final class StreamableHttpEndpoint {
+
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final Inbound inbound;
+    private final SessionStore sessions;
+    private final Predicate<String> scopeExists;
+    private final Duration responseDeadline;
+
+    public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions,
+                                  Predicate<String> scopeExists, Duration requestTimeout) {
+        this.inbound = new Inbound(handler);
+        this.sessions = sessions;
+        this.scopeExists = scopeExists;
+        // the upstream's own timeout answers first; this only guards against a response that never comes
+        this.responseDeadline = requestTimeout.plusSeconds(5);
+    }
+
+    public void post(Context ctx, String scope) {
+        if (!scopeExists.test(scope)) {
+            HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Not Found: no MCP endpoint " + ctx.path());
+            return;
+        }
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            HttpErrors.reply(ctx, 415, JsonRpcError.INVALID_REQUEST,
+                    "Unsupported Media Type: Content-Type must be application/json, got " + contentType);
+            return;
+        }
+        Accept accept = Accept.parse(ctx.header("Accept"));
+        if (accept.none()) {
+            HttpErrors.reply(ctx, 406, JsonRpcError.INVALID_REQUEST,
+                    "Not Acceptable: Accept must include application/json and text/event-stream");
+            return;
+        }
+        JsonNode body;
+        try {
+            body = Json.parse(ctx.bodyAsBytes());
+        } catch (JsonRpcException e) {
+            HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
+            return;
+        }
+        if (body.isArray()) {
+            batch(ctx, scope, (ArrayNode) body, accept);
+            return;
+        }
+        Message message;
+        try {
+            message = Message.of(body);
+        } catch (JsonRpcException e) {
+            HttpErrors.reply(ctx, 400, body.get("id"), e.error().code(), e.getMessage());
+            return;
+        }
+        if (message instanceof Message.Request request && "initialize".equals(request.method())) {
+            initialize(ctx, scope, request, accept);
+            return;
+        }
+        ClientSession session = session(ctx, scope, body.get("id"));
+        if (session == null) {
+            return;
+        }
+        CompletableFuture<ObjectNode> response = inbound.accept(session, message);
+        if (response == null) {
+            ctx.status(202);
+            return;
+        }
+        respond(ctx, session, List.of(response), false, accept);
+    }
+
+    private void initialize(Context ctx, String scope, Message.Request request, Accept accept) {
+        ClientSession session = sessions.create(scope);
+        ObjectNode response = await(inbound.accept(session, request), request.id());
+        if (response.has("error")) {
+            sessions.remove(session.id());
+        } else {
+            ctx.header(SESSION_HEADER, session.id());
+        }
+        write(ctx, null, List.of(response), false, accept);
+    }
+
+    private void batch(Context ctx, String scope, ArrayNode body, Accept accept) {
+        if (body.isEmpty()) {
+            HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST, "Invalid Request: empty batch");
+            return;
+        }
+        ClientSession session = session(ctx, scope, null);
+        if (session == null) {
+            return;
+        }
+        List<CompletableFuture<ObjectNode>> responses = new ArrayList<>();
+        for (JsonNode item : body) {
+            try {
+                Message message = Message.of(item);
+                if (message instanceof Message.Request r && "initialize".equals(r.method())) {
+                    throw new JsonRpcException(JsonRpcError.INVALID_REQUEST, "Invalid Request: initialize cannot be batched");
+                }
+                CompletableFuture<ObjectNode> response = inbound.accept(session, message);
+                if (response != null) {
+                    responses.add(response);
+                }
+            } catch (JsonRpcException e) {
+                responses.add(CompletableFuture.completedFuture(Message.error(item.get("id"), e.error()).node()));
+            }
+        }
+        if (responses.isEmpty()) {
+            ctx.status(202);
+            return;
+        }
+        respond(ctx, session, responses, true, accept);
+    }
+
+    /** The session a non-initialize message belongs to, or null after replying 400/404 as the spec says. */
+    private ClientSession session(Context ctx, String scope, JsonNode id) {
+        String sessionId = ctx.header(SESSION_HEADER);
+        if (sessionId == null || sessionId.isBlank()) {
+            HttpErrors.reply(ctx, 400, id, JsonRpcError.INVALID_REQUEST,
+                    "Bad Request: Mcp-Session-Id header is required (send initialize first)");
+            return null;
+        }
+        ClientSession session = sessions.find(sessionId);
+        if (session == null || !session.scope().equals(scope)) {
+            HttpErrors.reply(ctx, 404, id, JsonRpcError.INVALID_REQUEST,
+                    "Session not found: " + sessionId + " (it expired or was deleted; initialize again)");
+            return null;
+        }
+        String version = ctx.header(VERSION_HEADER);
+        if (version != null && !ProtocolVersions.isSupported(version)) {
+            HttpErrors.reply(ctx, 400, id, JsonRpcError.INVALID_REQUEST, "Bad Request: unsupported "
+                    + VERSION_HEADER + ": " + version + " (supported: " + String.join(", ", ProtocolVersions.SUPPORTED) + ")");
+            return null;
+        }
+        session.touch();
+        return session;
+    }
+
+    private void respond(Context ctx, ClientSession session, List<CompletableFuture<ObjectNode>> futures, boolean batch, Accept accept) {
+        List<ObjectNode> responses = new ArrayList<>(futures.size());
+        for (CompletableFuture<ObjectNode> f : futures) {
+            responses.add(await(f, null));
+        }
+        write(ctx, session, responses, batch, accept);
+    }
+
+    private void write(Context ctx, ClientSession session, List<ObjectNode> responses, boolean batch, Accept accept) {
+        if (accept.json()) {
+            ctx.status(200);
+            ctx.contentType("application/json");
+            JsonNode payload = batch ? Json.array().addAll(responses) : responses.getFirst();
+            ctx.result(Json.bytes(payload));
+            return;
+        }
+        try {
+            SseWriter sse = SseWriter.open(ctx, null);
+            for (ObjectNode response : responses) {
+                sse.message(response);
+            }
+        } catch (IOException e) {
+            // the client went away before its answer; nothing else to do
+        }
+    }
+
+    private ObjectNode await(CompletableFuture<ObjectNode> future, JsonNode idIfUnknown) {
+        try {
+            return future.get(responseDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return Message.error(idIfUnknown, new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request timed out")).node();
+        } catch (ExecutionException e) {
+            return Message.error(idIfUnknown, dev.forge.dispatch.Failures.toError(e)).node();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Message.error(idIfUnknown, new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "Interrupted")).node();
+        }
+    }
+
+    /** Opens the server-to-client stream of a session; it lasts until the client disconnects or the session ends. */
+    public void get(Context ctx, String scope) {
+        Accept accept = Accept.parse(ctx.header("Accept"));
+        if (!accept.eventStream()) {
+            HttpErrors.reply(ctx, 406, JsonRpcError.INVALID_REQUEST, "Not Acceptable: GET needs Accept: text/event-stream");
+            return;
+        }
+        ClientSession session = session(ctx, scope, null);
+        if (session == null) {
+            return;
+        }
+        if (!session.openStream()) {
+            HttpErrors.reply(ctx, 409, JsonRpcError.INVALID_REQUEST, "Conflict: this session already has a GET stream open");
+            return;
+        }
+        try {
+            SseWriter sse = SseWriter.open(ctx, session.id());
+            pump(session, sse);
+        } catch (IOException e) {
+            // client disconnected
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            session.closeStream();
+        }
+    }
+
+    /** Moves queued messages to the stream until the session closes or a write fails. */
+    static void pump(ClientSession session, SseWriter sse) throws IOException, InterruptedException {
+        while (!session.isClosed()) {
+            ObjectNode message = session.nextOutbound(KEEP_ALIVE);
+            if (message != null) {
+                sse.message(message);
+            } else if (!session.isClosed()) {
+                sse.keepAlive();
+            }
+        }
+    }
+
+    public void delete(Context ctx, String scope) {
+        String sessionId = ctx.header(SESSION_HEADER);
+        if (sessionId == null || sessionId.isBlank()) {
+            HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST, "Bad Request: Mcp-Session-Id header is required");
+            return;
+        }
+        ClientSession session = sessions.find(sessionId);
+        if (session == null || !session.scope().equals(scope)) {
+            HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Session not found: " + sessionId);
+            return;
+        }
+        sessions.remove(sessionId);
+        ctx.status(200);
+    }
+}
