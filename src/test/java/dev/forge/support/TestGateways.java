@@ -1,0 +1,55 @@
+package dev.forge.support;
+
+import dev.forge.Gateway;
+import dev.forge.config.ForgeConfig;
+import dev.forge.config.SessionMode;
+import dev.forge.config.UpstreamConfig;
+import dev.forge.config.VirtualServerConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Gateways on a free loopback port, configured in code, started and ready. */
+public final class TestGateways {
+
+    private TestGateways() {}
+
+    public static ForgeConfig config(List<UpstreamConfig> upstreams, List<VirtualServerConfig> servers) {
+        return new ForgeConfig("127.0.0.1", 0, "__", Duration.ofSeconds(20), Duration.ofSeconds(20),
+                Duration.ofMinutes(5), "info", false, true, upstreams, servers);
+    }
+
+    public static Gateway start(List<UpstreamConfig> upstreams) throws Exception {
+        return start(config(upstreams, List.of()));
+    }
+
+    public static Gateway start(ForgeConfig config) throws Exception {
+        Gateway gateway = Gateway.start(config);
+        if (!gateway.federation().awaitReady(Duration.ofSeconds(60))) {
+            gateway.close();
+            throw new IllegalStateException("gateway did not become ready");
+        }
+        return gateway;
+    }
+
+    public static UpstreamConfig stdio(String name, List<String> command) {
+        return new UpstreamConfig.Stdio(name, command, Map.of(), Duration.ofSeconds(20), SessionMode.SHARED);
+    }
+
+    public static UpstreamConfig stdio(String name, List<String> command, Map<String, String> env) {
+        return new UpstreamConfig.Stdio(name, command, env, Duration.ofSeconds(20), SessionMode.SHARED);
+    }
+
+    public static UpstreamConfig streamableHttp(String name, String url) {
+        return new UpstreamConfig.StreamableHttp(name, URI.create(url), Map.of(), Duration.ofSeconds(20), SessionMode.SHARED);
+    }
+
+    public static UpstreamConfig sse(String name, String url) {
+        return new UpstreamConfig.Sse(name, URI.create(url), Map.of(), Duration.ofSeconds(20), SessionMode.SHARED);
+    }
+
+    public static String baseUrl(Gateway gateway) {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+}
