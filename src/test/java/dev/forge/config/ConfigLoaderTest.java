@@ -1,0 +1,138 @@
+package dev.forge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws Exception {
+        Path f = dir.resolve("forge.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private static ConfigLoader.Flags flags(Path file) {
+        return new ConfigLoader.Flags(file, null, null);
+    }
+
+    @Test
+    void readsTheDocumentedShape() throws Exception {
+        Path f = file("""
+                gateways:
+                  - name: everything
+                    transport: stdio
+                    command: ["npx", "-y", "@modelcontextprotocol/server-everything"]
+                    env: { LOG_LEVEL: debug }
+                    session_mode: per-client
+                  - name: docs
+                    transport: streamable-http
+                    url: https://example.org/mcp
+                    headers: { Authorization: "Bearer ${DOCS_TOKEN}" }
+                    timeout: 30s
+                servers:
+                  - name: cursor
+                    tools: [everything__echo, docs__search]
+                """);
+        ForgeConfig config = new ConfigLoader(Map.of("DOCS_TOKEN", "t0k")).load(flags(f));
+        assertThat(config.port()).isEqualTo(4444);
+        assertThat(config.gateways()).hasSize(2);
+        var stdio = (UpstreamConfig.Stdio) config.gateways().get(0);
+        assertThat(stdio.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-everything");
+        assertThat(stdio.env()).containsEntry("LOG_LEVEL", "debug");
+        assertThat(stdio.sessionMode()).isEqualTo(SessionMode.PER_CLIENT);
+        var http = (UpstreamConfig.StreamableHttp) config.gateways().get(1);
+        assertThat(http.headers()).containsEntry("Authorization", "Bearer t0k");
+        assertThat(http.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.servers().getFirst().tools()).containsExactly("everything__echo", "docs__search");
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
+        Path f = file("port: 5000\n");
+        assertThat(new ConfigLoader(Map.of()).load(flags(f)).port()).isEqualTo(5000);
+        assertThat(new ConfigLoader(Map.of("GATEWAY_PORT", "6000")).load(flags(f)).port()).isEqualTo(6000);
+        assertThat(new ConfigLoader(Map.of("PORT", "6001")).load(flags(f)).port()).isEqualTo(6001);
+        assertThat(new ConfigLoader(Map.of("GATEWAY_PORT", "6000")).load(new ConfigLoader.Flags(f, 7000, null)).port()).isEqualTo(7000);
+    }
+
+    @Test
+    void theFileIsFoundUnderConfigPath() throws Exception {
+        file("gateways:\n  - name: a\n    command: echo hi\n");
+        ForgeConfig config = new ConfigLoader(Map.of("CONFIG_PATH", dir.toString())).load(ConfigLoader.Flags.none());
+        assertThat(config.gateways()).extracting(UpstreamConfig::name).containsExactly("a");
+    }
+
+    @Test
+    void aCommandStringIsSplitLikeAShell() throws Exception {
+        Path f = file("gateways:\n  - name: a\n    command: node 'my server.js' --flag \"two words\"\n");
+        var stdio = (UpstreamConfig.Stdio) new ConfigLoader(Map.of()).load(flags(f)).gateways().getFirst();
+        assertThat(stdio.command()).isEqualTo(List.of("node", "my server.js", "--flag", "two words"));
+    }
+
+    @Test
+    void timeoutsComeFromTheSeedsVariablesInMilliseconds() throws Exception {
+        ForgeConfig config = new ConfigLoader(Map.of("WORKER_TIMEOUT", "30000", "CONNECTION_TIMEOUT", "10000"))
+                .load(ConfigLoader.Flags.none());
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void productionModeMeansJsonLogs() {
+        assertThat(new ConfigLoader(Map.of("NODE_ENV", "production")).load(ConfigLoader.Flags.none()).jsonLogs()).isTrue();
+        assertThat(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.none()).jsonLogs()).isFalse();
+    }
+
+    @Test
+    void unknownKeysAreNamedWithTheirFile() throws Exception {
+        Path f = file("gateways:\n  - name: a\n    command: x\n    comand: y\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(f)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("gateways[0]").hasMessageContaining("'comand'");
+    }
+
+    @Test
+    void badValuesNameTheFieldAndWhatWasExpected() throws Exception {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(file("gateways:\n  - name: Bad_Name\n    command: x\n"))))
+                .hasMessageContaining("gateways[0].name: 'Bad_Name' (expected: [a-z0-9-]+)");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(file("gateways:\n  - name: a\n    transport: carrier-pigeon\n"))))
+                .hasMessageContaining("transport: 'carrier-pigeon'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(file("gateways:\n  - name: a\n    transport: sse\n    url: ftp://x\n"))))
+                .hasMessageContaining("url: 'ftp://x'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(file("gateways:\n  - {name: a, command: x}\n  - {name: a, command: y}\n"))))
+                .hasMessageContaining("'a' is used twice");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(file("gateways:\n  - name: a\n    command: x\n    timeout: soon\n"))))
+                .hasMessageContaining("timeout: 'soon'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(file("gateways:\n  - name: a\n    url: http://h/${UNSET_VAR}\n"))))
+                .hasMessageContaining("UNSET_VAR is not set");
+    }
+
+    @Test
+    void badEnvironmentVariablesAreNamed() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("GATEWAY_PORT", "http")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("GATEWAY_PORT: 'http'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("LOG_LEVEL", "loud")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("LOG_LEVEL: 'loud'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("WORKER_TIMEOUT", "-5")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("WORKER_TIMEOUT");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("PROMETHEUS_ENABLED", "maybe")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("PROMETHEUS_ENABLED: 'maybe'");
+    }
+
+    @Test
+    void aMissingConfigFileIsAnError() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(dir.resolve("nope.yaml"))))
+                .hasMessageContaining("--config").hasMessageContaining("nope.yaml");
+    }
+}
