@@ -26,8 +26,9 @@ $(PEERS): peers/package.json peers/package-lock.json
 bench: build
 	bench/run.sh
 
-conformance: build
-	scripts/conformance.sh
+conformance: $(PEERS)
+	mvn -B -q -Dstyle.color=never test -Dtest=ConformanceSuiteTest -Dsurefire.failIfNoSpecifiedTests=false
+	@grep -E '^(✓|✗)' target/conformance/summary.txt
 
 clean:
 	$(MVN) clean
