@@ -93,8 +93,13 @@ public final class Gateway implements AutoCloseable {
             mcpRoutes(c.routes, "/servers/{name}", ctx -> Catalog.serverScope(ctx.pathParam("name")), streamable, legacy);
             mcpRoutes(c.routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
+        try {
+            app.start(); // first, so a taken port fails before any upstream process is spawned
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         federation.start();
-        app.start();
         LOG.info("forge {} listening on {}:{} with {} upstream(s)", version, config.host(), port(), config.gateways().size());
     }
 
