@@ -30,6 +30,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private final CountDownLatch firstAttempts;
     private final List<Consumer<Catalog>> listeners = new CopyOnWriteArrayList<>();
     private long generation;
+    private volatile List<String> loggedProblems = List.of();
 
     public Federation(ForgeConfig config, HttpClient http, ScheduledExecutorService scheduler, String version) {
         this.builder = new CatalogBuilder(config.separator(), config.servers());
@@ -48,6 +49,9 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
                     upstream.connect();
                 } finally {
                     firstAttempts.countDown();
+                    if (ready()) {
+                        logNewProblems(catalog.get());
+                    }
                 }
             });
         }
@@ -85,9 +89,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         } finally {
             rebuildLock.unlock();
         }
-        if (ready()) { // before every upstream had its first try, missing names are expected, not problems
-            next.problems().forEach(p -> LOG.warn("catalog: {}", p));
-        }
+        logNewProblems(next);
         for (Consumer<Catalog> listener : listeners) {
             try {
                 listener.accept(next);
@@ -95,6 +97,16 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
                 LOG.warn("catalog listener failed", e);
             }
         }
+    }
+
+    /** Logs each problem once when it appears; before every upstream had its first try, gaps are expected. */
+    private void logNewProblems(Catalog next) {
+        if (!ready()) {
+            return;
+        }
+        List<String> before = loggedProblems;
+        loggedProblems = next.problems();
+        next.problems().stream().filter(p -> !before.contains(p)).forEach(p -> LOG.warn("catalog: {}", p));
     }
 
     @Override

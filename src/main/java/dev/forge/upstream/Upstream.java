@@ -111,6 +111,10 @@ public final class Upstream {
         }
         try {
             UpstreamClient connected = open();
+            if (stopped) { // stop() ran while we were connecting: this connection must not outlive it
+                connected.close();
+                return;
+            }
             client = connected;
             UpstreamLists discovered = discover(connected);
             lists = discovered;
@@ -284,6 +288,9 @@ public final class Upstream {
     }
 
     private void fail(String reason) {
+        if (stopped) {
+            return;
+        }
         lists = UpstreamLists.EMPTY;
         changeState(UpstreamState.FAILED, reason);
         if (stopped) {
