@@ -3,6 +3,8 @@
 #   direct        server-everything's own Streamable HTTP mode
 #   gateway-stdio through Forge's /mcp to server-everything over stdio
 #   gateway-http  through Forge's /mcp to the same Streamable HTTP server-everything as "direct"
+#   gateway-hop   through a second Forge whose upstream is the first Forge's /gateways/stdio/mcp: compared with
+#                 gateway-stdio, the difference is what one more Forge hop (over Streamable HTTP) adds
 # Prints one line per path and writes a table to docs/PERFORMANCE.md's generated section.
 # Loopback only; each wrk run is bounded by DURATION. Usage: bench/run.sh [DURATION] [CONNECTIONS]
 set -euo pipefail
@@ -10,6 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 duration=${1:-10s}
 connections=${2:-16}
+warmup=${FORGE_BENCH_WARMUP:-8s}
 lua=${FORGE_BENCH_LUA:-$root/bench/mcp-tools-call.lua}
 command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 scripts/install-peers.sh
@@ -40,6 +43,16 @@ LOG_LEVEL=warn bin/forge serve --config "$work/forge.yaml" --port "$gateway_port
 forge_pid=$!
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gateway_port/ready")" = 200 ] && break; sleep 0.2; done
 
+hop_port=$(free_port)
+cat >"$work/hop.yaml" <<YAML
+gateways:
+  - name: hop
+    transport: streamable-http
+    url: http://127.0.0.1:$gateway_port/gateways/stdio/mcp
+YAML
+LOG_LEVEL=warn bin/forge serve --config "$work/hop.yaml" --port "$hop_port" --host 127.0.0.1 >"$work/hop.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hop_port/ready")" = 200 ] && break; sleep 0.2; done
+
 session() {
   curl -s -D "$work/h.txt" -o /dev/null -X POST "$1" -H 'Content-Type: application/json' \
     -H 'Accept: application/json, text/event-stream' \
@@ -52,16 +65,20 @@ session() {
 
 measure() { # name url tool
   local sid; sid=$(session "$2")
-  # a short warm-up so the JIT and the upstream's own caches are in the same state for every path
-  MCP_SID=$sid MCP_TOOL=$3 wrk -t2 -c"$connections" -d3s -s "$lua" "$2" >/dev/null
+  # a warm-up (FORGE_BENCH_WARMUP, default 8s) so the JIT and the upstream's own caches are in the same state for every path
+  MCP_SID=$sid MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$warmup" -s "$lua" "$2" >/dev/null
   local line; line=$(MCP_SID=$sid MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$duration" -s "$lua" "$2" | grep '^rps=')
   echo "$1 $line"
 }
 
+if [ -n "${FORGE_BENCH_HOLD:-}" ]; then
+  echo "direct=$direct_port gateway=$gateway_port hop=$hop_port"; sleep "$FORGE_BENCH_HOLD"; exit 0
+fi
 results=$(
   measure direct "http://127.0.0.1:$direct_port/mcp" echo
   measure gateway-stdio "http://127.0.0.1:$gateway_port/mcp" stdio__echo
   measure gateway-http "http://127.0.0.1:$gateway_port/mcp" http__echo
+  measure gateway-hop "http://127.0.0.1:$hop_port/mcp" hop__echo
 )
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$forge_pid/status" 2>/dev/null || echo 0)
 echo "$results"

@@ -55,7 +55,6 @@ public final class Gateway implements AutoCloseable {
         this.http = new HttpClient();
         QueuedThreadPool clientThreads = new QueuedThreadPool();
         clientThreads.setName("forge-upstream-http");
-        clientThreads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.setExecutor(clientThreads);
         http.setConnectTimeout(config.connectTimeout().toMillis());
         http.setIdleTimeout(config.requestTimeout().plusMinutes(5).toMillis()); // long-lived SSE streams stay open
