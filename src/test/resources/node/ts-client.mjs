@@ -4,7 +4,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
 const [url, prefix = ""] = process.argv.slice(2);
-const client = new Client({ name: "forge-ts-test", version: "1.0.0" });
+// declares what a full client declares, so servers that offer tools only to such clients list them both ways
+const client = new Client({ name: "forge-ts-test", version: "1.0.0" },
+  { capabilities: { sampling: {}, elicitation: {}, roots: { listChanged: true } } });
 await client.connect(new StreamableHTTPClientTransport(new URL(url)));
 
 const tools = (await client.listTools()).tools.filter((t) => t.name.startsWith(prefix));

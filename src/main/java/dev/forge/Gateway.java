@@ -10,6 +10,7 @@ import dev.forge.observe.MeteredHandler;
 import dev.forge.observe.UpstreamMetrics;
 import dev.forge.session.InMemorySessionStore;
 import dev.forge.session.ListChangeNotifier;
+import dev.forge.session.ResourceUpdateNotifier;
 import dev.forge.session.SessionStore;
 import dev.forge.transport.LegacySseEndpoint;
 import dev.forge.transport.StreamableHttpEndpoint;
@@ -65,6 +66,8 @@ public final class Gateway implements AutoCloseable {
         this.federation = new Federation(config, http, scheduler, version);
         this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
+        federation.onResourceUpdated(new ResourceUpdateNotifier(sessions));
+        sessions.onClose(session -> federation.closeSession(session.id()));
 
         PrometheusMeterRegistry prometheus = config.prometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
         MeterRegistry registry = prometheus != null ? prometheus : new CompositeMeterRegistry();

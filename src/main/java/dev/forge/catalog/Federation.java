@@ -1,6 +1,7 @@
 package dev.forge.catalog;
 
 import dev.forge.config.ForgeConfig;
+import dev.forge.upstream.ProgressTokens;
 import dev.forge.upstream.Upstream;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every configured upstream and the catalog built from them. The catalog is rebuilt whenever an upstream's state
@@ -29,13 +31,15 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private final ReentrantLock rebuildLock = new ReentrantLock();
     private final CountDownLatch firstAttempts;
     private final List<Consumer<Catalog>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ObjectNode>> resourceListeners = new CopyOnWriteArrayList<>();
+    private final ProgressTokens progress = new ProgressTokens();
     private long generation;
     private volatile List<String> loggedProblems = List.of();
 
     public Federation(ForgeConfig config, HttpClient http, ScheduledExecutorService scheduler, String version) {
         this.builder = new CatalogBuilder(config.separator(), config.servers());
         this.upstreams = config.gateways().stream()
-                .map(g -> new Upstream(g, http, config.connectTimeout(), scheduler, this, version))
+                .map(g -> new Upstream(g, http, config.connectTimeout(), scheduler, this, version, progress, this::resourceUpdated))
                 .toList();
         this.firstAttempts = new CountDownLatch(upstreams.size());
         this.catalog = new AtomicReference<>(builder.build(upstreams, 0));
@@ -77,6 +81,20 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     /** Hears every new catalog (to tell connected clients that lists changed). */
     public void onCatalogChange(Consumer<Catalog> listener) {
         listeners.add(listener);
+    }
+
+    /** Hears every {@code notifications/resources/updated} an upstream sends. */
+    public void onResourceUpdated(Consumer<ObjectNode> listener) {
+        resourceListeners.add(listener);
+    }
+
+    private void resourceUpdated(ObjectNode notification) {
+        resourceListeners.forEach(l -> l.accept(notification));
+    }
+
+    /** A client session ended: every upstream session opened for it is closed. */
+    public void closeSession(String sessionId) {
+        upstreams.forEach(u -> u.closeSession(sessionId));
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.forge.protocol.JsonRpcException;
 import dev.forge.protocol.Message;
 import dev.forge.protocol.ProtocolVersions;
 import dev.forge.session.ClientSession;
+import dev.forge.session.InFlight;
+import dev.forge.upstream.PendingCall;
 import dev.forge.upstream.Upstream;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +26,7 @@ public final class FederatedHandler implements McpHandler {
     private final Federation federation;
     private final Pages pages;
     private final String version;
+    private final ResourceSubscriptions subscriptions = new ResourceSubscriptions();
 
     public FederatedHandler(Federation federation, int pageSize, String version) {
         this.federation = federation;
@@ -32,20 +35,22 @@ public final class FederatedHandler implements McpHandler {
     }
 
     @Override
-    public CompletableFuture<ObjectNode> handle(ClientSession session, Message.Request request) {
+    public CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request) {
+        SessionCaller caller = new SessionCaller(session, inFlight);
         try {
             return switch (request.method()) {
-                case "tools/call" -> callTool(session, request);
+                case "tools/call" -> callTool(caller, request);
                 case "initialize" -> answered(request, initialize(session, request.params()));
                 case "ping" -> answered(request, Json.object());
                 case "tools/list" -> answered(request, pages.page(view(session).tools(), "tools", request.params().get("cursor")));
                 case "prompts/list" -> answered(request, pages.page(view(session).prompts(), "prompts", request.params().get("cursor")));
                 case "resources/list" -> answered(request, pages.page(view(session).resources(), "resources", request.params().get("cursor")));
                 case "resources/templates/list" -> answered(request, pages.page(view(session).resourceTemplates(), "resourceTemplates", request.params().get("cursor")));
-                case "prompts/get" -> getPrompt(session, request);
-                case "resources/read", "resources/subscribe", "resources/unsubscribe" -> byResource(session, request);
-                case "completion/complete" -> complete(session, request);
-                case "logging/setLevel" -> setLevel(session, request);
+                case "prompts/get" -> getPrompt(caller, request);
+                case "resources/read" -> forward(resourceOwner(session, request), request, caller);
+                case "resources/subscribe", "resources/unsubscribe" -> subscription(caller, request);
+                case "completion/complete" -> complete(caller, request);
+                case "logging/setLevel" -> setLevel(caller, request);
                 default -> throw new JsonRpcException(JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + request.method());
             };
         } catch (RuntimeException e) {
@@ -85,32 +90,50 @@ public final class FederatedHandler implements McpHandler {
         return result;
     }
 
-    private CompletableFuture<ObjectNode> callTool(ClientSession session, Message.Request request) {
+    private CompletableFuture<ObjectNode> callTool(SessionCaller caller, Message.Request request) {
         ObjectNode params = request.params();
         String name = params.path("name").asString(null);
         if (name == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: tools/call needs a tool name");
         }
-        Route route = view(session).tool(name);
+        Route route = view(caller.session()).tool(name);
         if (route == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + name);
         }
         params.put("name", route.upstreamName());
-        return forward(route.upstream(), request);
+        return forward(route.upstream(), request, caller);
     }
 
-    private CompletableFuture<ObjectNode> getPrompt(ClientSession session, Message.Request request) {
+    private CompletableFuture<ObjectNode> getPrompt(SessionCaller caller, Message.Request request) {
         ObjectNode params = request.params();
         String name = params.path("name").asString(null);
-        Route route = name == null ? null : view(session).prompt(name);
+        Route route = name == null ? null : view(caller.session()).prompt(name);
         if (route == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown prompt: " + name);
         }
         params.put("name", route.upstreamName());
-        return forward(route.upstream(), request);
+        return forward(route.upstream(), request, caller);
     }
 
-    private CompletableFuture<ObjectNode> byResource(ClientSession session, Message.Request request) {
+    /**
+     * Subscriptions are remembered per client (for {@code notifications/resources/updated}); a shared upstream
+     * session hears subscribe from the first client and unsubscribe from the last.
+     */
+    private CompletableFuture<ObjectNode> subscription(SessionCaller caller, Message.Request request) {
+        Upstream owner = resourceOwner(caller.session(), request);
+        String uri = request.params().get("uri").asString();
+        boolean subscribe = request.method().equals("resources/subscribe");
+        boolean changed = subscribe ? caller.session().subscriptions().add(uri) : caller.session().subscriptions().remove(uri);
+        boolean shared = owner.config().sessionMode() == dev.forge.config.SessionMode.SHARED;
+        String key = owner.name() + " " + uri;
+        boolean tellUpstream = !shared || (changed && (subscribe ? subscriptions.add(key) : subscriptions.remove(key)));
+        if (!tellUpstream) {
+            return answered(request, Json.object());
+        }
+        return forward(owner, request, caller);
+    }
+
+    private Upstream resourceOwner(ClientSession session, Message.Request request) {
         String uri = request.params().path("uri").asString(null);
         if (uri == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: " + request.method() + " needs a uri");
@@ -121,13 +144,13 @@ public final class FederatedHandler implements McpHandler {
             data.put("uri", uri);
             throw new JsonRpcException(JsonRpcError.RESOURCE_NOT_FOUND, "Resource not found: " + uri, data);
         }
-        return forward(owner, request);
+        return owner;
     }
 
-    private CompletableFuture<ObjectNode> complete(ClientSession session, Message.Request request) {
+    private CompletableFuture<ObjectNode> complete(SessionCaller caller, Message.Request request) {
         JsonNode ref = request.params().path("ref");
         String type = ref.path("type").asString("");
-        CatalogView view = view(session);
+        CatalogView view = view(caller.session());
         switch (type) {
             case "ref/prompt" -> {
                 String name = ref.path("name").asString(null);
@@ -136,7 +159,7 @@ public final class FederatedHandler implements McpHandler {
                     throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown prompt: " + name);
                 }
                 ((ObjectNode) ref).put("name", route.upstreamName());
-                return forward(route.upstream(), request);
+                return forward(route.upstream(), request, caller);
             }
             case "ref/resource" -> {
                 String uri = ref.path("uri").asString(null);
@@ -144,7 +167,7 @@ public final class FederatedHandler implements McpHandler {
                 if (owner == null) {
                     throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown resource template: " + uri);
                 }
-                return forward(owner, request);
+                return forward(owner, request, caller);
             }
             default -> throw new JsonRpcException(JsonRpcError.INVALID_PARAMS,
                     "Invalid params: ref.type '" + type + "' (expected: ref/prompt | ref/resource)");
@@ -152,21 +175,23 @@ public final class FederatedHandler implements McpHandler {
     }
 
     /** Applies the level to every upstream behind this endpoint that logs; answers once all have. */
-    private CompletableFuture<ObjectNode> setLevel(ClientSession session, Message.Request request) {
+    private CompletableFuture<ObjectNode> setLevel(SessionCaller caller, Message.Request request) {
         String level = request.params().path("level").asString(null);
         if (level == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: logging/setLevel needs a level");
         }
-        CompletableFuture<?>[] sent = view(session).upstreams().stream()
-                .map(u -> u.forward(request.node().deepCopy()).exceptionally(e -> null))
+        CompletableFuture<?>[] sent = view(caller.session()).upstreams().stream()
+                .map(u -> u.forward(request.node().deepCopy(), caller).exceptionally(e -> null))
                 .toArray(CompletableFuture[]::new);
         JsonNode id = request.id();
         return CompletableFuture.allOf(sent).thenApply(ignored -> Message.result(id, Json.object()).node());
     }
 
-    private static CompletableFuture<ObjectNode> forward(Upstream upstream, Message.Request request) {
+    private static CompletableFuture<ObjectNode> forward(Upstream upstream, Message.Request request, SessionCaller caller) {
         JsonNode clientId = request.id();
-        return upstream.forward(request.node()).handle((response, failure) -> {
+        PendingCall call = upstream.forward(request.node(), caller);
+        caller.inFlight().onCancel(() -> call.cancelUpstream("cancelled by the client"));
+        return call.handle((response, failure) -> {
             if (failure != null) {
                 return Message.error(clientId, Failures.toError(failure, upstream.name(), upstream.config().timeout())).node();
             }

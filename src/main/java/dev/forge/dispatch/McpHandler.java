@@ -2,6 +2,7 @@ package dev.forge.dispatch;
 
 import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
+import dev.forge.session.InFlight;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -9,5 +10,5 @@ import tools.jackson.databind.node.ObjectNode;
 public interface McpHandler {
 
     /** Completes with the whole response message (result or error) carrying the client's own id. */
-    CompletableFuture<ObjectNode> handle(ClientSession session, Message.Request request);
+    CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request);
 }

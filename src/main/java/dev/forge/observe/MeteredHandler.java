@@ -3,6 +3,7 @@ package dev.forge.observe;
 import dev.forge.dispatch.McpHandler;
 import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
+import dev.forge.session.InFlight;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Set;
@@ -28,10 +29,10 @@ public final class MeteredHandler implements McpHandler {
     }
 
     @Override
-    public CompletableFuture<ObjectNode> handle(ClientSession session, Message.Request request) {
+    public CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request) {
         long start = System.nanoTime();
         Timer[] pair = timers.computeIfAbsent(KNOWN_METHODS.contains(request.method()) ? request.method() : "other", this::register);
-        return inner.handle(session, request).whenComplete((response, failure) -> {
+        return inner.handle(session, inFlight, request).whenComplete((response, failure) -> {
             boolean ok = failure == null && response != null && !response.has("error");
             pair[ok ? 0 : 1].record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         });

@@ -15,6 +15,8 @@ public record JsonRpcError(int code, String message, JsonNode data) {
     public static final int RESOURCE_NOT_FOUND = -32002;
     /** Forge: the upstream that owns the target is unavailable, failed or timed out. */
     public static final int UPSTREAM_UNAVAILABLE = -32001;
+    /** The request was cancelled before it was answered. */
+    public static final int REQUEST_CANCELLED = -32800;
     /** Forge: the request took longer than the configured timeout. */
     public static final int REQUEST_TIMEOUT = -32003;
 

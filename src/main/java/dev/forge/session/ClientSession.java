@@ -1,12 +1,20 @@
 package dev.forge.session;
 
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,6 +37,10 @@ public final class ClientSession {
     private volatile boolean initialized;
     private volatile Instant lastActive;
     private volatile boolean closed;
+    private final ConcurrentHashMap<JsonNode, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<ObjectNode>> askedClient = new ConcurrentHashMap<>();
+    private final AtomicLong askIds = new AtomicLong();
+    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
     ClientSession(String id, String scope, Clock clock) {
         this.id = id;
@@ -113,8 +125,59 @@ public final class ClientSession {
         return closed;
     }
 
+    /** Registers a client request as being answered; related messages stream on it when {@code streamable}. */
+    public InFlight begin(JsonNode clientId, boolean streamable) {
+        InFlight request = new InFlight(clientId, streamable, this::send);
+        inFlight.put(clientId, request);
+        return request;
+    }
+
+    public void end(InFlight request) {
+        inFlight.remove(request.clientId(), request);
+    }
+
+    /** The client cancelled one of its requests ({@code notifications/cancelled}). */
+    public void cancel(JsonNode clientId) {
+        InFlight request = clientId == null ? null : inFlight.get(clientId);
+        if (request != null) {
+            request.cancel();
+        }
+    }
+
+    /**
+     * Sends a request to the client (on {@code related}'s stream when given, else the session's stream) and
+     * completes with the client's whole response message.
+     */
+    public CompletableFuture<ObjectNode> ask(String method, ObjectNode params, InFlight related) {
+        String id = "forge-" + askIds.incrementAndGet();
+        CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
+        askedClient.put(id, answer);
+        answer.whenComplete((ok, failure) -> askedClient.remove(id));
+        ObjectNode request = Message.request(tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(id), method, params).node();
+        if (related != null) {
+            related.relay(request);
+        } else {
+            send(request);
+        }
+        return answer;
+    }
+
+    /** The client answered one of our requests; false if we were not waiting for that id. */
+    public boolean answered(Message.Response response) {
+        JsonNode id = response.id();
+        CompletableFuture<ObjectNode> waiting = id == null ? null : askedClient.get(id.asString(""));
+        return waiting != null && waiting.complete(response.node());
+    }
+
+    public Set<String> subscriptions() {
+        return subscriptions;
+    }
+
     void close() {
         closed = true;
         outbound.clear();
+        JsonRpcError gone = new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "The client session ended");
+        askedClient.values().forEach(f -> f.complete(Message.error(null, gone).node()));
+        inFlight.values().forEach(InFlight::cancel);
     }
 }

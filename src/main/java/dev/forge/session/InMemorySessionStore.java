@@ -4,6 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +25,7 @@ public final class InMemorySessionStore implements SessionStore {
     private final Clock clock;
     private final Duration idleTimeout;
     private final ScheduledFuture<?> reaper;
+    private final List<Consumer<ClientSession>> closeListeners = new CopyOnWriteArrayList<>();
 
     public InMemorySessionStore(Clock clock, Duration idleTimeout, ScheduledExecutorService scheduler) {
         this.clock = clock;
@@ -48,7 +52,7 @@ public final class InMemorySessionStore implements SessionStore {
     public boolean remove(String id) {
         ClientSession session = id == null ? null : sessions.remove(id);
         if (session != null) {
-            session.close();
+            closed(session);
         }
         return session != null;
     }
@@ -58,11 +62,27 @@ public final class InMemorySessionStore implements SessionStore {
         return sessions.values();
     }
 
+    @Override
+    public void onClose(Consumer<ClientSession> listener) {
+        closeListeners.add(listener);
+    }
+
+    private void closed(ClientSession session) {
+        session.close();
+        for (Consumer<ClientSession> listener : closeListeners) {
+            try {
+                listener.accept(session);
+            } catch (RuntimeException e) {
+                LOG.warn("session close listener failed", e);
+            }
+        }
+    }
+
     void reapIdle() {
         int before = sessions.size();
         sessions.values().removeIf(s -> {
             if (s.idleLongerThan(idleTimeout)) {
-                s.close();
+                closed(s);
                 return true;
             }
             return false;
@@ -76,7 +96,7 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public void close() {
         reaper.cancel(false);
-        sessions.values().forEach(ClientSession::close);
+        sessions.values().forEach(this::closed);
         sessions.clear();
     }
 }

@@ -1,6 +1,7 @@
 package dev.forge.session;
 
 import java.util.Collection;
+import java.util.function.Consumer;
 
 /** Where client sessions live; in memory for one replica, shared storage once replicas arrive. */
 public interface SessionStore extends AutoCloseable {
@@ -14,6 +15,9 @@ public interface SessionStore extends AutoCloseable {
     boolean remove(String id);
 
     Collection<ClientSession> all();
+
+    /** Hears every session that ends (deleted, stream closed, or reaped idle), after it has ended. */
+    void onClose(Consumer<ClientSession> listener);
 
     @Override
     void close();

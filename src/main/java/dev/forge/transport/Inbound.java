@@ -3,6 +3,7 @@ package dev.forge.transport;
 import dev.forge.dispatch.McpHandler;
 import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
+import dev.forge.session.InFlight;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,26 +14,39 @@ final class Inbound {
 
     private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
 
+    /** A request being answered: the response to come, and where messages related to it go meanwhile. */
+    record Answer(InFlight inFlight, CompletableFuture<ObjectNode> response) {}
+
     private final McpHandler handler;
 
     Inbound(McpHandler handler) {
         this.handler = handler;
     }
 
-    /** A request gets a future response; notifications and responses are absorbed and give null. */
-    CompletableFuture<ObjectNode> accept(ClientSession session, Message message) {
+    /**
+     * A request gets an {@link Answer}; notifications and the client's answers to our requests are absorbed and
+     * give null. {@code streamable}: the transport can stream related messages ahead of this request's response.
+     */
+    Answer accept(ClientSession session, Message message, boolean streamable) {
         return switch (message) {
-            case Message.Request request -> handler.handle(session, request);
+            case Message.Request request -> {
+                InFlight inFlight = session.begin(request.id(), streamable);
+                CompletableFuture<ObjectNode> response = handler.handle(session, inFlight, request);
+                response.whenComplete((ok, failure) -> session.end(inFlight));
+                yield new Answer(inFlight, response);
+            }
             case Message.Notification notification -> {
-                if ("notifications/initialized".equals(notification.method())) {
-                    session.markInitialized();
-                } else {
-                    LOG.debug("session {}: notification {}", session.id(), notification.method());
+                switch (notification.method()) {
+                    case "notifications/initialized" -> session.markInitialized();
+                    case "notifications/cancelled" -> session.cancel(notification.params().get("requestId"));
+                    default -> LOG.debug("session {}: notification {}", session.id(), notification.method());
                 }
                 yield null;
             }
             case Message.Response response -> {
-                LOG.debug("session {}: response to server request {} ignored", session.id(), response.id());
+                if (!session.answered(response)) {
+                    LOG.debug("session {}: answer to {} that nobody waits for", session.id(), response.id());
+                }
                 yield null;
             }
         };

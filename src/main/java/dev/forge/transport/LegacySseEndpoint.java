@@ -10,7 +10,6 @@ import dev.forge.session.ClientSession;
 import dev.forge.session.SessionStore;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -75,10 +74,10 @@ public final class LegacySseEndpoint {
             HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
             return;
         }
-        CompletableFuture<ObjectNode> response = inbound.accept(session, message);
-        if (response != null) {
+        Inbound.Answer answer = inbound.accept(session, message, false);
+        if (answer != null) {
             JsonNode id = body.get("id");
-            response.whenComplete((ok, failure) -> session.send(failure == null ? ok
+            answer.response().whenComplete((ok, failure) -> session.send(failure == null ? ok
                     : Message.error(id, Failures.toError(failure)).node()));
         }
         ctx.status(202);

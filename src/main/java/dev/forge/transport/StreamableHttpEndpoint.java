@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,8 @@ public final class StreamableHttpEndpoint {
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** Marks the end of a request's related messages in its queue; compared by identity. */
+    private static final ObjectNode END_OF_RELATED = Json.object();
 
     private final Inbound inbound;
     private final SessionStore sessions;
@@ -88,17 +91,57 @@ public final class StreamableHttpEndpoint {
         if (session == null) {
             return;
         }
-        CompletableFuture<ObjectNode> response = inbound.accept(session, message);
-        if (response == null) {
+        Inbound.Answer answer = inbound.accept(session, message, accept.eventStream());
+        if (answer == null) {
             ctx.status(202);
             return;
         }
-        respond(ctx, session, List.of(response), false, accept);
+        respond(ctx, session, answer, accept);
+    }
+
+    /**
+     * Writes the answer to one request. Its response is plain JSON unless the upstream sends something related to
+     * it first (progress, a log line, a question for the client): then the response becomes an SSE stream carrying
+     * those messages and, last, the response.
+     */
+    private void respond(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept) {
+        BlockingQueue<ObjectNode> related = answer.inFlight().related();
+        JsonNode id = answer.inFlight().clientId();
+        if (related == null) {
+            write(ctx, null, List.of(await(answer.response(), id)), false, accept);
+            return;
+        }
+        answer.response().whenComplete((ok, failure) -> related.add(END_OF_RELATED));
+        SseWriter sse = null;
+        long deadline = System.nanoTime() + responseDeadline.toNanos();
+        try {
+            ObjectNode next;
+            while ((next = related.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null
+                    && next != END_OF_RELATED) {
+                if (sse == null) {
+                    sse = SseWriter.open(ctx, null);
+                }
+                sse.message(next);
+            }
+            ObjectNode response = await(answer.response(), id);
+            if (sse == null) {
+                write(ctx, null, List.of(response), false, accept);
+            } else {
+                sse.message(response);
+            }
+        } catch (IOException e) {
+            // the client left; a disconnect is not a cancellation, and later messages go to the session's stream
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            related.remove(END_OF_RELATED);
+            answer.inFlight().finish();
+        }
     }
 
     private void initialize(Context ctx, String scope, Message.Request request, Accept accept) {
         ClientSession session = sessions.create(scope);
-        ObjectNode response = await(inbound.accept(session, request), request.id());
+        ObjectNode response = await(inbound.accept(session, request, false).response(), request.id());
         if (response.has("error")) {
             sessions.remove(session.id());
         } else {
@@ -123,9 +166,9 @@ public final class StreamableHttpEndpoint {
                 if (message instanceof Message.Request r && "initialize".equals(r.method())) {
                     throw new JsonRpcException(JsonRpcError.INVALID_REQUEST, "Invalid Request: initialize cannot be batched");
                 }
-                CompletableFuture<ObjectNode> response = inbound.accept(session, message);
-                if (response != null) {
-                    responses.add(response);
+                Inbound.Answer answer = inbound.accept(session, message, false);
+                if (answer != null) {
+                    responses.add(answer.response());
                 }
             } catch (JsonRpcException e) {
                 responses.add(CompletableFuture.completedFuture(Message.error(item.get("id"), e.error()).node()));
@@ -135,7 +178,11 @@ public final class StreamableHttpEndpoint {
             ctx.status(202);
             return;
         }
-        respond(ctx, session, responses, true, accept);
+        List<ObjectNode> answered = new ArrayList<>(responses.size());
+        for (CompletableFuture<ObjectNode> f : responses) {
+            answered.add(await(f, null));
+        }
+        write(ctx, session, answered, true, accept);
     }
 
     /** The session a non-initialize message belongs to, or null after replying 400/404 as the spec says. */
@@ -160,14 +207,6 @@ public final class StreamableHttpEndpoint {
         }
         session.touch();
         return session;
-    }
-
-    private void respond(Context ctx, ClientSession session, List<CompletableFuture<ObjectNode>> futures, boolean batch, Accept accept) {
-        List<ObjectNode> responses = new ArrayList<>(futures.size());
-        for (CompletableFuture<ObjectNode> f : futures) {
-            responses.add(await(f, null));
-        }
-        write(ctx, session, responses, batch, accept);
     }
 
     private void write(Context ctx, ClientSession session, List<ObjectNode> responses, boolean batch, Accept accept) {

@@ -1,5 +1,6 @@
 package dev.forge.upstream;
 
+import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcException;
@@ -11,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +45,9 @@ public final class Upstream {
     private final ScheduledExecutorService scheduler;
     private final ChangeListener listener;
     private final String version;
+    private final ProgressTokens progress;
+    private final Consumer<ObjectNode> resourceUpdated;
+    private final ConcurrentHashMap<String, CompletableFuture<UpstreamClient>> perClient = new ConcurrentHashMap<>();
     private volatile UpstreamClient client;
     private volatile UpstreamState state = UpstreamState.CONNECTING;
     private volatile String lastError;
@@ -54,7 +60,9 @@ public final class Upstream {
     private volatile boolean stopped;
 
     public Upstream(UpstreamConfig config, HttpClient http, Duration connectTimeout, ScheduledExecutorService scheduler,
-                    ChangeListener listener, String version) {
+                    ChangeListener listener, String version, ProgressTokens progress, Consumer<ObjectNode> resourceUpdated) {
+        this.progress = progress;
+        this.resourceUpdated = resourceUpdated;
         this.config = config;
         this.http = http;
         this.connectTimeout = connectTimeout;
@@ -110,7 +118,7 @@ public final class Upstream {
             return;
         }
         try {
-            UpstreamClient connected = open();
+            UpstreamClient connected = open(null);
             if (stopped) { // stop() ran while we were connecting: this connection must not outlive it
                 connected.close();
                 return;
@@ -133,14 +141,15 @@ public final class Upstream {
         }
     }
 
-    private UpstreamClient open() {
+    /** Opens and initializes a connection; {@code owner} is its one client, or null for the shared one. */
+    private UpstreamClient open(Caller owner) {
         return switch (config) {
-            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), s.env()));
+            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), s.env()), owner);
             case UpstreamConfig.Sse s ->
-                    initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()));
+                    initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
             case UpstreamConfig.StreamableHttp h -> {
                 try {
-                    yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout()));
+                    yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout()), owner);
                 } catch (UpstreamException e) {
                     int status = e.httpStatus();
                     if (status != 400 && status != 404 && status != 405) {
@@ -148,19 +157,21 @@ public final class Upstream {
                     }
                     // The spec's backwards-compatibility rule: a server that refuses the POST may be a legacy SSE one.
                     LOG.info("upstream {}: Streamable HTTP refused (HTTP {}), trying the legacy SSE transport", name(), status);
-                    yield initialize(new SseTransport(h.name(), h.url(), http, h.headers(), connectTimeout, h.timeout()));
+                    yield initialize(new SseTransport(h.name(), h.url(), http, h.headers(), connectTimeout, h.timeout()), owner);
                 }
             }
         };
     }
 
-    private UpstreamClient initialize(UpstreamTransport transport) {
-        UpstreamClient c = new UpstreamClient(name(), transport, this::onNotification, reason -> onConnectionLost(transport, reason));
+    private UpstreamClient initialize(UpstreamTransport transport, Caller owner) {
+        UpstreamClient c = new UpstreamClient(name(), transport, inbox,
+                owner == null ? reason -> onConnectionLost(transport, reason) : reason -> perClient.remove(owner.sessionId()),
+                owner);
         try {
             transport.start(c);
             ObjectNode params = Json.object();
             params.put("protocolVersion", ProtocolVersions.LATEST);
-            params.set("capabilities", Json.object());
+            params.set("capabilities", owner == null ? everyClientCapability() : owner.clientCapabilities().deepCopy());
             ObjectNode info = params.putObject("clientInfo");
             info.put("name", "forge");
             info.put("version", version);
@@ -170,9 +181,11 @@ public final class Upstream {
                 throw new UpstreamException(name() + ": answered initialize with protocol version " + agreed
                         + " (expected one of " + ProtocolVersions.SUPPORTED + ")");
             }
-            protocolVersion = agreed;
-            serverInfo = result.get("serverInfo") instanceof ObjectNode o ? o : null;
-            capabilities = result.get("capabilities") instanceof ObjectNode o ? o : Json.object();
+            if (owner == null) {
+                protocolVersion = agreed;
+                serverInfo = result.get("serverInfo") instanceof ObjectNode o ? o : null;
+                capabilities = result.get("capabilities") instanceof ObjectNode o ? o : Json.object();
+            }
             c.notify("notifications/initialized", null);
             transport.initialized(agreed);
             return c;
@@ -180,6 +193,19 @@ public final class Upstream {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * What the shared connection declares: every client capability, so servers that offer tools only to clients
+     * able to answer sampling, elicitation or roots show them in the catalog. A client without the capability that
+     * calls such a tool gets a clear error when the upstream asks it.
+     */
+    private static ObjectNode everyClientCapability() {
+        ObjectNode caps = Json.object();
+        caps.putObject("sampling");
+        caps.putObject("elicitation");
+        caps.putObject("roots").put("listChanged", true);
+        return caps;
     }
 
     private UpstreamLists discover(UpstreamClient c) {
@@ -251,19 +277,90 @@ public final class Upstream {
         return response.get("result") instanceof ObjectNode o ? o : Json.object();
     }
 
-    private void onNotification(Message.Notification notification) {
-        String method = notification.method();
-        UpstreamClient c = client;
-        if (c == null || state != UpstreamState.READY) {
-            return;
+    private final UpstreamClient.Inbox inbox = new UpstreamClient.Inbox() {
+        @Override
+        public void request(ObjectNode request, UpstreamClient from) {
+            answerServerRequest(request, from);
         }
+
+        @Override
+        public void notification(Message.Notification notification, UpstreamClient from) {
+            onNotification(notification, from);
+        }
+    };
+
+    private void onNotification(Message.Notification notification, UpstreamClient from) {
+        String method = notification.method();
+        switch (method) {
+            case "notifications/tools/list_changed", "notifications/prompts/list_changed", "notifications/resources/list_changed" -> {
+                if (from == client && state == UpstreamState.READY) {
+                    refreshList(method, from);
+                }
+            }
+            case "notifications/progress" -> {
+                ObjectNode params = notification.params();
+                ProgressTokens.Registration registration = progress.lookup(params.path("progressToken").asString(""));
+                if (registration != null) {
+                    params.set("progressToken", registration.clientToken());
+                    registration.caller().relay(notification.node());
+                }
+            }
+            case "notifications/resources/updated" -> resourceUpdated.accept(notification.node());
+            default -> {
+                Caller caller = from.attributedCaller();
+                if (caller != null) {
+                    caller.relay(notification.node());
+                } else {
+                    LOG.debug("upstream {}: {} with no client to deliver it to", name(), method);
+                }
+            }
+        }
+    }
+
+    private void refreshList(String method, UpstreamClient c) {
         switch (method) {
             case "notifications/tools/list_changed" -> refresh(() -> lists = lists.withTools(listAll(c, "tools/list", "tools")));
             case "notifications/prompts/list_changed" -> refresh(() -> lists = lists.withPrompts(listAll(c, "prompts/list", "prompts")));
-            case "notifications/resources/list_changed" -> refresh(() -> lists = lists.withResources(
+            default -> refresh(() -> lists = lists.withResources(
                     listAll(c, "resources/list", "resources"), listAll(c, "resources/templates/list", "resourceTemplates")));
-            default -> LOG.debug("upstream {}: notification {}", name(), method);
         }
+    }
+
+    /**
+     * A request the upstream sends us (sampling, elicitation, roots, ping): ping is answered here; the others go to
+     * the client the upstream is working for, and its answer comes back with the upstream's own id.
+     */
+    private void answerServerRequest(ObjectNode request, UpstreamClient from) {
+        JsonNode id = request.get("id");
+        String method = request.path("method").asString("");
+        if (method.equals("ping")) {
+            from.send(Message.result(id, Json.object()).node());
+            return;
+        }
+        Caller caller = from.attributedCaller();
+        String capability = switch (method) {
+            case "sampling/createMessage" -> "sampling";
+            case "elicitation/create" -> "elicitation";
+            case "roots/list" -> "roots";
+            default -> null;
+        };
+        if (caller == null) {
+            from.send(Message.error(id, new JsonRpcError(JsonRpcError.INTERNAL_ERROR,
+                    "No client is waiting on this upstream to answer " + method)).node());
+            return;
+        }
+        if (capability != null && !caller.clientCapabilities().has(capability)) {
+            from.send(Message.error(id, new JsonRpcError(JsonRpcError.METHOD_NOT_FOUND,
+                    "Method not found: the client did not declare the " + capability + " capability")).node());
+            return;
+        }
+        JsonNode params = request.get("params");
+        caller.ask(method, params instanceof ObjectNode o ? o : null).whenComplete((answer, failure) -> {
+            ObjectNode reply = failure == null ? answer
+                    : Message.error(id, new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "The client did not answer " + method)).node();
+            reply.set("id", id);
+            from.send(reply);
+        });
     }
 
     private void refresh(Runnable fetch) {
@@ -310,16 +407,70 @@ public final class Upstream {
     }
 
     /**
-     * Forwards a client's request (mutated in place: our id replaces the client's) and completes with the raw
-     * response message, or fails with {@link UpstreamException} naming this upstream.
+     * Forwards a client's request (mutated in place: our id replaces the client's, our progress token the client's)
+     * on the connection this client uses, and completes with the raw response message, or fails with an error
+     * naming this upstream.
      */
-    public CompletableFuture<ObjectNode> forward(ObjectNode request) {
-        UpstreamClient c = client;
-        if (c == null || state != UpstreamState.READY) {
-            return CompletableFuture.failedFuture(new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE,
-                    "Upstream '" + name() + "' is unavailable" + (lastError == null ? "" : ": " + lastError)));
+    public PendingCall forward(ObjectNode request, Caller caller) {
+        UpstreamClient c;
+        try {
+            c = connectionFor(caller);
+        } catch (RuntimeException e) {
+            return PendingCall.failed(e);
         }
-        return c.call(request, config.timeout());
+        String token = null;
+        JsonNode meta = request.path("params").get("_meta");
+        if (caller != null && meta instanceof ObjectNode m && m.hasNonNull("progressToken")) {
+            token = progress.register(caller, m.get("progressToken"));
+            m.put("progressToken", token);
+        }
+        PendingCall call = c.call(request, config.timeout(), caller);
+        if (token != null) {
+            String ours = token;
+            call.whenComplete((ok, failure) -> progress.release(ours));
+        }
+        return call;
+    }
+
+    private UpstreamClient connectionFor(Caller caller) {
+        UpstreamClient shared = client;
+        if (shared == null || state != UpstreamState.READY) {
+            throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE,
+                    "Upstream '" + name() + "' is unavailable" + (lastError == null ? "" : ": " + lastError));
+        }
+        if (caller == null || config.sessionMode() == SessionMode.SHARED) {
+            return shared;
+        }
+        CompletableFuture<UpstreamClient> mine = new CompletableFuture<>();
+        CompletableFuture<UpstreamClient> existing = perClient.putIfAbsent(caller.sessionId(), mine);
+        if (existing == null) {
+            try {
+                mine.complete(open(caller.sessionWide()));
+                LOG.debug("upstream {}: opened a session for client {}", name(), caller.sessionId());
+            } catch (RuntimeException e) {
+                perClient.remove(caller.sessionId(), mine);
+                mine.completeExceptionally(e);
+            }
+            existing = mine;
+        }
+        try {
+            return existing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Ends the upstream session a client had here, if it had one (its process, for stdio). */
+    public void closeSession(String sessionId) {
+        CompletableFuture<UpstreamClient> connection = perClient.remove(sessionId);
+        if (connection != null) {
+            connection.thenAccept(UpstreamClient::close);
+        }
+    }
+
+    /** Upstream sessions currently open for individual clients. */
+    public int clientSessions() {
+        return perClient.size();
     }
 
     public Long pid() {
@@ -334,6 +485,7 @@ public final class Upstream {
         if (c != null) {
             c.close();
         }
+        perClient.keySet().forEach(this::closeSession);
         state = UpstreamState.STOPPED;
     }
 

@@ -1,10 +1,8 @@
 package dev.forge.upstream;
 
 import dev.forge.protocol.Json;
-import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.Message;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,48 +15,66 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * JSON-RPC over one upstream connection. Every outgoing request gets an id of ours, so requests from many clients
- * never collide on the wire; the answer is matched back by that id.
+ * never collide on the wire; the answer is matched back by that id. What the upstream sends on its own (requests
+ * and notifications) goes to the {@link Inbox}.
  */
 final class UpstreamClient implements UpstreamTransport.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamClient.class);
 
+    /** Receives the upstream's own requests and notifications. */
+    interface Inbox {
+        void request(ObjectNode request, UpstreamClient from);
+
+        void notification(Message.Notification notification, UpstreamClient from);
+    }
+
     private final String name;
     private final UpstreamTransport transport;
-    private final Consumer<Message.Notification> notifications;
+    private final Inbox inbox;
     private final Consumer<String> closedHandler;
+    private final Caller owner;
     private final AtomicLong ids = new AtomicLong();
-    private final ConcurrentHashMap<Long, CompletableFuture<ObjectNode>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
     private volatile String closedReason;
 
-    UpstreamClient(String name, UpstreamTransport transport, Consumer<Message.Notification> notifications,
-                   Consumer<String> closedHandler) {
+    /** @param owner the one client this connection serves, or null for a connection shared by all */
+    UpstreamClient(String name, UpstreamTransport transport, Inbox inbox, Consumer<String> closedHandler, Caller owner) {
         this.name = name;
         this.transport = transport;
-        this.notifications = notifications;
+        this.inbox = inbox;
         this.closedHandler = closedHandler;
+        this.owner = owner;
     }
 
     UpstreamTransport transport() {
         return transport;
     }
 
+    Caller owner() {
+        return owner;
+    }
+
+    boolean isClosed() {
+        return closedReason != null;
+    }
+
     /**
      * Sends a request (its id is replaced by ours, in place) and completes with the upstream's response message.
      * Fails with {@link UpstreamException} if the connection breaks and with a timeout after {@code timeout}.
      */
-    CompletableFuture<ObjectNode> call(ObjectNode request, Duration timeout) {
+    PendingCall call(ObjectNode request, Duration timeout, Caller caller) {
         String reason = closedReason;
         if (reason != null) {
-            return CompletableFuture.failedFuture(new UpstreamException(name + " is unavailable: " + reason));
+            return PendingCall.failed(new UpstreamException(name + " is unavailable: " + reason));
         }
         long id = ids.incrementAndGet();
         request.put("id", id);
-        CompletableFuture<ObjectNode> response = new CompletableFuture<>();
+        PendingCall response = new PendingCall(this, id, caller);
         pending.put(id, response);
         response.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
             if (pending.remove(id) != null && failure instanceof TimeoutException) {
-                cancel(id, "timed out after " + timeout.toMillis() + " ms");
+                sendCancelled(id, "timed out after " + timeout.toMillis() + " ms");
             }
         });
         try {
@@ -71,15 +87,28 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         return response;
     }
 
-    CompletableFuture<ObjectNode> call(String method, ObjectNode params, Duration timeout) {
-        return call(Message.request(Json.mapper().nullNode(), method, params).node(), timeout);
+    PendingCall call(String method, ObjectNode params, Duration timeout) {
+        return call(Message.request(Json.mapper().nullNode(), method, params).node(), timeout, null);
     }
 
     void notify(String method, ObjectNode params) {
         transport.send(Message.notification(method, params).node());
     }
 
-    private void cancel(long id, String reason) {
+    /** Sends a message as it is (answers to the upstream's own requests). */
+    void send(ObjectNode message) {
+        try {
+            transport.send(message);
+        } catch (RuntimeException e) {
+            LOG.debug("upstream {}: could not send: {}", name, e.getMessage());
+        }
+    }
+
+    boolean forget(long id) {
+        return pending.remove(id) != null;
+    }
+
+    void sendCancelled(long id, String reason) {
         ObjectNode params = Json.object();
         params.put("requestId", id);
         params.put("reason", reason);
@@ -90,12 +119,27 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         }
     }
 
+    /**
+     * The client on whose behalf something the upstream sent on its own most likely is: the client of the latest
+     * call still waiting here (exact when only one is, and then it travels on that call's stream), else this
+     * connection's owner, else null.
+     */
+    Caller attributedCaller() {
+        PendingCall latest = null;
+        for (PendingCall call : pending.values()) {
+            if (call.caller() != null && (latest == null || call.id() > latest.id())) {
+                latest = call;
+            }
+        }
+        return latest == null ? owner : latest.caller();
+    }
+
     @Override
     public void onMessage(ObjectNode message) {
         JsonNode method = message.get("method");
         if (method == null) {
             JsonNode id = message.get("id");
-            CompletableFuture<ObjectNode> waiting = id != null && id.canConvertToLong() ? pending.remove(id.asLong()) : null;
+            PendingCall waiting = id != null && id.canConvertToLong() ? pending.remove(id.asLong()) : null;
             if (waiting != null) {
                 waiting.complete(message);
             } else {
@@ -104,25 +148,10 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             return;
         }
         if (message.has("id")) {
-            answerServerRequest(message, method.asString());
+            inbox.request(message, this);
         } else {
-            notifications.accept(new Message.Notification(message));
+            inbox.notification(new Message.Notification(message), this);
         }
-    }
-
-    /** Requests the upstream sends us. Routing sampling, elicitation and roots to the client comes later. */
-    private void answerServerRequest(ObjectNode request, String method) {
-        Message.Response reply = "ping".equals(method)
-                ? Message.result(request.get("id"), Json.object())
-                : Message.error(request.get("id"), new JsonRpcError(JsonRpcError.METHOD_NOT_FOUND,
-                        "Method not found: " + method + " (the gateway does not forward it yet)"));
-        Thread.ofVirtual().start(() -> {
-            try {
-                transport.send(reply.node());
-            } catch (RuntimeException e) {
-                LOG.debug("upstream {}: could not answer {}: {}", name, method, e.getMessage());
-            }
-        });
     }
 
     @Override

@@ -31,14 +31,15 @@ class JavaSdkThroughGatewayTest {
     static Gateway gateway;
     static McpSyncClient viaGateway;
     static McpSyncClient direct;
+    static final SdkClients.Observed observed = new SdkClients.Observed();
 
     @BeforeAll
     static void start() throws Exception {
         gateway = TestGateways.start(List.of(
                 TestGateways.stdio("everything", Peers.everythingStdio()),
                 TestGateways.stdio("memory", Peers.memoryStdio(), Map.of("MEMORY_FILE_PATH", dataDir.resolve("memory.jsonl").toString()))));
-        viaGateway = SdkClients.streamable(TestGateways.baseUrl(gateway), "/mcp");
-        direct = SdkClients.stdio(Peers.everythingStdio());
+        viaGateway = SdkClients.capableStreamable(TestGateways.baseUrl(gateway), "/mcp", observed);
+        direct = SdkClients.capableStdio(Peers.everythingStdio(), new SdkClients.Observed());
     }
 
     @AfterAll

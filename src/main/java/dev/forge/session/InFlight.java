@@ -1,0 +1,73 @@
+package dev.forge.session;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A client request the gateway is still answering. Messages related to it (progress, logs, requests to the client)
+ * go to {@link #relay}; a transport that can stream them on the request's own response drains {@link #related()}.
+ */
+public final class InFlight {
+
+    private final JsonNode clientId;
+    private final Consumer<ObjectNode> fallback;
+    private final BlockingQueue<ObjectNode> related;
+    private volatile Runnable onCancel = () -> { };
+    private boolean finished;
+
+    /**
+     * @param streamable true when the transport streams related messages on the response itself; otherwise they go
+     *                   to {@code fallback} (the session's server-to-client stream)
+     */
+    InFlight(JsonNode clientId, boolean streamable, Consumer<ObjectNode> fallback) {
+        this.clientId = clientId;
+        this.fallback = fallback;
+        this.related = streamable ? new LinkedBlockingQueue<>() : null;
+    }
+
+    public JsonNode clientId() {
+        return clientId;
+    }
+
+    public void relay(ObjectNode message) {
+        synchronized (this) {
+            if (related != null && !finished) {
+                related.add(message);
+                return;
+            }
+        }
+        fallback.accept(message);
+    }
+
+    /**
+     * The response has been written: whatever is still queued, and whatever comes later, goes to the session's
+     * stream instead.
+     */
+    public void finish() {
+        synchronized (this) {
+            finished = true;
+        }
+        if (related != null) {
+            for (ObjectNode late; (late = related.poll()) != null; ) {
+                fallback.accept(late);
+            }
+        }
+    }
+
+    /** Related messages waiting to be written on this request's stream, or null if they go elsewhere. */
+    public BlockingQueue<ObjectNode> related() {
+        return related;
+    }
+
+    /** What to do when the client cancels this request. */
+    public void onCancel(Runnable action) {
+        this.onCancel = action;
+    }
+
+    void cancel() {
+        onCancel.run();
+    }
+}

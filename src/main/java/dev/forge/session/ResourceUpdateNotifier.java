@@ -1,0 +1,27 @@
+package dev.forge.session;
+
+import java.util.function.Consumer;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Passes an upstream's {@code notifications/resources/updated} to exactly the clients subscribed to that URI. */
+public final class ResourceUpdateNotifier implements Consumer<ObjectNode> {
+
+    private final SessionStore sessions;
+
+    public ResourceUpdateNotifier(SessionStore sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void accept(ObjectNode notification) {
+        String uri = notification.path("params").path("uri").asString(null);
+        if (uri == null) {
+            return;
+        }
+        for (ClientSession session : sessions.all()) {
+            if (session.subscriptions().contains(uri)) {
+                session.send(notification.deepCopy());
+            }
+        }
+    }
+}
