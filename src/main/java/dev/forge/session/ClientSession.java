@@ -169,6 +169,11 @@ public final class ClientSession {
         return waiting != null && waiting.complete(response.node());
     }
 
+    /** Client requests still being answered. */
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
     public Set<String> subscriptions() {
         return subscriptions;
     }

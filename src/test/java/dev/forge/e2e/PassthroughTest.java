@@ -1,0 +1,158 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.forge.Gateway;
+import dev.forge.protocol.Json;
+import dev.forge.support.Peers;
+import dev.forge.support.SdkClients;
+import dev.forge.support.TestGateways;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Server-everything over stdio behind the gateway, driven by Java SDK clients: what the upstream asks of or tells
+ * a client during a call (sampling, elicitation, roots, progress) reaches that client, and its answers go back.
+ */
+class PassthroughTest {
+
+    static Gateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestGateways.start(List.of(TestGateways.stdio("everything", Peers.everythingStdio())));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) gateway.close();
+    }
+
+    static McpSyncClient capable(SdkClients.Observed observed) {
+        return SdkClients.capableStreamable(TestGateways.baseUrl(gateway), "/mcp", observed);
+    }
+
+    static String text(McpSchema.CallToolResult result) {
+        return SdkClients.json(result.content());
+    }
+
+    @Test
+    void samplingReachesTheClientThatCalledAndItsAnswerReachesTheUpstream() {
+        SdkClients.Observed observed = new SdkClients.Observed();
+        McpSyncClient client = capable(observed);
+        try {
+            var result = client.callTool(new McpSchema.CallToolRequest("everything__trigger-sampling-request", Map.of("prompt", "write a haiku")));
+            assertThat(text(result)).contains("sampled by the test client");
+            assertThat(observed.questions()).containsExactly("sampling");
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void elicitationReachesTheClientAndItsAcceptedContentComesBack() {
+        SdkClients.Observed observed = new SdkClients.Observed();
+        McpSyncClient client = capable(observed);
+        try {
+            var result = client.callTool(new McpSchema.CallToolRequest("everything__trigger-elicitation-request", Map.of()));
+            assertThat(text(result)).contains("green");
+            assertThat(observed.questions()).containsExactly("elicitation");
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void rootsAreAskedOfTheClient() {
+        McpSyncClient client = capable(new SdkClients.Observed());
+        try {
+            var result = client.callTool(new McpSchema.CallToolRequest("everything__get-roots-list", Map.of()));
+            assertThat(text(result)).contains(SdkClients.ROOT_URI);
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void aClientWithoutTheCapabilityGetsAnErrorNotAHang() {
+        McpSyncClient plain = SdkClients.streamable(TestGateways.baseUrl(gateway), "/mcp");
+        try {
+            long start = System.nanoTime();
+            McpSchema.CallToolResult result;
+            try {
+                result = plain.callTool(new McpSchema.CallToolRequest("everything__trigger-sampling-request", Map.of("prompt", "x")));
+                assertThat(result.isError()).isTrue();
+                assertThat(text(result)).containsIgnoringCase("sampling");
+            } catch (RuntimeException e) {
+                assertThat(e.getMessage()).containsIgnoringCase("sampling");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            plain.closeGracefully();
+        }
+    }
+
+    @Test
+    void twoClientsUsingTheSameProgressTokenEachSeeOnlyTheirOwnProgress() throws Exception {
+        SdkClients.Observed first = new SdkClients.Observed();
+        SdkClients.Observed second = new SdkClients.Observed();
+        McpSyncClient a = capable(first);
+        McpSyncClient b = capable(second);
+        try {
+            var request = new McpSchema.CallToolRequest("everything__trigger-long-running-operation",
+                    Map.of("duration", 1, "steps", 4), Map.of("progressToken", "same-token"));
+            // their own threads: the common pool may have one thread here, and both calls block until done
+            var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+            CompletableFuture<McpSchema.CallToolResult> callA = CompletableFuture.supplyAsync(() -> a.callTool(request), threads);
+            CompletableFuture<McpSchema.CallToolResult> callB = CompletableFuture.supplyAsync(() -> b.callTool(request), threads);
+            assertThat(text(callA.get(30, TimeUnit.SECONDS))).contains("completed");
+            assertThat(text(callB.get(30, TimeUnit.SECONDS))).contains("completed");
+            assertThat(first.progress()).hasSize(4).allMatch(p -> "same-token".equals(p.progressToken()));
+            assertThat(second.progress()).hasSize(4).allMatch(p -> "same-token".equals(p.progressToken()));
+            assertThat(first.progress()).extracting(McpSchema.ProgressNotification::progress).containsExactly(1.0, 2.0, 3.0, 4.0);
+        } finally {
+            a.closeGracefully();
+            b.closeGracefully();
+        }
+    }
+
+    @Test
+    void aClientCancellingACallEndsItAtOnce() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String url = TestGateways.baseUrl(gateway) + "/mcp";
+        HttpResponse<String> init = http.send(ConcurrentClientsTest.post(url, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}"""),
+                HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> slow = http.sendAsync(ConcurrentClientsTest.post(url, session, """
+                {"jsonrpc":"2.0","id":"slow-1","method":"tools/call","params":{"name":"everything__trigger-long-running-operation","arguments":{"duration":60,"steps":60}}}"""),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.sessions().find(session) != null && hasInFlight(session));
+        HttpResponse<String> cancel = http.send(ConcurrentClientsTest.post(url, session, """
+                {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow-1","reason":"user pressed stop"}}"""),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode()).isEqualTo(202);
+        JsonNode response = Json.parse(slow.get(10, TimeUnit.SECONDS).body());
+        assertThat(response.at("/error/code").asInt()).isEqualTo(-32800);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    private static boolean hasInFlight(String session) {
+        return gateway.sessions().find(session).inFlightCount() > 0;
+    }
+}
