@@ -137,7 +137,7 @@ public final class ConfigLoader {
             at = where + ": gateways[" + i + "] (" + name + ")";
             Duration timeout = duration(at, g, "timeout", defaultTimeout);
             SessionMode mode = g.has("session_mode") ? SessionMode.parse(at + ".session_mode", text(at, g, "session_mode"))
-                    : SessionMode.SHARED;
+                    : SessionMode.PER_CLIENT;
             String transport = firstOf(text(at, g, "transport"), g.has("command") ? "stdio" : "streamable-http");
             result.add(switch (transport) {
                 case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), timeout, mode);

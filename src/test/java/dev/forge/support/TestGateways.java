@@ -41,6 +41,17 @@ public final class TestGateways {
         return new UpstreamConfig.Stdio(name, command, env, Duration.ofSeconds(20), SessionMode.SHARED);
     }
 
+    public static UpstreamConfig perClientStdio(String name, List<String> command) {
+        return new UpstreamConfig.Stdio(name, command, Map.of(), Duration.ofSeconds(20), SessionMode.PER_CLIENT);
+    }
+
+    /** Processes this JVM started whose command line mentions {@code fragment}. */
+    public static long childProcesses(String fragment) {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(fragment)).orElse(false))
+                .count();
+    }
+
     public static UpstreamConfig streamableHttp(String name, String url) {
         return new UpstreamConfig.StreamableHttp(name, URI.create(url), Map.of(), Duration.ofSeconds(20), SessionMode.SHARED);
     }
