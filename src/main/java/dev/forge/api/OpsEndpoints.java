@@ -51,6 +51,13 @@ public final class OpsEndpoints {
             if (u.lastError() != null) {
                 entry.put("error", u.lastError());
             }
+            entry.put("restarts", u.restarts());
+            if (u.crashLoop()) {
+                entry.put("crash_loop", true);
+            }
+            entry.put("circuit_breaker", u.breakerState());
+            entry.put("calls_in_flight", u.callsInFlight());
+            entry.put("client_sessions", u.clientSessions());
             Long pid = u.pid();
             if (pid != null) {
                 entry.put("pid", pid);

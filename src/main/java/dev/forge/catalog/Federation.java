@@ -47,6 +47,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     /** Connects every upstream in parallel; returns at once. */
     public void start() {
+        upstreams.forEach(Upstream::startHealthChecks);
         for (Upstream upstream : upstreams) {
             Thread.ofVirtual().name("connect-" + upstream.name()).start(() -> {
                 try {

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("host", "port", "separator", "connect_timeout",
             "request_timeout", "session_idle_timeout", "gateways", "servers");
     private static final Set<String> GATEWAY_KEYS = Set.of("name", "transport", "command", "env", "url", "headers",
-            "timeout", "session_mode");
+            "timeout", "session_mode", "tool_timeouts", "max_concurrency", "health_check_interval");
     private static final Set<String> SERVER_KEYS = Set.of("name", "tools", "resources", "prompts");
 
     private final Map<String, String> env;
@@ -135,18 +135,41 @@ public final class ConfigLoader {
                 throw new ConfigException(at + ".name: '" + name + "' is used twice (expected: unique names)");
             }
             at = where + ": gateways[" + i + "] (" + name + ")";
-            Duration timeout = duration(at, g, "timeout", defaultTimeout);
-            SessionMode mode = g.has("session_mode") ? SessionMode.parse(at + ".session_mode", text(at, g, "session_mode"))
-                    : SessionMode.PER_CLIENT;
+            UpstreamPolicy policy = policy(at, g, defaultTimeout);
             String transport = firstOf(text(at, g, "transport"), g.has("command") ? "stdio" : "streamable-http");
             result.add(switch (transport) {
-                case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), timeout, mode);
-                case "streamable-http", "http" -> new UpstreamConfig.StreamableHttp(name, url(at, g), stringMap(at, g, "headers"), timeout, mode);
-                case "sse" -> new UpstreamConfig.Sse(name, url(at, g), stringMap(at, g, "headers"), timeout, mode);
+                case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), policy);
+                case "streamable-http", "http" -> new UpstreamConfig.StreamableHttp(name, url(at, g), stringMap(at, g, "headers"), policy);
+                case "sse" -> new UpstreamConfig.Sse(name, url(at, g), stringMap(at, g, "headers"), policy);
                 default -> throw new ConfigException(at + ".transport: '" + transport + "' (expected: stdio | streamable-http | sse)");
             });
         }
         return result;
+    }
+
+    private UpstreamPolicy policy(String at, JsonNode g, Duration defaultTimeout) {
+        Duration timeout = duration(at, g, "timeout", defaultTimeout);
+        SessionMode mode = g.has("session_mode") ? SessionMode.parse(at + ".session_mode", text(at, g, "session_mode"))
+                : SessionMode.PER_CLIENT;
+        Map<String, Duration> toolTimeouts = new LinkedHashMap<>();
+        stringMap(at, g, "tool_timeouts").forEach((tool, d) -> toolTimeouts.put(tool, Durations.parse(at + ".tool_timeouts." + tool, d)));
+        int maxConcurrency = UpstreamPolicy.DEFAULT_MAX_CONCURRENCY;
+        String max = text(at, g, "max_concurrency");
+        if (max != null) {
+            try {
+                maxConcurrency = Integer.parseInt(max.trim());
+            } catch (NumberFormatException e) {
+                maxConcurrency = 0;
+            }
+            if (maxConcurrency < 1) {
+                throw new ConfigException(at + ".max_concurrency: '" + max + "' (expected: an integer >= 1)");
+            }
+        }
+        String interval = text(at, g, "health_check_interval");
+        Duration healthCheck = interval == null ? UpstreamPolicy.DEFAULT_HEALTH_CHECK_INTERVAL
+                : interval.equals("off") || interval.equals("0") ? Duration.ZERO
+                : Durations.parse(at + ".health_check_interval", interval);
+        return new UpstreamPolicy(timeout, toolTimeouts, mode, maxConcurrency, healthCheck);
     }
 
     private List<VirtualServerConfig> servers(String where, JsonNode list) {

@@ -10,13 +10,18 @@ public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamCon
 
     String name();
 
-    /** How long one request to this upstream may take. */
-    Duration timeout();
+    UpstreamPolicy policy();
 
-    SessionMode sessionMode();
+    default Duration timeout() {
+        return policy().timeout();
+    }
+
+    default SessionMode sessionMode() {
+        return policy().sessionMode();
+    }
 
     /** A local process speaking newline-delimited JSON-RPC on stdin/stdout. */
-    record Stdio(String name, List<String> command, Map<String, String> env, Duration timeout, SessionMode sessionMode)
+    record Stdio(String name, List<String> command, Map<String, String> env, UpstreamPolicy policy)
             implements UpstreamConfig {
         public Stdio {
             command = List.copyOf(command);
@@ -25,7 +30,7 @@ public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamCon
     }
 
     /** A remote server on the Streamable HTTP transport (falls back to legacy SSE if the server only speaks that). */
-    record StreamableHttp(String name, URI url, Map<String, String> headers, Duration timeout, SessionMode sessionMode)
+    record StreamableHttp(String name, URI url, Map<String, String> headers, UpstreamPolicy policy)
             implements UpstreamConfig {
         public StreamableHttp {
             headers = Map.copyOf(headers);
@@ -33,7 +38,7 @@ public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamCon
     }
 
     /** A remote server on the legacy HTTP+SSE transport. */
-    record Sse(String name, URI url, Map<String, String> headers, Duration timeout, SessionMode sessionMode)
+    record Sse(String name, URI url, Map<String, String> headers, UpstreamPolicy policy)
             implements UpstreamConfig {
         public Sse {
             headers = Map.copyOf(headers);

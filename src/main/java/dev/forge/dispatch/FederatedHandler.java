@@ -11,7 +11,6 @@ import dev.forge.protocol.Message;
 import dev.forge.protocol.ProtocolVersions;
 import dev.forge.session.ClientSession;
 import dev.forge.session.InFlight;
-import dev.forge.upstream.PendingCall;
 import dev.forge.upstream.Upstream;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
@@ -189,9 +188,7 @@ public final class FederatedHandler implements McpHandler {
 
     private static CompletableFuture<ObjectNode> forward(Upstream upstream, Message.Request request, SessionCaller caller) {
         JsonNode clientId = request.id();
-        PendingCall call = upstream.forward(request.node(), caller);
-        caller.inFlight().onCancel(() -> call.cancelUpstream("cancelled by the client"));
-        return call.handle((response, failure) -> {
+        return upstream.forward(request.node(), caller).handle((response, failure) -> {
             if (failure != null) {
                 return Message.error(clientId, Failures.toError(failure, upstream.name(), upstream.config().timeout())).node();
             }

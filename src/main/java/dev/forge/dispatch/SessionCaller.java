@@ -36,6 +36,13 @@ record SessionCaller(ClientSession session, InFlight inFlight) implements Caller
     }
 
     @Override
+    public void onCancel(Runnable action) {
+        if (inFlight != null) {
+            inFlight.onCancel(action);
+        }
+    }
+
+    @Override
     public Caller sessionWide() {
         return inFlight == null ? this : new SessionCaller(session, null);
     }

@@ -21,6 +21,9 @@ public interface Caller {
     /** Sends a request to the client and completes with its whole response message. */
     CompletableFuture<ObjectNode> ask(String method, ObjectNode params);
 
+    /** What to do if the client cancels the request this call serves. */
+    void onCancel(Runnable action);
+
     /** The same client, not tied to this one request: for what an upstream session sends later on its own. */
     Caller sessionWide();
 }

@@ -52,7 +52,6 @@ final class StreamableHttpTransport implements UpstreamTransport {
         }
         if (opened.status() == 404 && sessionId != null && !"initialize".equals(message.path("method").asString(""))) {
             opened.close();
-            listener.onClosed("session expired (HTTP 404)");
             throw new UpstreamException(name + ": the upstream forgot our session (HTTP 404)", null, 404);
         }
         exchange.expectSuccess(opened, url);

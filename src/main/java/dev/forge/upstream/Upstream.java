@@ -33,6 +33,9 @@ public final class Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final int MAX_LIST_PAGES = 1000;
+    private static final int CRASH_LOOP_FAILURES = 5;
+    private static final Duration CRASH_LOOP_WINDOW = Duration.ofMinutes(5);
+    private static final int MISSED_PINGS_BEFORE_FAILED = 3;
 
     /** Told when this upstream's state or lists change. */
     public interface ChangeListener {
@@ -58,11 +61,18 @@ public final class Upstream {
     private volatile Instant since = Instant.now();
     private volatile Duration backoff = Duration.ofSeconds(1);
     private volatile boolean stopped;
+    private volatile CompletableFuture<Void> readySignal = new CompletableFuture<>();
+    private final UpstreamGuard guard;
+    private final java.util.ArrayDeque<Instant> recentFailures = new java.util.ArrayDeque<>();
+    private volatile int restarts;
+    private volatile boolean crashLoop;
+    private volatile int missedPings;
 
     public Upstream(UpstreamConfig config, HttpClient http, Duration connectTimeout, ScheduledExecutorService scheduler,
                     ChangeListener listener, String version, ProgressTokens progress, Consumer<ObjectNode> resourceUpdated) {
         this.progress = progress;
         this.resourceUpdated = resourceUpdated;
+        this.guard = new UpstreamGuard(config.name(), config.policy().maxConcurrency());
         this.config = config;
         this.http = http;
         this.connectTimeout = connectTimeout;
@@ -389,47 +399,116 @@ public final class Upstream {
             return;
         }
         lists = UpstreamLists.EMPTY;
+        noteFailure();
         changeState(UpstreamState.FAILED, reason);
         if (stopped) {
             return;
         }
-        Duration wait = backoff;
-        backoff = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+        boolean expired = reason.endsWith("session expired");
+        Duration wait = expired ? Duration.ZERO : backoff; // a restarted server is up: reconnect at once
+        if (!expired) {
+            backoff = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+        }
         LOG.warn("upstream {} unavailable: {}; retrying in {} ms", name(), reason, wait.toMillis());
         scheduler.schedule(() -> Thread.ofVirtual().name("connect-" + name()).start(this::connect), wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Remembers a failure; five within {@link #CRASH_LOOP_WINDOW} make a crash loop, shown in /health. */
+    private synchronized void noteFailure() {
+        Instant now = Instant.now();
+        if (state == UpstreamState.READY) {
+            restarts++;
+        }
+        recentFailures.addLast(now);
+        while (!recentFailures.isEmpty() && recentFailures.peekFirst().isBefore(now.minus(CRASH_LOOP_WINDOW))) {
+            recentFailures.removeFirst();
+        }
+        boolean looping = recentFailures.size() >= CRASH_LOOP_FAILURES;
+        if (looping && !crashLoop) {
+            LOG.error("upstream {} is in a crash loop: {} failures within {} s", name(), recentFailures.size(), CRASH_LOOP_WINDOW.toSeconds());
+        }
+        crashLoop = looping;
+    }
+
+    /** Times the upstream was lost after having been ready. */
+    public int restarts() {
+        return restarts;
+    }
+
+    /** True while the upstream keeps failing: {@value #CRASH_LOOP_FAILURES} failures within five minutes. */
+    public boolean crashLoop() {
+        return crashLoop && state != UpstreamState.READY;
+    }
+
+    public String breakerState() {
+        return guard.breakerState();
+    }
+
+    public int callsInFlight() {
+        return guard.inFlight();
+    }
+
     private void changeState(UpstreamState next, String error) {
+        if (next == UpstreamState.READY) {
+            readySignal.complete(null);
+        } else if (readySignal.isDone()) {
+            readySignal = new CompletableFuture<>();
+        }
         state = next;
         lastError = error;
         since = Instant.now();
         listener.upstreamChanged(this);
     }
 
+    /** Read-only methods that are safe to send again once after the upstream forgot our session. */
+    private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("resources/read", "prompts/get",
+            "completion/complete", "resources/templates/list", "tools/list", "prompts/list", "resources/list", "ping");
+
     /**
      * Forwards a client's request (mutated in place: our id replaces the client's, our progress token the client's)
      * on the connection this client uses, and completes with the raw response message, or fails with an error
-     * naming this upstream.
+     * naming this upstream. If the upstream forgot our session (it restarted), a read-only request is sent once
+     * more on a fresh session.
      */
-    public PendingCall forward(ObjectNode request, Caller caller) {
-        UpstreamClient c;
-        try {
-            c = connectionFor(caller);
-        } catch (RuntimeException e) {
-            return PendingCall.failed(e);
-        }
+    public CompletableFuture<ObjectNode> forward(ObjectNode request, Caller caller) {
         String token = null;
         JsonNode meta = request.path("params").get("_meta");
         if (caller != null && meta instanceof ObjectNode m && m.hasNonNull("progressToken")) {
             token = progress.register(caller, m.get("progressToken"));
             m.put("progressToken", token);
         }
-        PendingCall call = c.call(request, config.timeout(), caller);
+        CompletableFuture<ObjectNode> result = attempt(request, caller);
+        if (IDEMPOTENT.contains(request.path("method").asString(""))) {
+            result = result.exceptionallyCompose(failure -> rootCause(failure) instanceof UpstreamException u
+                    && u.sessionExpired()
+                    ? readyAgain().thenCompose(ready -> attempt(request, caller))
+                    : CompletableFuture.failedFuture(failure));
+        }
         if (token != null) {
             String ours = token;
-            call.whenComplete((ok, failure) -> progress.release(ours));
+            result.whenComplete((ok, failure) -> progress.release(ours));
+        }
+        return result;
+    }
+
+    private PendingCall attempt(ObjectNode request, Caller caller) {
+        UpstreamClient c;
+        try {
+            c = connectionFor(caller);
+        } catch (RuntimeException e) {
+            return PendingCall.failed(e);
+        }
+        String tool = "tools/call".equals(request.path("method").asString("")) ? request.path("params").path("name").asString(null) : null;
+        PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller));
+        if (caller != null) {
+            caller.onCancel(() -> call.cancelUpstream("cancelled by the client"));
         }
         return call;
+    }
+
+    /** Completes once this upstream is ready (at once if it is), failing after the connect timeout. */
+    private CompletableFuture<Void> readyAgain() {
+        return readySignal.copy().orTimeout(connectTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     }
 
     private UpstreamClient connectionFor(Caller caller) {
@@ -487,6 +566,48 @@ public final class Upstream {
         }
         perClient.keySet().forEach(this::closeSession);
         state = UpstreamState.STOPPED;
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * Pings the upstream every {@code health_check_interval} while it is ready; after
+     * {@value #MISSED_PINGS_BEFORE_FAILED} failed pings in a row its connection is dropped, which marks it failed
+     * (its tools leave the catalog) and starts reconnecting.
+     */
+    public void startHealthChecks() {
+        Duration interval = config.policy().healthCheckInterval();
+        if (interval.isZero()) {
+            return;
+        }
+        scheduler.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("ping-" + name()).start(this::ping),
+                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void ping() {
+        UpstreamClient c = client;
+        if (stopped || c == null || state != UpstreamState.READY) {
+            return;
+        }
+        Duration limit = config.policy().healthCheckInterval().compareTo(connectTimeout) < 0
+                ? config.policy().healthCheckInterval() : connectTimeout;
+        try {
+            await(c.call("ping", null, limit), "ping");
+            missedPings = 0;
+        } catch (UpstreamException e) {
+            int missed = ++missedPings;
+            LOG.warn("upstream {}: health-check ping failed ({} in a row): {}", name(), missed, e.getMessage());
+            if (missed >= MISSED_PINGS_BEFORE_FAILED) {
+                missedPings = 0;
+                onConnectionLost(c.transport(), missed + " health-check pings failed in a row");
+            }
+        }
     }
 
     private static String messageOf(Throwable e) {

@@ -81,6 +81,9 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             transport.send(request);
         } catch (UpstreamException e) {
             response.completeExceptionally(e);
+            if (e.sessionExpired()) {
+                onClosed("session expired");
+            }
         } catch (RuntimeException e) {
             response.completeExceptionally(new UpstreamException(name + ": " + e.getMessage(), e));
         }
@@ -160,7 +163,8 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             return;
         }
         closedReason = reason;
-        UpstreamException failure = new UpstreamException(name + " is unavailable: " + reason);
+        UpstreamException failure = new UpstreamException(name + " is unavailable: " + reason, null,
+                "session expired".equals(reason) ? 404 : 0);
         pending.values().forEach(f -> f.completeExceptionally(failure));
         pending.clear();
         closedHandler.accept(reason);

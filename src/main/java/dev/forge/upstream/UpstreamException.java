@@ -22,4 +22,9 @@ public final class UpstreamException extends RuntimeException {
     int httpStatus() {
         return httpStatus;
     }
+
+    /** The upstream no longer knows our session (it restarted): a new one must be initialized. */
+    boolean sessionExpired() {
+        return httpStatus == 404;
+    }
 }

@@ -4,6 +4,7 @@ import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
 import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
+import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -34,15 +35,15 @@ public final class TestGateways {
     }
 
     public static UpstreamConfig stdio(String name, List<String> command) {
-        return new UpstreamConfig.Stdio(name, command, Map.of(), Duration.ofSeconds(20), SessionMode.SHARED);
+        return new UpstreamConfig.Stdio(name, command, Map.of(), UpstreamPolicy.of(Duration.ofSeconds(20), SessionMode.SHARED));
     }
 
     public static UpstreamConfig stdio(String name, List<String> command, Map<String, String> env) {
-        return new UpstreamConfig.Stdio(name, command, env, Duration.ofSeconds(20), SessionMode.SHARED);
+        return new UpstreamConfig.Stdio(name, command, env, UpstreamPolicy.of(Duration.ofSeconds(20), SessionMode.SHARED));
     }
 
     public static UpstreamConfig perClientStdio(String name, List<String> command) {
-        return new UpstreamConfig.Stdio(name, command, Map.of(), Duration.ofSeconds(20), SessionMode.PER_CLIENT);
+        return new UpstreamConfig.Stdio(name, command, Map.of(), UpstreamPolicy.of(Duration.ofSeconds(20), SessionMode.PER_CLIENT));
     }
 
     /** Processes this JVM started whose command line mentions {@code fragment}. */
@@ -53,11 +54,11 @@ public final class TestGateways {
     }
 
     public static UpstreamConfig streamableHttp(String name, String url) {
-        return new UpstreamConfig.StreamableHttp(name, URI.create(url), Map.of(), Duration.ofSeconds(20), SessionMode.SHARED);
+        return new UpstreamConfig.StreamableHttp(name, URI.create(url), Map.of(), UpstreamPolicy.of(Duration.ofSeconds(20), SessionMode.SHARED));
     }
 
     public static UpstreamConfig sse(String name, String url) {
-        return new UpstreamConfig.Sse(name, URI.create(url), Map.of(), Duration.ofSeconds(20), SessionMode.SHARED);
+        return new UpstreamConfig.Sse(name, URI.create(url), Map.of(), UpstreamPolicy.of(Duration.ofSeconds(20), SessionMode.SHARED));
     }
 
     public static String baseUrl(Gateway gateway) {
