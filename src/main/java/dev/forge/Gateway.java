@@ -26,6 +26,8 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final int PAGE_SIZE = 100;
     private static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+    private static final int ACCEPT_QUEUE = 1024;
 
     private final ForgeConfig config;
     private final HttpClient http;
@@ -85,8 +88,13 @@ public final class Gateway implements AutoCloseable {
             c.startup.showOldJavalinVersionWarning = false;
             c.concurrency.useVirtualThreads = true;
             c.http.maxRequestSize = MAX_REQUEST_BYTES;
-            c.jetty.host = config.host();
-            c.jetty.port = config.port();
+            c.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                connector.setAcceptQueueSize(ACCEPT_QUEUE); // bursts of new clients wait instead of being reset
+                return connector;
+            });
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);
             c.routes.get("/version", ops::version);

@@ -50,16 +50,31 @@ final class StreamableHttpTransport implements UpstreamTransport {
         if (sid != null && !sid.isEmpty()) {
             sessionId = sid;
         }
-        if (opened.status() == 404 && sessionId != null && !"initialize".equals(message.path("method").asString(""))) {
-            opened.close();
-            throw new UpstreamException(name + ": the upstream forgot our session (HTTP 404)", null, 404);
+        try {
+            exchange.expectSuccess(opened, url);
+        } catch (UpstreamException e) {
+            if (forgotSession(e, message)) {
+                throw new UpstreamException(name + ": the upstream forgot our session (" + e.getMessage() + ")", e, 404);
+            }
+            throw e;
         }
-        exchange.expectSuccess(opened, url);
         if (opened.status() == 202) {
             opened.close();
             return;
         }
         exchange.readMessages(opened, listener::onMessage);
+    }
+
+    /**
+     * The spec says 404 for an unknown session; some servers (server-everything among them) answer 400 naming the
+     * session instead. Either, for a session we had, means the server restarted and a new one is needed.
+     */
+    private boolean forgotSession(UpstreamException e, ObjectNode message) {
+        if (sessionId == null || "initialize".equals(message.path("method").asString(""))) {
+            return false;
+        }
+        return e.httpStatus() == 404
+                || (e.httpStatus() == 400 && e.getMessage() != null && e.getMessage().toLowerCase().contains("session"));
     }
 
     @Override

@@ -449,16 +449,18 @@ public final class Upstream {
     }
 
     private void changeState(UpstreamState next, String error) {
+        state = next;
+        lastError = error;
+        since = Instant.now();
+        listener.upstreamChanged(this);
+        // after the state is visible: whoever waits on the signal acts on it at once
         if (next == UpstreamState.READY) {
             readySignal.complete(null);
         } else if (readySignal.isDone()) {
             readySignal = new CompletableFuture<>();
         }
-        state = next;
-        lastError = error;
-        since = Instant.now();
-        listener.upstreamChanged(this);
     }
+
 
     /** Read-only methods that are safe to send again once after the upstream forgot our session. */
     private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("resources/read", "prompts/get",

@@ -80,10 +80,10 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         try {
             transport.send(request);
         } catch (UpstreamException e) {
-            response.completeExceptionally(e);
             if (e.sessionExpired()) {
-                onClosed("session expired");
+                onClosed("session expired"); // first, so whoever retries finds this connection already replaced
             }
+            response.completeExceptionally(e);
         } catch (RuntimeException e) {
             response.completeExceptionally(new UpstreamException(name + ": " + e.getMessage(), e));
         }
@@ -163,11 +163,11 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             return;
         }
         closedReason = reason;
+        closedHandler.accept(reason); // first: a caller that retries on failure must find this connection replaced
         UpstreamException failure = new UpstreamException(name + " is unavailable: " + reason, null,
                 "session expired".equals(reason) ? 404 : 0);
         pending.values().forEach(f -> f.completeExceptionally(failure));
         pending.clear();
-        closedHandler.accept(reason);
     }
 
     void close() {

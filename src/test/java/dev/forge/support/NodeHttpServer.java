@@ -22,7 +22,11 @@ public final class NodeHttpServer implements AutoCloseable {
 
     /** {@code mode} is {@code streamableHttp} (endpoint /mcp) or {@code sse} (endpoints /sse and /message). */
     public static NodeHttpServer everything(String mode) throws Exception {
-        int port = freePort();
+        return everything(mode, freePort());
+    }
+
+    /** On a given port: how a test restarts "the same" server. */
+    public static NodeHttpServer everything(String mode, int port) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(List.of(Peers.node(),
                 Peers.module("@modelcontextprotocol/server-everything/dist/index.js"), mode));
         builder.environment().put("PORT", Integer.toString(port));

@@ -30,6 +30,17 @@ public final class Peers {
         return List.of(node(), module("@modelcontextprotocol/server-everything/dist/index.js"), "stdio");
     }
 
+    /** The misbehaving stdio server of src/test/resources/node/chaos-server.mjs. */
+    public static List<String> chaosStdio() {
+        try (java.io.InputStream in = Peers.class.getResourceAsStream("/node/chaos-server.mjs")) {
+            Path script = root().resolve("forge-chaos-server.mjs");
+            Files.write(script, in.readAllBytes());
+            return List.of(node(), script.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static List<String> memoryStdio() {
         return List.of(node(), module("@modelcontextprotocol/server-memory/dist/index.js"));
     }
