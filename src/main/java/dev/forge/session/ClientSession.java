@@ -6,9 +6,12 @@ import dev.forge.protocol.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +28,22 @@ public final class ClientSession {
 
     /** Messages kept for a client whose stream is not draining; beyond this the oldest are dropped. */
     static final int OUTBOUND_CAPACITY = 1024;
+    /** Events written to the server-to-client stream kept for a client that reconnects with Last-Event-ID. */
+    static final int REPLAY_WINDOW = 256;
+
+    /** Wakes a stream's writer so it notices it has been replaced; never written to a client. */
+    private static final ObjectNode WAKE = Json.object();
+
+    /** A message as written on the session's stream, with the id a reconnecting client can resume after. */
+    public record Event(long id, ObjectNode message) {}
 
     private final String id;
     private final String scope;
     private final Clock clock;
-    private final BlockingQueue<ObjectNode> outbound = new ArrayBlockingQueue<>(OUTBOUND_CAPACITY);
+    private final BlockingDeque<ObjectNode> outbound = new LinkedBlockingDeque<>(OUTBOUND_CAPACITY);
+    private final AtomicLong streamGeneration = new AtomicLong();
+    private final ArrayDeque<Event> replay = new ArrayDeque<>();
+    private long lastEventId;
     private final AtomicBoolean streamOpen = new AtomicBoolean();
     private volatile String protocolVersion;
     private volatile ObjectNode clientCapabilities;
@@ -102,19 +116,68 @@ public final class ClientSession {
         }
     }
 
-    /** The next queued message, waiting at most {@code wait}; null if none came or the session closed. */
-    public ObjectNode nextOutbound(Duration wait) throws InterruptedException {
-        return closed ? null : outbound.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * The next queued message for the stream of {@code generation}, waiting at most {@code wait}; null if none came,
+     * the session closed, or a newer stream took over (then the message stays queued for that one).
+     */
+    public ObjectNode nextOutbound(long generation, Duration wait) throws InterruptedException {
+        while (!closed && streamGeneration.get() == generation) {
+            ObjectNode message = outbound.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (message == WAKE) {
+                continue;
+            }
+            if (message != null && streamGeneration.get() != generation) {
+                outbound.offerFirst(message);
+                return null;
+            }
+            return message;
+        }
+        return null;
     }
 
-    /** Claims the session's one server-to-client stream; false if another is already open. */
-    public boolean openStream() {
-        return streamOpen.compareAndSet(false, true);
+    /**
+     * Makes a new stream the session's one server-to-client stream and returns its generation. A stream still open
+     * (a client reconnecting before we noticed the old connection died) is told to stop.
+     */
+    public long openStream() {
+        long generation = streamGeneration.incrementAndGet();
+        streamOpen.set(true);
+        outbound.offerFirst(WAKE);
+        return generation;
     }
 
-    public void closeStream() {
-        streamOpen.set(false);
+    /** True while {@code generation} is the session's current stream. */
+    public boolean isCurrentStream(long generation) {
+        return !closed && streamGeneration.get() == generation;
+    }
+
+    public void closeStream(long generation) {
+        if (streamGeneration.get() == generation) {
+            streamOpen.set(false);
+            outbound.remove(WAKE);
+        }
         touch();
+    }
+
+    /** Gives a message its event id and keeps it in the replay window before it is written. */
+    public synchronized Event record(ObjectNode message) {
+        Event event = new Event(++lastEventId, message);
+        replay.addLast(event);
+        if (replay.size() > REPLAY_WINDOW) {
+            replay.removeFirst();
+        }
+        return event;
+    }
+
+    /** Events after {@code lastSeen} still in the replay window, oldest first. */
+    public synchronized List<Event> since(long lastSeen) {
+        List<Event> missed = new ArrayList<>();
+        for (Event e : replay) {
+            if (e.id() > lastSeen) {
+                missed.add(e);
+            }
+        }
+        return missed;
     }
 
     public boolean hasStream() {
@@ -181,6 +244,9 @@ public final class ClientSession {
     void close() {
         closed = true;
         outbound.clear();
+        synchronized (this) {
+            replay.clear();
+        }
         JsonRpcError gone = new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "The client session ended");
         askedClient.values().forEach(f -> f.complete(Message.error(null, gone).node()));
         inFlight.values().forEach(InFlight::cancel);

@@ -36,19 +36,19 @@ public final class LegacySseEndpoint {
             return;
         }
         ClientSession session = sessions.create(scope);
-        session.openStream();
+        long generation = session.openStream();
         String path = ctx.path();
         String messagePath = path.substring(0, path.length() - "sse".length()) + "message?session_id=" + session.id();
         try {
             SseWriter sse = SseWriter.open(ctx, null);
             sse.event("endpoint", messagePath);
-            StreamableHttpEndpoint.pump(session, sse);
+            StreamableHttpEndpoint.pump(session, generation, sse);
         } catch (IOException e) {
             // client disconnected
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            session.closeStream();
+            session.closeStream(generation);
             sessions.remove(session.id());
         }
     }

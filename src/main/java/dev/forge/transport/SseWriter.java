@@ -43,6 +43,12 @@ final class SseWriter {
         out.flush();
     }
 
+    /** A message event with an id the client can resume after ({@code Last-Event-ID}). */
+    void message(long id, JsonNode message) throws IOException {
+        out.write(("id: " + id + "\n").getBytes(StandardCharsets.US_ASCII));
+        message(message);
+    }
+
     void event(String type, String data) throws IOException {
         out.write(("event: " + type + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();

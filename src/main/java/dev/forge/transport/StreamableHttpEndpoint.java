@@ -252,29 +252,47 @@ public final class StreamableHttpEndpoint {
         if (session == null) {
             return;
         }
-        if (!session.openStream()) {
-            HttpErrors.reply(ctx, 409, JsonRpcError.INVALID_REQUEST, "Conflict: this session already has a GET stream open");
-            return;
-        }
+        long generation = session.openStream();
         try {
             SseWriter sse = SseWriter.open(ctx, session.id());
-            pump(session, sse);
+            String lastEventId = ctx.header("Last-Event-ID");
+            if (lastEventId != null) {
+                replay(session, sse, lastEventId);
+            }
+            pump(session, generation, sse);
         } catch (IOException e) {
             // client disconnected
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            session.closeStream();
+            session.closeStream(generation);
         }
     }
 
-    /** Moves queued messages to the stream until the session closes or a write fails. */
-    static void pump(ClientSession session, SseWriter sse) throws IOException, InterruptedException {
-        while (!session.isClosed()) {
-            ObjectNode message = session.nextOutbound(KEEP_ALIVE);
+    /** Writes again what a reconnecting client missed, as far as the replay window reaches. */
+    private static void replay(ClientSession session, SseWriter sse, String lastEventId) throws IOException {
+        long lastSeen;
+        try {
+            lastSeen = Long.parseLong(lastEventId.trim());
+        } catch (NumberFormatException e) {
+            return; // not one of ours: nothing to resume
+        }
+        for (ClientSession.Event event : session.since(lastSeen)) {
+            sse.message(event.id(), event.message());
+        }
+    }
+
+    /**
+     * Moves queued messages to the stream until the session closes or a write fails. Each is recorded with an
+     * event id before it is written, so a message lost with a broken connection is replayed on reconnect.
+     */
+    static void pump(ClientSession session, long generation, SseWriter sse) throws IOException, InterruptedException {
+        while (session.isCurrentStream(generation)) {
+            ObjectNode message = session.nextOutbound(generation, KEEP_ALIVE);
             if (message != null) {
-                sse.message(message);
-            } else if (!session.isClosed()) {
+                ClientSession.Event event = session.record(message);
+                sse.message(event.id(), event.message());
+            } else if (session.isCurrentStream(generation)) {
                 sse.keepAlive();
             }
         }
