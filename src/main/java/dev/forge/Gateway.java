@@ -8,6 +8,10 @@ import dev.forge.dispatch.FederatedHandler;
 import dev.forge.dispatch.McpHandler;
 import dev.forge.observe.MeteredHandler;
 import dev.forge.observe.UpstreamMetrics;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.Message;
+import dev.forge.session.ClientSession;
 import dev.forge.session.InMemorySessionStore;
 import dev.forge.session.ListChangeNotifier;
 import dev.forge.session.ResourceUpdateNotifier;
@@ -39,6 +43,9 @@ public final class Gateway implements AutoCloseable {
     private static final int PAGE_SIZE = 100;
     private static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     private static final int ACCEPT_QUEUE = 1024;
+    private static final java.util.Set<String> OPS_PATHS = java.util.Set.of("/health", "/ready", "/version", "/metrics");
+    /** How long calls in flight may take to finish once shutdown starts. */
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 
     private final ForgeConfig config;
     private final HttpClient http;
@@ -46,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final Federation federation;
     private final SessionStore sessions;
     private final Javalin app;
+    private volatile boolean draining;
 
     private Gateway(ForgeConfig config) throws Exception {
         this.config = config;
@@ -81,7 +89,7 @@ public final class Gateway implements AutoCloseable {
         McpHandler handler = new MeteredHandler(new FederatedHandler(federation, PAGE_SIZE, version), registry);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
-        OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version);
+        OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining);
 
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -94,6 +102,14 @@ public final class Gateway implements AutoCloseable {
                 connector.setPort(config.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE); // bursts of new clients wait instead of being reset
                 return connector;
+            });
+            c.routes.before(ctx -> {
+                if (draining && !OPS_PATHS.contains(ctx.path())) {
+                    ctx.header("Retry-After", "5");
+                    ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
+                            new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, "Service Unavailable: the gateway is shutting down")).node()));
+                    ctx.skipRemainingHandlers();
+                }
             });
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);
@@ -127,6 +143,15 @@ public final class Gateway implements AutoCloseable {
         return federation.catalog().view(scope) != null;
     }
 
+    private int callsInFlight() {
+        return sessions.all().stream().mapToInt(ClientSession::inFlightCount).sum();
+    }
+
+    /** True once shutdown has begun: /ready answers 503 and MCP requests are refused. */
+    public boolean draining() {
+        return draining;
+    }
+
     public static Gateway start(ForgeConfig config) throws Exception {
         return new Gateway(config);
     }
@@ -147,8 +172,26 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stops gracefully: new requests get 503 at once, calls in flight get {@link #SHUTDOWN_GRACE} to finish, then
+     * client sessions end (closing their upstream sessions), upstreams are closed politely and their processes
+     * stopped.
+     */
     @Override
     public void close() {
+        draining = true;
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (callsInFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20); // bounded drain; nothing to wait on but the calls themselves
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (callsInFlight() > 0) {
+            LOG.warn("stopping with {} calls still in flight after {} s", callsInFlight(), SHUTDOWN_GRACE.toSeconds());
+        }
         try {
             app.stop();
         } catch (RuntimeException e) {

@@ -21,8 +21,11 @@ public final class OpsEndpoints {
     private final Clock clock;
     private final Instant started;
     private final String version;
+    private final java.util.function.BooleanSupplier draining;
 
-    public OpsEndpoints(Federation federation, PrometheusMeterRegistry prometheus, Clock clock, String version) {
+    public OpsEndpoints(Federation federation, PrometheusMeterRegistry prometheus, Clock clock, String version,
+                        java.util.function.BooleanSupplier draining) {
+        this.draining = draining;
         this.federation = federation;
         this.prometheus = prometheus;
         this.clock = clock;
@@ -74,11 +77,12 @@ public final class OpsEndpoints {
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
-    /** 503 until every upstream has been tried once and the catalog is built; then 200. */
+    /** 503 until every upstream has been tried once and the catalog is built, and again while shutting down. */
     public void ready(Context ctx) {
-        boolean ready = federation.ready();
+        boolean stopping = draining.getAsBoolean();
+        boolean ready = federation.ready() && !stopping;
         ObjectNode body = Json.object();
-        body.put("status", ready ? "ready" : "starting");
+        body.put("status", stopping ? "stopping" : ready ? "ready" : "starting");
         body.put("tools", federation.catalog().view(Catalog.ALL).tools().size());
         ctx.status(ready ? 200 : 503).contentType("application/json").result(Json.bytes(body));
     }
