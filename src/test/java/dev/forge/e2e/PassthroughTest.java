@@ -131,6 +131,27 @@ class PassthroughTest {
     }
 
     @Test
+    void subscribersHearResourceUpdatesAndOthersDoNot() {
+        String uri = "demo://resource/static/document/architecture.md";
+        SdkClients.Observed subscriber = new SdkClients.Observed();
+        SdkClients.Observed bystander = new SdkClients.Observed();
+        McpSyncClient a = capable(subscriber);
+        McpSyncClient b = capable(bystander);
+        try {
+            a.subscribeResource(new McpSchema.SubscribeRequest(uri));
+            a.callTool(new McpSchema.CallToolRequest("everything__toggle-subscriber-updates", Map.of()));
+            await().atMost(Duration.ofSeconds(15)).until(() -> subscriber.updatedUris().contains(uri));
+            b.listTools(); // a round trip: anything addressed to b would have arrived by now
+            assertThat(bystander.updatedUris()).isEmpty();
+            a.callTool(new McpSchema.CallToolRequest("everything__toggle-subscriber-updates", Map.of()));
+            a.unsubscribeResource(new McpSchema.UnsubscribeRequest(uri));
+        } finally {
+            a.closeGracefully();
+            b.closeGracefully();
+        }
+    }
+
+    @Test
     void aClientCancellingACallEndsItAtOnce() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String url = TestGateways.baseUrl(gateway) + "/mcp";

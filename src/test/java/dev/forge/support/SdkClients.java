@@ -19,12 +19,14 @@ public final class SdkClients {
 
     private SdkClients() {}
 
-    /** What a capable client saw arrive on its own: progress, log messages, and the questions it answered. */
+    /** What a capable client saw arrive on its own: progress, logs, questions it answered, resources updated. */
     public record Observed(List<McpSchema.ProgressNotification> progress,
                            List<McpSchema.LoggingMessageNotification> logs,
-                           List<String> questions) {
+                           List<String> questions,
+                           List<String> updatedUris) {
         public Observed() {
-            this(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+            this(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
+                    new CopyOnWriteArrayList<>());
         }
     }
 
@@ -65,6 +67,7 @@ public final class SdkClients {
                     return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, Map.of("color", "green"));
                 })
                 .progressConsumer(observed.progress()::add)
+                .resourcesUpdateConsumer(contents -> contents.forEach(c -> observed.updatedUris().add(c.uri())))
                 .loggingConsumer(observed.logs()::add);
     }
 
