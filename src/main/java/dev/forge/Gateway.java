@@ -6,6 +6,7 @@ import dev.forge.catalog.Federation;
 import dev.forge.config.ForgeConfig;
 import dev.forge.dispatch.FederatedHandler;
 import dev.forge.dispatch.McpHandler;
+import dev.forge.dispatch.TaskRoutes;
 import dev.forge.observe.MeteredHandler;
 import dev.forge.observe.UpstreamMetrics;
 import dev.forge.protocol.Json;
@@ -77,7 +78,9 @@ public final class Gateway implements AutoCloseable {
         this.federation = new Federation(config, http, scheduler, version);
         this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
-        federation.onResourceUpdated(new ResourceUpdateNotifier(sessions));
+        federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
+        TaskRoutes tasks = new TaskRoutes(sessions);
+        federation.onRoutedNotification(tasks);
         sessions.onClose(session -> federation.closeSession(session.id()));
 
         PrometheusMeterRegistry prometheus = config.prometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
@@ -86,7 +89,7 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         UpstreamMetrics.register(registry, federation.upstreams());
 
-        McpHandler handler = new MeteredHandler(new FederatedHandler(federation, PAGE_SIZE, version), registry);
+        McpHandler handler = new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
         OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining);

@@ -39,7 +39,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     public Federation(ForgeConfig config, HttpClient http, ScheduledExecutorService scheduler, String version) {
         this.builder = new CatalogBuilder(config.separator(), config.servers());
         this.upstreams = config.gateways().stream()
-                .map(g -> new Upstream(g, http, config.connectTimeout(), scheduler, this, version, progress, this::resourceUpdated))
+                .map(g -> new Upstream(g, http, config.connectTimeout(), scheduler, this, version, progress, this::routedNotification))
                 .toList();
         this.firstAttempts = new CountDownLatch(upstreams.size());
         this.catalog = new AtomicReference<>(builder.build(upstreams, 0));
@@ -84,12 +84,15 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         listeners.add(listener);
     }
 
-    /** Hears every {@code notifications/resources/updated} an upstream sends. */
-    public void onResourceUpdated(Consumer<ObjectNode> listener) {
+    /**
+     * Hears the notifications that are routed by what they name rather than by the call they belong to:
+     * {@code notifications/resources/updated} (by URI) and {@code notifications/tasks/status} (by task).
+     */
+    public void onRoutedNotification(Consumer<ObjectNode> listener) {
         resourceListeners.add(listener);
     }
 
-    private void resourceUpdated(ObjectNode notification) {
+    private void routedNotification(ObjectNode notification) {
         resourceListeners.forEach(l -> l.accept(notification));
     }
 

@@ -12,6 +12,7 @@ import dev.forge.protocol.ProtocolVersions;
 import dev.forge.session.ClientSession;
 import dev.forge.session.InFlight;
 import dev.forge.upstream.Upstream;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,9 +27,11 @@ public final class FederatedHandler implements McpHandler {
     private final Pages pages;
     private final String version;
     private final ResourceSubscriptions subscriptions = new ResourceSubscriptions();
+    private final TaskRoutes tasks;
 
-    public FederatedHandler(Federation federation, int pageSize, String version) {
+    public FederatedHandler(Federation federation, TaskRoutes tasks, int pageSize, String version) {
         this.federation = federation;
+        this.tasks = tasks;
         this.pages = new Pages(pageSize);
         this.version = version;
     }
@@ -50,6 +53,8 @@ public final class FederatedHandler implements McpHandler {
                 case "resources/subscribe", "resources/unsubscribe" -> subscription(caller, request);
                 case "completion/complete" -> complete(caller, request);
                 case "logging/setLevel" -> setLevel(caller, request);
+                case "tasks/get", "tasks/result", "tasks/cancel" -> byTask(caller, request);
+                case "tasks/list" -> listTasks(caller, request);
                 default -> throw new JsonRpcException(JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + request.method());
             };
         } catch (RuntimeException e) {
@@ -82,6 +87,12 @@ public final class FederatedHandler implements McpHandler {
         capabilities.putObject("resources").put("listChanged", true);
         capabilities.putObject("completions");
         capabilities.putObject("logging");
+        if (view(session).upstreams().stream().anyMatch(Upstream::supportsTasks)) {
+            ObjectNode taskCapability = capabilities.putObject("tasks");
+            taskCapability.putObject("list");
+            taskCapability.putObject("cancel");
+            taskCapability.putObject("requests").putObject("tools").putObject("call");
+        }
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", "forge");
         info.put("title", "Forge MCP Gateway");
@@ -100,7 +111,49 @@ public final class FederatedHandler implements McpHandler {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + name);
         }
         params.put("name", route.upstreamName());
-        return forward(route.upstream(), request, caller);
+        CompletableFuture<ObjectNode> response = forward(route.upstream(), request, caller);
+        if (!params.has("task")) {
+            return response;
+        }
+        // a call run as a task: remember who runs it and who may see it
+        return response.thenApply(message -> {
+            String taskId = message.path("result").path("task").path("taskId").asString(null);
+            if (taskId != null) {
+                tasks.created(taskId, route.upstream(), caller.sessionId());
+            }
+            return message;
+        });
+    }
+
+    private CompletableFuture<ObjectNode> byTask(SessionCaller caller, Message.Request request) {
+        String taskId = request.params().path("taskId").asString(null);
+        Upstream owner = tasks.find(taskId, caller.sessionId());
+        if (owner == null) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown task: " + taskId);
+        }
+        return forward(owner, request, caller);
+    }
+
+    /** The tasks of this client, from every upstream behind the endpoint that runs tasks. */
+    private CompletableFuture<ObjectNode> listTasks(SessionCaller caller, Message.Request request) {
+        JsonNode id = request.id();
+        List<CompletableFuture<ObjectNode>> lists = view(caller.session()).upstreams().stream()
+                .filter(Upstream::supportsTasks)
+                .map(u -> u.forward(Message.request(Json.mapper().nullNode(), "tasks/list", Json.object()).node(), caller)
+                        .exceptionally(e -> Json.object()))
+                .toList();
+        return CompletableFuture.allOf(lists.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            ObjectNode result = Json.object();
+            var merged = result.putArray("tasks");
+            for (CompletableFuture<ObjectNode> list : lists) {
+                for (JsonNode task : list.join().path("result").path("tasks")) {
+                    if (tasks.ownedBy(task.path("taskId").asString(""), caller.sessionId())) {
+                        merged.add(task);
+                    }
+                }
+            }
+            return Message.result(id, result).node();
+        });
     }
 
     private CompletableFuture<ObjectNode> getPrompt(SessionCaller caller, Message.Request request) {

@@ -17,7 +17,8 @@ public final class MeteredHandler implements McpHandler {
     /** Methods get their own series; anything else is counted as "other" so clients cannot explode cardinality. */
     private static final Set<String> KNOWN_METHODS = Set.of("initialize", "ping", "tools/list", "tools/call",
             "prompts/list", "prompts/get", "resources/list", "resources/read", "resources/templates/list",
-            "resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel");
+            "resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel", "tasks/get",
+            "tasks/result", "tasks/cancel", "tasks/list");
 
     private final McpHandler inner;
     private final MeterRegistry registry;

@@ -14,6 +14,9 @@ public final class ResourceUpdateNotifier implements Consumer<ObjectNode> {
 
     @Override
     public void accept(ObjectNode notification) {
+        if (!"notifications/resources/updated".equals(notification.path("method").asString(""))) {
+            return;
+        }
         String uri = notification.path("params").path("uri").asString(null);
         if (uri == null) {
             return;

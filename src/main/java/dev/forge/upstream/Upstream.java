@@ -49,7 +49,7 @@ public final class Upstream {
     private final ChangeListener listener;
     private final String version;
     private final ProgressTokens progress;
-    private final Consumer<ObjectNode> resourceUpdated;
+    private final Consumer<ObjectNode> routedByContent;
     private final ConcurrentHashMap<String, CompletableFuture<UpstreamClient>> perClient = new ConcurrentHashMap<>();
     private volatile UpstreamClient client;
     private volatile UpstreamState state = UpstreamState.CONNECTING;
@@ -69,9 +69,9 @@ public final class Upstream {
     private volatile int missedPings;
 
     public Upstream(UpstreamConfig config, HttpClient http, Duration connectTimeout, ScheduledExecutorService scheduler,
-                    ChangeListener listener, String version, ProgressTokens progress, Consumer<ObjectNode> resourceUpdated) {
+                    ChangeListener listener, String version, ProgressTokens progress, Consumer<ObjectNode> routedByContent) {
         this.progress = progress;
-        this.resourceUpdated = resourceUpdated;
+        this.routedByContent = routedByContent;
         this.guard = new UpstreamGuard(config.name(), config.policy().maxConcurrency());
         this.config = config;
         this.http = http;
@@ -315,7 +315,7 @@ public final class Upstream {
                     registration.caller().relay(notification.node());
                 }
             }
-            case "notifications/resources/updated" -> resourceUpdated.accept(notification.node());
+            case "notifications/resources/updated", "notifications/tasks/status" -> routedByContent.accept(notification.node());
             default -> {
                 Caller caller = from.attributedCaller();
                 if (caller != null) {
@@ -547,6 +547,11 @@ public final class Upstream {
         if (connection != null) {
             connection.thenAccept(UpstreamClient::close);
         }
+    }
+
+    /** True if the upstream said it runs requests as tasks (MCP 2025-11-25). */
+    public boolean supportsTasks() {
+        return state == UpstreamState.READY && capabilities.has("tasks");
     }
 
     /** Upstream sessions currently open for individual clients. */

@@ -173,6 +173,32 @@ class PassthroughTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
 
+    @Test
+    void tasksRunThroughTheGatewayAndOnlyTheirOwnerSeesThem() throws Exception {
+        ChaosTest.Session owner = ChaosTest.Session.open(gateway);
+        ChaosTest.Session other = ChaosTest.Session.open(gateway);
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode created = Json.parse(http.send(ConcurrentClientsTest.post(owner.url(), owner.id(), """
+                {"jsonrpc":"2.0","id":"t1","method":"tools/call","params":{"name":"everything__simulate-research-query","arguments":{"topic":"gateways"},"task":{"ttl":60000}}}"""),
+                HttpResponse.BodyHandlers.ofString()).body());
+        String taskId = created.at("/result/task/taskId").asString();
+        assertThat(taskId).isNotEmpty();
+
+        JsonNode mine = Json.parse(http.send(ConcurrentClientsTest.post(owner.url(), owner.id(), "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tasks/list\"}"),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(mine.at("/result/tasks").valueStream().map(t -> t.get("taskId").asString())).containsExactly(taskId);
+        JsonNode theirs = Json.parse(http.send(ConcurrentClientsTest.post(other.url(), other.id(), "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tasks/list\"}"),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(theirs.at("/result/tasks")).isEmpty();
+        JsonNode peek = Json.parse(http.send(ConcurrentClientsTest.post(other.url(), other.id(), """
+                {"jsonrpc":"2.0","id":"g","method":"tasks/get","params":{"taskId":"%s"}}""".formatted(taskId)), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(peek.at("/error/message").asString()).contains("Unknown task");
+
+        JsonNode result = Json.parse(http.send(ConcurrentClientsTest.post(owner.url(), owner.id(), """
+                {"jsonrpc":"2.0","id":"r","method":"tasks/result","params":{"taskId":"%s"}}""".formatted(taskId)), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(result.at("/result/content/0/text").asString()).contains("Research Report: gateways");
+    }
+
     private static boolean hasInFlight(String session) {
         return gateway.sessions().find(session).inFlightCount() > 0;
     }
