@@ -1,17 +1,18 @@
 // A deliberately misbehaving stdio MCP server for Forge's failure tests. Plain Node, newline-delimited JSON-RPC.
 // Tools: echo; hang (never answers); cancelled (lists the request ids the client cancelled); garbage (writes
-// non-JSON to stdout, then answers); crash (exits mid-call).
+// non-JSON to stdout, then answers); crash (exits mid-call); freeze (stops answering anything, pings included).
 import { createInterface } from "node:readline";
 
 const cancelled = [];
+let frozen = false;
 const send = (message) => process.stdout.write(JSON.stringify(message) + "\n");
 const text = (t) => ({ content: [{ type: "text", text: t }] });
-const tools = ["echo", "hang", "cancelled", "garbage", "crash"].map((name) => ({
+const tools = ["echo", "hang", "cancelled", "garbage", "crash", "freeze"].map((name) => ({
   name, description: `chaos ${name}`, inputSchema: { type: "object", properties: { message: { type: "string" } } },
 }));
 
 createInterface({ input: process.stdin }).on("line", (line) => {
-  if (!line.trim()) return;
+  if (!line.trim() || frozen) return;
   const msg = JSON.parse(line);
   if (msg.method === "notifications/cancelled") { cancelled.push(msg.params.requestId); return; }
   if (msg.id === undefined) return;
@@ -31,6 +32,7 @@ createInterface({ input: process.stdin }).on("line", (line) => {
         return send({ jsonrpc: "2.0", id: msg.id, result: text("after garbage") });
       }
       if (name === "crash") process.exit(7);
+      if (name === "freeze") { frozen = true; return; }
       return send({ jsonrpc: "2.0", id: msg.id, error: { code: -32602, message: `Unknown tool: ${name}` } });
     }
     default: return send({ jsonrpc: "2.0", id: msg.id, error: { code: -32601, message: `Method not found: ${msg.method}` } });
