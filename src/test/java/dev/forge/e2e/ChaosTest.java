@@ -78,6 +78,24 @@ class ChaosTest {
     }
 
     @Test
+    void aClientsCancellationReachesTheUpstream() throws Exception {
+        try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(30))))) {
+            Session session = Session.open(gateway);
+            CompletableFuture<HttpResponse<String>> hanging = http.sendAsync(ConcurrentClientsTest.post(session.url(), session.id(), """
+                    {"jsonrpc":"2.0","id":"to-cancel","method":"tools/call","params":{"name":"chaos__hang","arguments":{}}}"""),
+                    HttpResponse.BodyHandlers.ofString());
+            Upstream chaos = upstream(gateway, "chaos");
+            await().atMost(Duration.ofSeconds(10)).until(() -> chaos.callsInFlight() == 1);
+            http.send(ConcurrentClientsTest.post(session.url(), session.id(), """
+                    {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"to-cancel"}}"""), HttpResponse.BodyHandlers.discarding());
+            assertThat(Json.parse(hanging.get(10, TimeUnit.SECONDS).body()).at("/error/code").asInt()).isEqualTo(-32800);
+            JsonNode cancelled = session.call("chaos__cancelled", "").get(10, TimeUnit.SECONDS);
+            // the upstream heard of it under the id it knew the request by (ours, a number), not the client's
+            assertThat(Json.parse(cancelled.at("/result/content/0/text").asString()).get(0).isNumber()).isTrue();
+        }
+    }
+
+    @Test
     void garbageOnStdoutIsSkippedAndTheAnswerStillArrives() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(10))))) {
             Session session = Session.open(gateway);

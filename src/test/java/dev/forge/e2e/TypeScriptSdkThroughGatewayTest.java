@@ -28,16 +28,23 @@ class TypeScriptSdkThroughGatewayTest {
     static Gateway gateway;
     static NodeHttpServer direct;
     static Path script;
+    static Path passthrough;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestGateways.start(List.of(TestGateways.stdio("everything", Peers.everythingStdio())));
+        gateway = TestGateways.start(List.of(TestGateways.perClientStdio("everything", Peers.everythingStdio())));
         direct = NodeHttpServer.everything("streamableHttp");
         // ES modules resolve imports from the script's own folder, so it runs from inside the peers' install
-        script = Peers.root().resolve("forge-ts-client.mjs");
-        try (InputStream in = TypeScriptSdkThroughGatewayTest.class.getResourceAsStream("/node/ts-client.mjs")) {
-            Files.write(script, in.readAllBytes());
+        script = install("ts-client.mjs");
+        passthrough = install("ts-passthrough.mjs");
+    }
+
+    static Path install(String name) throws Exception {
+        Path target = Peers.root().resolve("forge-" + name);
+        try (InputStream in = TypeScriptSdkThroughGatewayTest.class.getResourceAsStream("/node/" + name)) {
+            Files.write(target, in.readAllBytes());
         }
+        return target;
     }
 
     @AfterAll
@@ -47,6 +54,10 @@ class TypeScriptSdkThroughGatewayTest {
     }
 
     static JsonNode run(String url, String prefix) throws Exception {
+        return run(script, url, prefix);
+    }
+
+    static JsonNode run(Path script, String url, String prefix) throws Exception {
         Process p = new ProcessBuilder(Peers.node(), script.toString(), url, prefix).redirectErrorStream(false).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -63,5 +74,20 @@ class TypeScriptSdkThroughGatewayTest {
         assertThat(viaGateway.get("sum").toString()).contains("42");
         assertThat(viaGateway.get("tools").size()).isGreaterThan(5);
         assertThat(viaGateway).isEqualTo(straight);
+    }
+
+    @Test
+    void whatTheUpstreamAsksAndTellsReachesTheTypeScriptClientAndItsCancelReachesTheUpstream() throws Exception {
+        JsonNode seen = run(passthrough, TestGateways.baseUrl(gateway) + "/mcp", "everything__");
+        assertThat(seen.get("sampling").asString()).contains("sampled in typescript");
+        assertThat(seen.get("elicitation").asString()).contains("teal");
+        assertThat(seen.get("roots").asString()).contains("file:///ts-root");
+        assertThat(seen.at("/seen/sampling").asInt()).isEqualTo(1);
+        assertThat(seen.at("/seen/elicitation").asInt()).isEqualTo(1);
+        assertThat(seen.at("/seen/progress").size()).isEqualTo(3);
+        assertThat(seen.get("cancellation").asString()).startsWith("rejected");
+        assertThat(seen.get("cancelledAfterMs").asInt()).isLessThan(10_000);
+        assertThat(seen.at("/seen/logs").asInt()).isPositive();
+        assertThat(seen.get("after").asString()).contains("still here");
     }
 }
