@@ -36,6 +36,11 @@ record SessionCaller(ClientSession session, InFlight inFlight) implements Caller
     }
 
     @Override
+    public void withdraw(CompletableFuture<ObjectNode> asked, String reason) {
+        session.withdraw(asked, reason);
+    }
+
+    @Override
     public void onCancel(Runnable action) {
         if (inFlight != null) {
             inFlight.onCancel(action);

@@ -52,7 +52,10 @@ public final class ClientSession {
     private volatile Instant lastActive;
     private volatile boolean closed;
     private final ConcurrentHashMap<JsonNode, InFlight> inFlight = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, CompletableFuture<ObjectNode>> askedClient = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Asked> askedClient = new ConcurrentHashMap<>();
+
+    /** A request we sent the client, and the stream it went out on (null: the session's stream). */
+    private record Asked(CompletableFuture<ObjectNode> answer, InFlight related) {}
     private final AtomicLong askIds = new AtomicLong();
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
@@ -214,7 +217,7 @@ public final class ClientSession {
     public CompletableFuture<ObjectNode> ask(String method, ObjectNode params, InFlight related) {
         String id = "forge-" + askIds.incrementAndGet();
         CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
-        askedClient.put(id, answer);
+        askedClient.put(id, new Asked(answer, related));
         answer.whenComplete((ok, failure) -> askedClient.remove(id));
         ObjectNode request = Message.request(tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(id), method, params).node();
         if (related != null) {
@@ -225,11 +228,34 @@ public final class ClientSession {
         return answer;
     }
 
+    /** Withdraws a request made with {@link #ask}; the client hears {@code notifications/cancelled}. */
+    public void withdraw(CompletableFuture<ObjectNode> asked, String reason) {
+        for (var entry : askedClient.entrySet()) {
+            if (entry.getValue().answer() == asked && askedClient.remove(entry.getKey(), entry.getValue())) {
+                ObjectNode params = Json.object();
+                params.put("requestId", entry.getKey());
+                if (reason != null) {
+                    params.put("reason", reason);
+                }
+                ObjectNode cancelled = Message.notification("notifications/cancelled", params).node();
+                InFlight related = entry.getValue().related();
+                if (related != null) {
+                    related.relay(cancelled); // on the stream the question went out on
+                } else {
+                    send(cancelled);
+                }
+                asked.complete(Message.error(null, new JsonRpcError(JsonRpcError.REQUEST_CANCELLED,
+                        "Request cancelled by the server: " + reason)).node());
+                return;
+            }
+        }
+    }
+
     /** The client answered one of our requests; false if we were not waiting for that id. */
     public boolean answered(Message.Response response) {
         JsonNode id = response.id();
-        CompletableFuture<ObjectNode> waiting = id == null ? null : askedClient.get(id.asString(""));
-        return waiting != null && waiting.complete(response.node());
+        Asked waiting = id == null ? null : askedClient.get(id.asString(""));
+        return waiting != null && waiting.answer().complete(response.node());
     }
 
     /** Client requests still being answered. */
@@ -248,7 +274,7 @@ public final class ClientSession {
             replay.clear();
         }
         JsonRpcError gone = new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "The client session ended");
-        askedClient.values().forEach(f -> f.complete(Message.error(null, gone).node()));
+        askedClient.values().forEach(a -> a.answer().complete(Message.error(null, gone).node()));
         inFlight.values().forEach(InFlight::cancel);
     }
 }

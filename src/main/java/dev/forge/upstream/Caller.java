@@ -21,6 +21,9 @@ public interface Caller {
     /** Sends a request to the client and completes with its whole response message. */
     CompletableFuture<ObjectNode> ask(String method, ObjectNode params);
 
+    /** Withdraws a request made with {@link #ask}: the client is told with {@code notifications/cancelled}. */
+    void withdraw(CompletableFuture<ObjectNode> asked, String reason);
+
     /** What to do if the client cancels the request this call serves. */
     void onCancel(Runnable action);
 

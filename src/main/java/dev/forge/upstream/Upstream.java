@@ -316,6 +316,11 @@ public final class Upstream {
                 }
             }
             case "notifications/resources/updated", "notifications/tasks/status" -> routedByContent.accept(notification.node());
+            case "notifications/cancelled" -> {
+                if (!from.withdrawn(notification.params().get("requestId"))) {
+                    LOG.debug("upstream {}: cancelled a request no client is answering", name());
+                }
+            }
             default -> {
                 Caller caller = from.attributedCaller();
                 if (caller != null) {
@@ -365,7 +370,17 @@ public final class Upstream {
             return;
         }
         JsonNode params = request.get("params");
-        caller.ask(method, params instanceof ObjectNode o ? o : null).whenComplete((answer, failure) -> {
+        CompletableFuture<ObjectNode> asked = caller.ask(method, params instanceof ObjectNode o ? o : null);
+        java.util.concurrent.atomic.AtomicBoolean withdrawn = new java.util.concurrent.atomic.AtomicBoolean();
+        from.asking(id, () -> {
+            withdrawn.set(true);
+            caller.withdraw(asked, "withdrawn by upstream '" + name() + "'");
+        });
+        asked.whenComplete((answer, failure) -> {
+            from.answered(id);
+            if (withdrawn.get()) {
+                return; // the upstream cancelled its request: it expects no answer
+            }
             ObjectNode reply = failure == null ? answer
                     : Message.error(id, new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "The client did not answer " + method)).node();
             reply.set("id", id);

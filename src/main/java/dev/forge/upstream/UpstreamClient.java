@@ -37,6 +37,8 @@ final class UpstreamClient implements UpstreamTransport.Listener {
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
     private volatile String closedReason;
+    /** Requests of the upstream's that a client is answering, by the upstream's id: how to withdraw each. */
+    private final ConcurrentHashMap<String, Runnable> askedOnOurBehalf = new ConcurrentHashMap<>();
 
     /** @param owner the one client this connection serves, or null for a connection shared by all */
     UpstreamClient(String name, UpstreamTransport transport, Inbox inbox, Consumer<String> closedHandler, Caller owner) {
@@ -105,6 +107,24 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         } catch (RuntimeException e) {
             LOG.debug("upstream {}: could not send: {}", name, e.getMessage());
         }
+    }
+
+    /** Remembers how to withdraw a request of the upstream's while a client answers it. */
+    void asking(JsonNode upstreamId, Runnable withdraw) {
+        askedOnOurBehalf.put(upstreamId.toString(), withdraw);
+    }
+
+    void answered(JsonNode upstreamId) {
+        askedOnOurBehalf.remove(upstreamId.toString());
+    }
+
+    /** The upstream withdrew one of its requests ({@code notifications/cancelled}); true if a client was asked it. */
+    boolean withdrawn(JsonNode upstreamId) {
+        Runnable withdraw = upstreamId == null ? null : askedOnOurBehalf.remove(upstreamId.toString());
+        if (withdraw != null) {
+            withdraw.run();
+        }
+        return withdraw != null;
     }
 
     boolean forget(long id) {

@@ -96,6 +96,28 @@ class ChaosTest {
     }
 
     @Test
+    void anUpstreamWithdrawingItsQuestionIsPassedDownToTheClient() throws Exception {
+        try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(30))))) {
+            String url = TestGateways.baseUrl(gateway) + "/mcp";
+            HttpResponse<String> init = http.send(ConcurrentClientsTest.post(url, null, """
+                    {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"elicitation":{}},"clientInfo":{"name":"w","version":"1"}}}"""),
+                    HttpResponse.BodyHandlers.ofString());
+            String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            String stream = http.send(ConcurrentClientsTest.post(url, id, """
+                    {"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"chaos__withdraw","arguments":{}}}"""),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            // on the call's own stream: the question, its withdrawal under the client-side id, then the answer
+            int asked = stream.indexOf("\"method\":\"elicitation/create\"");
+            int withdrawn = stream.indexOf("\"method\":\"notifications/cancelled\"");
+            int answered = stream.indexOf("withdrew");
+            assertThat(asked).isPositive();
+            assertThat(withdrawn).isGreaterThan(asked);
+            assertThat(answered).isGreaterThan(withdrawn);
+            assertThat(stream).contains("\"requestId\":\"forge-1\"");
+        }
+    }
+
+    @Test
     void garbageOnStdoutIsSkippedAndTheAnswerStillArrives() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(10))))) {
             Session session = Session.open(gateway);
