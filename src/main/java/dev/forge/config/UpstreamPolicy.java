@@ -15,7 +15,7 @@ import java.util.Map;
 public record UpstreamPolicy(Duration timeout, Map<String, Duration> toolTimeouts, SessionMode sessionMode,
                              int maxConcurrency, Duration healthCheckInterval) {
 
-    public static final int DEFAULT_MAX_CONCURRENCY = 64;
+    public static final int DEFAULT_MAX_CONCURRENCY = 128;
     public static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofSeconds(30);
 
     public UpstreamPolicy {

@@ -14,12 +14,14 @@ import java.util.function.Supplier;
 
 /**
  * Keeps one slow or failing upstream from taking the gateway down with it: at most {@code maxConcurrency} calls in
- * flight (more are refused at once, not queued), and a circuit breaker that stops calling an upstream whose calls
+ * flight (a call beyond that waits up to {@link #QUEUE_WAIT} for a slot, then is refused), and a circuit breaker that stops calling an upstream whose calls
  * keep failing or timing out, trying again after a pause.
  */
 final class UpstreamGuard {
 
     static final Duration OPEN_FOR = Duration.ofSeconds(30);
+    /** How long a call beyond the limit waits for a slot (on its own virtual thread) before it is refused. */
+    static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
 
     private final String name;
     private final int maxConcurrency;
@@ -31,7 +33,7 @@ final class UpstreamGuard {
         this.maxConcurrency = maxConcurrency;
         this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
                 .maxConcurrentCalls(maxConcurrency)
-                .maxWaitDuration(Duration.ZERO)
+                .maxWaitDuration(QUEUE_WAIT)
                 .build());
         this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)
