@@ -10,6 +10,8 @@ import dev.forge.config.UpstreamPolicy;
 import dev.forge.protocol.Json;
 import dev.forge.support.NodeHttpServer;
 import dev.forge.support.Peers;
+import dev.forge.support.RawMcp;
+import dev.forge.support.RawMcp.Session;
 import dev.forge.support.TestGateways;
 import dev.forge.upstream.Upstream;
 import dev.forge.upstream.UpstreamState;
@@ -29,31 +31,7 @@ import tools.jackson.databind.JsonNode;
 /** Upstreams that hang, crash, lie or restart: what the client sees, and that nothing is left behind. */
 class ChaosTest {
 
-    static final HttpClient http = HttpClient.newHttpClient();
-
-    /** A raw Streamable HTTP client session. */
-    record Session(String url, String id) {
-        static Session open(Gateway gateway) throws Exception {
-            String url = TestGateways.baseUrl(gateway) + "/mcp";
-            HttpResponse<String> init = http.send(ConcurrentClientsTest.post(url, null, """
-                    {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"chaos","version":"1"}}}"""),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Session(url, init.headers().firstValue("Mcp-Session-Id").orElseThrow());
-        }
-
-        CompletableFuture<JsonNode> call(String tool, String message) {
-            String body = """
-                    {"jsonrpc":"2.0","id":"%s","method":"tools/call","params":{"name":"%s","arguments":{"message":"%s"}}}"""
-                    .formatted(tool + "-" + System.nanoTime(), tool, message);
-            return http.sendAsync(ConcurrentClientsTest.post(url, id, body), HttpResponse.BodyHandlers.ofString())
-                    .thenApply(r -> Json.parse(r.body()));
-        }
-
-        void delete() throws Exception {
-            http.send(HttpRequest.newBuilder(URI.create(url)).header("Mcp-Session-Id", id).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding());
-        }
-    }
+    static final HttpClient http = RawMcp.HTTP;
 
     static UpstreamConfig chaos(Duration timeout) {
         return new UpstreamConfig.Stdio("chaos", Peers.chaosStdio(), Map.of(), UpstreamPolicy.of(timeout, SessionMode.SHARED));
@@ -66,7 +44,7 @@ class ChaosTest {
     @Test
     void anUpstreamThatNeverAnswersTimesOutPromptlyAndIsToldToCancel() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(1))))) {
-            Session session = Session.open(gateway);
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             long start = System.nanoTime();
             JsonNode response = session.call("chaos__hang", "x").get(10, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -80,13 +58,13 @@ class ChaosTest {
     @Test
     void aClientsCancellationReachesTheUpstream() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(30))))) {
-            Session session = Session.open(gateway);
-            CompletableFuture<HttpResponse<String>> hanging = http.sendAsync(ConcurrentClientsTest.post(session.url(), session.id(), """
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
+            CompletableFuture<HttpResponse<String>> hanging = http.sendAsync(RawMcp.post(session.url(), session.id(), """
                     {"jsonrpc":"2.0","id":"to-cancel","method":"tools/call","params":{"name":"chaos__hang","arguments":{}}}"""),
                     HttpResponse.BodyHandlers.ofString());
             Upstream chaos = upstream(gateway, "chaos");
             await().atMost(Duration.ofSeconds(10)).until(() -> chaos.callsInFlight() == 1);
-            http.send(ConcurrentClientsTest.post(session.url(), session.id(), """
+            http.send(RawMcp.post(session.url(), session.id(), """
                     {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"to-cancel"}}"""), HttpResponse.BodyHandlers.discarding());
             assertThat(Json.parse(hanging.get(10, TimeUnit.SECONDS).body()).at("/error/code").asInt()).isEqualTo(-32800);
             JsonNode cancelled = session.call("chaos__cancelled", "").get(10, TimeUnit.SECONDS);
@@ -98,12 +76,8 @@ class ChaosTest {
     @Test
     void anUpstreamWithdrawingItsQuestionIsPassedDownToTheClient() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(30))))) {
-            String url = TestGateways.baseUrl(gateway) + "/mcp";
-            HttpResponse<String> init = http.send(ConcurrentClientsTest.post(url, null, """
-                    {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"elicitation":{}},"clientInfo":{"name":"w","version":"1"}}}"""),
-                    HttpResponse.BodyHandlers.ofString());
-            String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-            String stream = http.send(ConcurrentClientsTest.post(url, id, """
+            Session elicitable = Session.open(TestGateways.baseUrl(gateway) + "/mcp", "{\"elicitation\":{}}");
+            String stream = http.send(RawMcp.post(elicitable.url(), elicitable.id(), """
                     {"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"chaos__withdraw","arguments":{}}}"""),
                     HttpResponse.BodyHandlers.ofString()).body();
             // on the call's own stream: the question, its withdrawal under the client-side id, then the answer
@@ -120,7 +94,7 @@ class ChaosTest {
     @Test
     void garbageOnStdoutIsSkippedAndTheAnswerStillArrives() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(10))))) {
-            Session session = Session.open(gateway);
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             JsonNode response = session.call("chaos__garbage", "x").get(10, TimeUnit.SECONDS);
             assertThat(response.at("/result/content/0/text").asString()).isEqualTo("after garbage");
             assertThat(upstream(gateway, "chaos").state()).isEqualTo(UpstreamState.READY);
@@ -132,7 +106,7 @@ class ChaosTest {
         try (Gateway gateway = TestGateways.start(List.of(chaos(Duration.ofSeconds(30))))) {
             Upstream chaos = upstream(gateway, "chaos");
             long firstPid = chaos.pid();
-            Session session = Session.open(gateway);
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             long start = System.nanoTime();
             JsonNode response = session.call("chaos__crash", "x").get(10, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -149,10 +123,10 @@ class ChaosTest {
     @Test
     void killingTheUpstreamMidCallFailsTheCallAtOnceNamingIt() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(TestGateways.stdio("everything", Peers.everythingStdio())))) {
-            Session session = Session.open(gateway);
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             String body = """
                     {"jsonrpc":"2.0","id":"long","method":"tools/call","params":{"name":"everything__trigger-long-running-operation","arguments":{"duration":60,"steps":60}}}""";
-            CompletableFuture<HttpResponse<String>> call = http.sendAsync(ConcurrentClientsTest.post(session.url(), session.id(), body),
+            CompletableFuture<HttpResponse<String>> call = http.sendAsync(RawMcp.post(session.url(), session.id(), body),
                     HttpResponse.BodyHandlers.ofString());
             Upstream everything = upstream(gateway, "everything");
             await().atMost(Duration.ofSeconds(10)).until(() -> everything.callsInFlight() == 1);
@@ -168,14 +142,14 @@ class ChaosTest {
         int port = NodeHttpServer.freePort();
         NodeHttpServer first = NodeHttpServer.everything("streamableHttp", port);
         try (Gateway gateway = TestGateways.start(List.of(TestGateways.streamableHttp("remote", first.url("/mcp"))))) {
-            Session session = Session.open(gateway);
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             String read = """
                     {"jsonrpc":"2.0","id":"r","method":"resources/read","params":{"uri":"demo://resource/static/document/architecture.md"}}""";
-            assertThat(http.send(ConcurrentClientsTest.post(session.url(), session.id(), read), HttpResponse.BodyHandlers.ofString()).body())
+            assertThat(http.send(RawMcp.post(session.url(), session.id(), read), HttpResponse.BodyHandlers.ofString()).body())
                     .contains("Architecture");
             first.close();
             try (NodeHttpServer second = NodeHttpServer.everything("streamableHttp", port)) {
-                HttpResponse<String> again = http.send(ConcurrentClientsTest.post(session.url(), session.id(), read), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> again = http.send(RawMcp.post(session.url(), session.id(), read), HttpResponse.BodyHandlers.ofString());
                 assertThat(again.body()).contains("Architecture").doesNotContain("error");
                 JsonNode echo = session.call("remote__echo", "after restart").get(10, TimeUnit.SECONDS);
                 assertThat(echo.at("/result/content/0/text").asString()).isEqualTo("Echo: after restart");
@@ -194,7 +168,7 @@ class ChaosTest {
             for (int i = 0; i < 200; i++) {
                 opening.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return Session.open(gateway);
+                        return Session.open(TestGateways.baseUrl(gateway) + "/mcp");
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

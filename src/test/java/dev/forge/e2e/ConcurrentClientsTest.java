@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.forge.Gateway;
 import dev.forge.protocol.Json;
 import dev.forge.support.Peers;
+import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,17 +28,14 @@ class ConcurrentClientsTest {
             String url = TestGateways.baseUrl(gateway) + "/mcp";
             List<String> sessions = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                HttpResponse<String> init = http.send(post(url, null, """
-                        {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}"""),
-                        HttpResponse.BodyHandlers.ofString());
-                sessions.add(init.headers().firstValue("Mcp-Session-Id").orElseThrow());
+                sessions.add(RawMcp.Session.open(url).id());
             }
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String message = "client-" + (i % 4) + "-call-" + i;
                 expected.add("Echo: " + message);
-                calls.add(http.sendAsync(post(url, sessions.get(i % 4), """
+                calls.add(http.sendAsync(RawMcp.post(url, sessions.get(i % 4), """
                         {"jsonrpc":"2.0","id":"same","method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"%s"}}}"""
                         .formatted(message)), HttpResponse.BodyHandlers.ofString()));
             }
@@ -47,14 +45,5 @@ class ConcurrentClientsTest {
                 assertThat(response.at("/result/content/0/text").asString()).isEqualTo(expected.get(i));
             }
         }
-    }
-
-    static HttpRequest post(String url, String session, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            b.header("Mcp-Session-Id", session);
-        }
-        return b.build();
     }
 }

@@ -7,6 +7,7 @@ import dev.forge.Gateway;
 import dev.forge.protocol.Json;
 import dev.forge.support.Peers;
 import dev.forge.support.SdkClients;
+import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -155,18 +156,15 @@ class PassthroughTest {
 
     @Test
     void aClientCancellingACallEndsItAtOnce() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = RawMcp.HTTP;
         String url = TestGateways.baseUrl(gateway) + "/mcp";
-        HttpResponse<String> init = http.send(ConcurrentClientsTest.post(url, null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}"""),
-                HttpResponse.BodyHandlers.ofString());
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = RawMcp.Session.open(url).id();
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> slow = http.sendAsync(ConcurrentClientsTest.post(url, session, """
+        CompletableFuture<HttpResponse<String>> slow = http.sendAsync(RawMcp.post(url, session, """
                 {"jsonrpc":"2.0","id":"slow-1","method":"tools/call","params":{"name":"everything__trigger-long-running-operation","arguments":{"duration":60,"steps":60}}}"""),
                 HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.sessions().find(session) != null && hasInFlight(session));
-        HttpResponse<String> cancel = http.send(ConcurrentClientsTest.post(url, session, """
+        HttpResponse<String> cancel = http.send(RawMcp.post(url, session, """
                 {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow-1","reason":"user pressed stop"}}"""),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(cancel.statusCode()).isEqualTo(202);
@@ -177,26 +175,26 @@ class PassthroughTest {
 
     @Test
     void tasksRunThroughTheGatewayAndOnlyTheirOwnerSeesThem() throws Exception {
-        ChaosTest.Session owner = ChaosTest.Session.open(gateway);
-        ChaosTest.Session other = ChaosTest.Session.open(gateway);
+        RawMcp.Session owner = RawMcp.Session.open(TestGateways.baseUrl(gateway) + "/mcp");
+        RawMcp.Session other = RawMcp.Session.open(TestGateways.baseUrl(gateway) + "/mcp");
         HttpClient http = HttpClient.newHttpClient();
-        JsonNode created = Json.parse(http.send(ConcurrentClientsTest.post(owner.url(), owner.id(), """
+        JsonNode created = Json.parse(http.send(RawMcp.post(owner.url(), owner.id(), """
                 {"jsonrpc":"2.0","id":"t1","method":"tools/call","params":{"name":"everything__simulate-research-query","arguments":{"topic":"gateways"},"task":{"ttl":60000}}}"""),
                 HttpResponse.BodyHandlers.ofString()).body());
         String taskId = created.at("/result/task/taskId").asString();
         assertThat(taskId).isNotEmpty();
 
-        JsonNode mine = Json.parse(http.send(ConcurrentClientsTest.post(owner.url(), owner.id(), "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tasks/list\"}"),
+        JsonNode mine = Json.parse(http.send(RawMcp.post(owner.url(), owner.id(), "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tasks/list\"}"),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertThat(mine.at("/result/tasks").valueStream().map(t -> t.get("taskId").asString())).containsExactly(taskId);
-        JsonNode theirs = Json.parse(http.send(ConcurrentClientsTest.post(other.url(), other.id(), "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tasks/list\"}"),
+        JsonNode theirs = Json.parse(http.send(RawMcp.post(other.url(), other.id(), "{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tasks/list\"}"),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertThat(theirs.at("/result/tasks")).isEmpty();
-        JsonNode peek = Json.parse(http.send(ConcurrentClientsTest.post(other.url(), other.id(), """
+        JsonNode peek = Json.parse(http.send(RawMcp.post(other.url(), other.id(), """
                 {"jsonrpc":"2.0","id":"g","method":"tasks/get","params":{"taskId":"%s"}}""".formatted(taskId)), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(peek.at("/error/message").asString()).contains("Unknown task");
 
-        JsonNode result = Json.parse(http.send(ConcurrentClientsTest.post(owner.url(), owner.id(), """
+        JsonNode result = Json.parse(http.send(RawMcp.post(owner.url(), owner.id(), """
                 {"jsonrpc":"2.0","id":"r","method":"tasks/result","params":{"taskId":"%s"}}""".formatted(taskId)), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(result.at("/result/content/0/text").asString()).contains("Research Report: gateways");
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.forge.cli.Main;
 import dev.forge.support.NodeHttpServer;
 import dev.forge.support.Peers;
+import dev.forge.support.RawMcp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,10 +50,7 @@ class ProcessLifecycleTest {
     }
 
     private static String session(String url) throws Exception {
-        HttpResponse<String> init = http.send(ConcurrentClientsTest.post(url, null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"p","version":"1"}}}"""),
-                HttpResponse.BodyHandlers.ofString());
-        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        return RawMcp.Session.open(url).id();
     }
 
     @Test
@@ -62,14 +60,14 @@ class ProcessLifecycleTest {
         assertThat(children).isNotEmpty();
         String url = forge.url() + "/mcp";
         String session = session(url);
-        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(ConcurrentClientsTest.post(url, session, """
+        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(RawMcp.post(url, session, """
                 {"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"everything__trigger-long-running-operation","arguments":{"duration":2,"steps":2}}}"""),
                 HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(URI.create(forge.url() + "/health")).build(),
                 HttpResponse.BodyHandlers.ofString()).body().contains("\"calls_in_flight\":1"));
         forge.process().destroy(); // SIGTERM
         await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() ->
-                http.send(ConcurrentClientsTest.post(url, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}"),
+                http.send(RawMcp.post(url, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}"),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 503);
         assertThat(inFlight.get(15, TimeUnit.SECONDS).body()).contains("Long running operation completed");
         assertThat(forge.process().waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.forge.Gateway;
 import dev.forge.support.Peers;
+import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,12 +29,7 @@ class ResumableStreamTest {
     void aReconnectingClientResumesAfterTheLastEventItSaw() throws Exception {
         try (Gateway gateway = TestGateways.start(List.of(TestGateways.stdio("everything", Peers.everythingStdio())))) {
             String url = TestGateways.baseUrl(gateway) + "/mcp";
-            HttpResponse<String> init = http.send(ConcurrentClientsTest.post(url, null, """
-                    {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"r","version":"1"}}}"""),
-                    HttpResponse.BodyHandlers.ofString());
-            String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-            http.send(ConcurrentClientsTest.post(url, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
-                    HttpResponse.BodyHandlers.discarding());
+            String session = RawMcp.Session.open(url).id();
 
             List<String> first = new CopyOnWriteArrayList<>();
             Stream<String> firstStream = openStream(url, session, null, first);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
 import dev.forge.support.Peers;
+import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
@@ -44,7 +45,7 @@ class SessionChurnTest {
     private static void open(String url, int count) {
         List<CompletableFuture<HttpResponse<Void>>> batch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            batch.add(http.sendAsync(ConcurrentClientsTest.post(url, null, INIT), HttpResponse.BodyHandlers.discarding()));
+            batch.add(http.sendAsync(RawMcp.post(url, null, INIT), HttpResponse.BodyHandlers.discarding()));
             if (batch.size() == 64) {
                 batch.forEach(f -> assertThat(f.join().statusCode()).isEqualTo(200));
                 batch.clear();

@@ -8,6 +8,7 @@ import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.support.Peers;
+import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import dev.forge.upstream.Upstream;
 import dev.forge.upstream.UpstreamState;
@@ -31,7 +32,7 @@ class UpstreamGuardTest {
     void callsBeyondTheConcurrencyLimitAreRefusedAtOnce() throws Exception {
         UpstreamPolicy policy = UpstreamPolicy.of(Duration.ofSeconds(5), SessionMode.SHARED).withMaxConcurrency(2);
         try (Gateway gateway = TestGateways.start(List.of(chaos(policy)))) {
-            ChaosTest.Session session = ChaosTest.Session.open(gateway);
+            RawMcp.Session session = RawMcp.Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             CompletableFuture<JsonNode> first = session.call("chaos__hang", "1");
             CompletableFuture<JsonNode> second = session.call("chaos__hang", "2");
             Upstream chaos = gateway.federation().upstreams().getFirst();
@@ -50,7 +51,7 @@ class UpstreamGuardTest {
     void anUpstreamThatKeepsTimingOutTripsTheBreakerAndFailsFast() throws Exception {
         UpstreamPolicy policy = UpstreamPolicy.of(Duration.ofMillis(200), SessionMode.SHARED);
         try (Gateway gateway = TestGateways.start(List.of(chaos(policy)))) {
-            ChaosTest.Session session = ChaosTest.Session.open(gateway);
+            RawMcp.Session session = RawMcp.Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             List<CompletableFuture<JsonNode>> timeouts = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 timeouts.add(session.call("chaos__hang", "h" + i));
@@ -73,7 +74,7 @@ class UpstreamGuardTest {
         try (Gateway gateway = TestGateways.start(List.of(chaos(policy)))) {
             Upstream chaos = gateway.federation().upstreams().getFirst();
             long frozenPid = chaos.pid();
-            ChaosTest.Session.open(gateway).call("chaos__freeze", "");
+            RawMcp.Session.open(TestGateways.baseUrl(gateway) + "/mcp").call("chaos__freeze", "");
             await().atMost(Duration.ofSeconds(20)).until(() -> chaos.state() == UpstreamState.READY
                     && chaos.pid() != null && chaos.pid() != frozenPid);
             assertThat(chaos.restarts()).isEqualTo(1);
