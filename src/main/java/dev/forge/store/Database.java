@@ -1,0 +1,95 @@
+package dev.forge.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry's database: a pooled connection to SQLite (WAL mode, safe under concurrent readers and one writer)
+ * or PostgreSQL, migrated by Flyway to the schema this build expects.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final DatabaseUrl url;
+    private final HikariDataSource pool;
+    private final Jdbi jdbi;
+
+    private Database(DatabaseUrl url, HikariDataSource pool) {
+        this.url = url;
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+    }
+
+    /**
+     * Opens the database and brings its schema up to date. With {@code skipMigrations} (a replica joining a
+     * database another instance migrated) nothing is migrated, except that an embedded SQLite file with no schema
+     * yet is migrated anyway: nothing else could ever do it.
+     */
+    public static Database open(DatabaseUrl url, boolean skipMigrations) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setPoolName("forge-db");
+        if (url.kind() == DatabaseUrl.Kind.SQLITE) {
+            createParentDirectory(url);
+            config.setMaximumPoolSize(4);
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("busy_timeout", "10000");
+            config.addDataSourceProperty("foreign_keys", "true");
+        } else {
+            config.setUsername(url.user());
+            config.setPassword(url.password());
+            config.setMaximumPoolSize(10);
+        }
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load();
+            boolean empty = flyway.info().applied().length == 0;
+            if (!skipMigrations) {
+                flyway.migrate();
+            } else if (empty && url.kind() == DatabaseUrl.Kind.SQLITE) {
+                LOG.warn("SKIP_MIGRATIONS is set but {} has no schema yet; creating it (an embedded database has no other migrator)", url.jdbcUrl());
+                flyway.migrate();
+            } else if (empty) {
+                throw new IllegalStateException("the database has no Forge schema and SKIP_MIGRATIONS is set: "
+                        + "start one instance without SKIP_MIGRATIONS first");
+            }
+            return new Database(url, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static void createParentDirectory(DatabaseUrl url) {
+        Path file = Path.of(url.jdbcUrl().substring("jdbc:sqlite:".length()));
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the directory for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DatabaseUrl url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.forge.store;
+
+import dev.forge.protocol.Json;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Registered upstreams in the database. Every write is one statement in its own transaction. */
+public final class GatewayRepository {
+
+    private static final String COLUMNS = "id, name, transport, spec, enabled, created_at, updated_at";
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public GatewayRepository(Database database, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.clock = clock;
+    }
+
+    public List<GatewayRecord> list() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM gateways ORDER BY created_at, name")
+                .map(GatewayRepository::map).list());
+    }
+
+    public Optional<GatewayRecord> find(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM gateways WHERE id = :id")
+                .bind("id", id).map(GatewayRepository::map).findOne());
+    }
+
+    public Optional<GatewayRecord> findByName(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM gateways WHERE name = :name")
+                .bind("name", name).map(GatewayRepository::map).findOne());
+    }
+
+    /** Stores a new upstream; a taken name is a {@link DuplicateNameException} and nothing is written. */
+    public GatewayRecord insert(String name, String transport, ObjectNode spec, boolean enabled) {
+        Instant now = clock.instant();
+        GatewayRecord record = new GatewayRecord(UUID.randomUUID().toString(), name, transport, spec, enabled, now, now);
+        try {
+            jdbi.useTransaction(h -> h.createUpdate("INSERT INTO gateways (" + COLUMNS + ") VALUES "
+                            + "(:id, :name, :transport, :spec, :enabled, :created, :updated)")
+                    .bind("id", record.id()).bind("name", name).bind("transport", transport)
+                    .bind("spec", Json.text(spec)).bind("enabled", enabled)
+                    .bind("created", now.toString()).bind("updated", now.toString())
+                    .execute());
+        } catch (UnableToExecuteStatementException e) {
+            throw duplicateOr(e, name);
+        }
+        return record;
+    }
+
+    /** Replaces an upstream's details; empty if there is no such id. */
+    public Optional<GatewayRecord> update(String id, String name, String transport, ObjectNode spec, boolean enabled) {
+        Instant now = clock.instant();
+        int changed;
+        try {
+            changed = jdbi.inTransaction(h -> h.createUpdate("UPDATE gateways SET name = :name, transport = :transport, "
+                            + "spec = :spec, enabled = :enabled, updated_at = :updated WHERE id = :id")
+                    .bind("id", id).bind("name", name).bind("transport", transport).bind("spec", Json.text(spec))
+                    .bind("enabled", enabled).bind("updated", now.toString())
+                    .execute());
+        } catch (UnableToExecuteStatementException e) {
+            throw duplicateOr(e, name);
+        }
+        return changed == 0 ? Optional.empty() : find(id);
+    }
+
+    public boolean delete(String id) {
+        return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM gateways WHERE id = :id").bind("id", id).execute()) > 0;
+    }
+
+    private static RuntimeException duplicateOr(UnableToExecuteStatementException e, String name) {
+        Throwable cause = e.getCause();
+        if (cause instanceof SQLException sql && isUniqueViolation(sql)) {
+            return new DuplicateNameException("a gateway named '" + name + "' already exists", e);
+        }
+        return e;
+    }
+
+    /** PostgreSQL says 23505; SQLite says SQLITE_CONSTRAINT_UNIQUE (2067) or mentions UNIQUE. */
+    private static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState()) || e.getErrorCode() == 2067
+                || (e.getErrorCode() == 19 && String.valueOf(e.getMessage()).contains("UNIQUE"));
+    }
+
+    private static GatewayRecord map(java.sql.ResultSet rs, StatementContext ctx) throws SQLException {
+        return new GatewayRecord(rs.getString("id"), rs.getString("name"), rs.getString("transport"),
+                (ObjectNode) Json.parse(rs.getString("spec")), rs.getBoolean("enabled"),
+                Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));
+    }
+}
