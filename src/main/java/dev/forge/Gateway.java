@@ -17,6 +17,7 @@ import dev.forge.session.InMemorySessionStore;
 import dev.forge.session.ListChangeNotifier;
 import dev.forge.session.ResourceUpdateNotifier;
 import dev.forge.session.SessionStore;
+import dev.forge.store.Database;
 import dev.forge.transport.LegacySseEndpoint;
 import dev.forge.transport.StreamableHttpEndpoint;
 import io.javalin.Javalin;
@@ -54,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final Federation federation;
     private final SessionStore sessions;
     private final Javalin app;
+    private final Database database;
     private volatile boolean draining;
 
     private Gateway(ForgeConfig config) throws Exception {
@@ -65,6 +67,8 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.database = Database.open(config.database(), config.skipMigrations());
+        LOG.info("registry database: {}", config.database());
         this.http = new HttpClient();
         QueuedThreadPool clientThreads = new QueuedThreadPool();
         clientThreads.setName("forge-upstream-http");
@@ -208,5 +212,6 @@ public final class Gateway implements AutoCloseable {
             LOG.debug("stopping the HTTP client failed", e);
         }
         scheduler.shutdownNow();
+        database.close();
     }
 }

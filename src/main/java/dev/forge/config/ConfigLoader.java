@@ -1,6 +1,7 @@
 package dev.forge.config;
 
 import dev.forge.protocol.Json;
+import dev.forge.store.DatabaseUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -72,8 +73,12 @@ public final class ConfigLoader {
 
         List<UpstreamConfig> gateways = gateways(where, root.get("gateways"), request);
         List<VirtualServerConfig> servers = servers(where, root.get("servers"));
+        String dataPath = firstOf(env("DATA_PATH"), "./data");
+        DatabaseUrl database = env("DATABASE_URL") != null ? DatabaseUrl.parse("DATABASE_URL", env("DATABASE_URL"))
+                : DatabaseUrl.parse("DATA_PATH", "sqlite:///" + dataPath + "/mcp.db");
+        boolean skipMigrations = parseBoolean("SKIP_MIGRATIONS", firstOf(env("SKIP_MIGRATIONS"), "false"));
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
-                mode.equalsIgnoreCase("production"), prometheus, gateways, servers);
+                mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations);
     }
 
     private Path configFile(Flags flags) {

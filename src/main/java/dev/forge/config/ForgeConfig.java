@@ -1,5 +1,6 @@
 package dev.forge.config;
 
+import dev.forge.store.DatabaseUrl;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,7 +19,9 @@ public record ForgeConfig(
         boolean jsonLogs,
         boolean prometheusEnabled,
         List<UpstreamConfig> gateways,
-        List<VirtualServerConfig> servers) {
+        List<VirtualServerConfig> servers,
+        DatabaseUrl database,
+        boolean skipMigrations) {
 
     public ForgeConfig {
         gateways = List.copyOf(gateways);
@@ -27,6 +30,11 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations);
+    }
+
+    public ForgeConfig withSessionIdleTimeout(Duration idle) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations);
     }
 }

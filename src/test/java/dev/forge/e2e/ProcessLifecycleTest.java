@@ -40,9 +40,12 @@ class ProcessLifecycleTest {
                     session_mode: shared
                 """.formatted(Peers.node(), Peers.module("@modelcontextprotocol/server-everything/dist/index.js")));
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--config", config.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("forge.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(dir.resolve("forge.log").toFile());
+        builder.environment().put("DATA_PATH", dir.resolve("data").toString());
+        builder.environment().remove("DATABASE_URL");
+        Process process = builder.start();
         String base = "http://127.0.0.1:" + port;
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                 http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);

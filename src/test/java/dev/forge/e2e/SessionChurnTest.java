@@ -27,8 +27,7 @@ class SessionChurnTest {
     @Test
     void tenThousandAbandonedSessionsAreReapedAndTheirMemoryReturns() throws Exception {
         ForgeConfig base = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of());
-        ForgeConfig config = new ForgeConfig(base.host(), 0, base.separator(), base.connectTimeout(), base.requestTimeout(),
-                Duration.ofSeconds(2), base.logLevel(), false, true, base.gateways(), base.servers());
+        ForgeConfig config = base.withSessionIdleTimeout(Duration.ofSeconds(2));
         try (Gateway gateway = TestGateways.start(config)) {
             String url = TestGateways.baseUrl(gateway) + "/mcp";
             open(url, 1_000); // warm up code paths and pools before taking the baseline

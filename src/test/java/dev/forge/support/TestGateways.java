@@ -6,6 +6,7 @@ import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
+import dev.forge.store.DatabaseUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,18 @@ public final class TestGateways {
 
     public static ForgeConfig config(List<UpstreamConfig> upstreams, List<VirtualServerConfig> servers) {
         return new ForgeConfig("127.0.0.1", 0, "__", Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofMinutes(5), "info", false, true, upstreams, servers);
+                Duration.ofMinutes(5), "info", false, true, upstreams, servers, freshDatabase(), false);
+    }
+
+    /** A new SQLite file in a temporary folder: each test gateway starts from an empty registry. */
+    public static DatabaseUrl freshDatabase() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("forge-test-db");
+            dir.toFile().deleteOnExit();
+            return DatabaseUrl.parse("test", "sqlite:///" + dir.resolve("mcp.db"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static Gateway start(List<UpstreamConfig> upstreams) throws Exception {
