@@ -1,6 +1,9 @@
 package dev.forge;
 
+import dev.forge.api.GatewaysApi;
 import dev.forge.api.OpsEndpoints;
+import dev.forge.registry.GatewayRegistry;
+import dev.forge.store.GatewayRepository;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.Federation;
 import dev.forge.config.ForgeConfig;
@@ -79,7 +82,10 @@ public final class Gateway implements AutoCloseable {
         http.setFollowRedirects(false);
         http.start();
 
-        this.federation = new Federation(config, http, scheduler, version);
+        GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), config.requestTimeout(),
+                config.connectTimeout());
+        this.federation = new Federation(config.withGateways(gateways.bootstrap(config.gateways())), http, scheduler, version);
+        gateways.attach(federation);
         this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
@@ -118,6 +124,7 @@ public final class Gateway implements AutoCloseable {
                     ctx.skipRemainingHandlers();
                 }
             });
+            new GatewaysApi(gateways).routes(c.routes);
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);
             c.routes.get("/version", ops::version);

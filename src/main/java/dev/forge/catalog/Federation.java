@@ -1,6 +1,7 @@
 package dev.forge.catalog;
 
 import dev.forge.config.ForgeConfig;
+import dev.forge.config.UpstreamConfig;
 import dev.forge.upstream.ProgressTokens;
 import dev.forge.upstream.Upstream;
 import java.time.Duration;
@@ -25,7 +26,11 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     private static final Logger LOG = LoggerFactory.getLogger(Federation.class);
 
-    private final List<Upstream> upstreams;
+    private final List<Upstream> upstreams = new CopyOnWriteArrayList<>();
+    private final HttpClient http;
+    private final ScheduledExecutorService scheduler;
+    private final java.time.Duration connectTimeout;
+    private final String version;
     private final CatalogBuilder builder;
     private final AtomicReference<Catalog> catalog;
     private final ReentrantLock rebuildLock = new ReentrantLock();
@@ -38,9 +43,11 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     public Federation(ForgeConfig config, HttpClient http, ScheduledExecutorService scheduler, String version) {
         this.builder = new CatalogBuilder(config.separator(), config.servers());
-        this.upstreams = config.gateways().stream()
-                .map(g -> new Upstream(g, http, config.connectTimeout(), scheduler, this, version, progress, this::routedNotification))
-                .toList();
+        this.http = http;
+        this.scheduler = scheduler;
+        this.connectTimeout = config.connectTimeout();
+        this.version = version;
+        config.gateways().forEach(g -> upstreams.add(newUpstream(g)));
         this.firstAttempts = new CountDownLatch(upstreams.size());
         this.catalog = new AtomicReference<>(builder.build(upstreams, 0));
     }
@@ -60,6 +67,47 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
                 }
             });
         }
+    }
+
+    private Upstream newUpstream(UpstreamConfig config) {
+        return new Upstream(config, http, connectTimeout, scheduler, this, version, progress, this::routedNotification);
+    }
+
+    /**
+     * Adds an upstream while the gateway runs (registered through the API): it connects in the background and its
+     * tools join the catalog, with {@code list_changed} to clients, when it is ready.
+     */
+    public Upstream add(UpstreamConfig config) {
+        if (find(config.name()) != null) {
+            throw new IllegalArgumentException("an upstream named '" + config.name() + "' is already federated");
+        }
+        Upstream upstream = newUpstream(config);
+        upstreams.add(upstream);
+        upstream.startHealthChecks();
+        Thread.ofVirtual().name("connect-" + upstream.name()).start(upstream::connect);
+        upstreamChanged(upstream);
+        return upstream;
+    }
+
+    /** Stops and removes an upstream; its tools leave the catalog. False if there was none by that name. */
+    public boolean remove(String name) {
+        Upstream upstream = find(name);
+        if (upstream == null) {
+            return false;
+        }
+        upstreams.remove(upstream);
+        upstream.stop();
+        upstreamChanged(upstream);
+        return true;
+    }
+
+    public Upstream find(String name) {
+        for (Upstream u : upstreams) {
+            if (u.name().equals(name)) {
+                return u;
+            }
+        }
+        return null;
     }
 
     /** True once every upstream has been tried at least once, successfully or not. */

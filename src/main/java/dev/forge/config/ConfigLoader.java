@@ -31,7 +31,7 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("host", "port", "separator", "connect_timeout",
             "request_timeout", "session_idle_timeout", "gateways", "servers");
     private static final Set<String> GATEWAY_KEYS = Set.of("name", "transport", "command", "env", "url", "headers",
-            "timeout", "session_mode", "tool_timeouts", "max_concurrency", "health_check_interval");
+            "timeout", "session_mode", "tool_timeouts", "max_concurrency", "health_check_interval", "description");
     private static final Set<String> SERVER_KEYS = Set.of("name", "tools", "resources", "prompts");
 
     private final Map<String, String> env;
@@ -139,17 +139,31 @@ public final class ConfigLoader {
             if (!names.add(name)) {
                 throw new ConfigException(at + ".name: '" + name + "' is used twice (expected: unique names)");
             }
-            at = where + ": gateways[" + i + "] (" + name + ")";
-            UpstreamPolicy policy = policy(at, g, defaultTimeout);
-            String transport = firstOf(text(at, g, "transport"), g.has("command") ? "stdio" : "streamable-http");
-            result.add(switch (transport) {
-                case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), policy);
-                case "streamable-http", "http" -> new UpstreamConfig.StreamableHttp(name, url(at, g), stringMap(at, g, "headers"), policy);
-                case "sse" -> new UpstreamConfig.Sse(name, url(at, g), stringMap(at, g, "headers"), policy);
-                default -> throw new ConfigException(at + ".transport: '" + transport + "' (expected: stdio | streamable-http | sse)");
-            });
+            result.add(gateway(where + ": gateways[" + i + "] (" + name + ")", g, defaultTimeout));
         }
         return result;
+    }
+
+    /**
+     * One upstream's mapping, as in {@code gateways:} of forge.yaml or the body of {@code POST /gateways}, validated;
+     * {@code at} prefixes every message. Transport names are also accepted in ContextForge's spelling
+     * ({@code STREAMABLEHTTP}, {@code SSE}, {@code STDIO}).
+     */
+    public UpstreamConfig gateway(String at, JsonNode g, Duration defaultTimeout) {
+        if (!g.isObject()) {
+            throw new ConfigException(at + ": expected an object");
+        }
+        checkKeys(at, g, GATEWAY_KEYS);
+        String name = requiredName(at, g);
+        UpstreamPolicy policy = policy(at, g, defaultTimeout);
+        String transport = firstOf(text(at, g, "transport"), g.has("command") ? "stdio" : "streamable-http");
+        return switch (transport.toLowerCase(java.util.Locale.ROOT)) {
+            case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), policy);
+            case "streamable-http", "streamablehttp", "http" ->
+                    new UpstreamConfig.StreamableHttp(name, url(at, g), stringMap(at, g, "headers"), policy);
+            case "sse" -> new UpstreamConfig.Sse(name, url(at, g), stringMap(at, g, "headers"), policy);
+            default -> throw new ConfigException(at + ".transport: '" + transport + "' (expected: stdio | streamable-http | sse)");
+        };
     }
 
     private UpstreamPolicy policy(String at, JsonNode g, Duration defaultTimeout) {

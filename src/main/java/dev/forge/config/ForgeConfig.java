@@ -33,6 +33,11 @@ public record ForgeConfig(
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations);
     }
 
+    public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations);
+    }
+
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations);

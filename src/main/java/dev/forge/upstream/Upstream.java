@@ -67,6 +67,8 @@ public final class Upstream {
     private volatile int restarts;
     private volatile boolean crashLoop;
     private volatile int missedPings;
+    private volatile java.util.concurrent.ScheduledFuture<?> healthChecks;
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
     public Upstream(UpstreamConfig config, HttpClient http, Duration connectTimeout, ScheduledExecutorService scheduler,
                     ChangeListener listener, String version, ProgressTokens progress, Consumer<ObjectNode> routedByContent) {
@@ -124,6 +126,30 @@ public final class Upstream {
 
     /** Connects and discovers; on failure records why and schedules another attempt. Never throws. */
     public void connect() {
+        try {
+            connectOnce();
+        } finally {
+            firstAttempt.complete(null);
+        }
+    }
+
+    /** Completes when the first connection attempt has ended, whether the upstream is ready or failed. */
+    public CompletableFuture<Void> firstAttempt() {
+        return firstAttempt;
+    }
+
+    /** Fetches every list again on the shared connection (an operator's refresh); the catalog follows. */
+    public void refreshLists() {
+        UpstreamClient c = client;
+        if (c == null || state != UpstreamState.READY) {
+            throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE,
+                    "Upstream '" + name() + "' is unavailable" + (lastError == null ? "" : ": " + lastError));
+        }
+        lists = discover(c);
+        listener.upstreamChanged(this);
+    }
+
+    private void connectOnce() {
         if (stopped) {
             return;
         }
@@ -581,6 +607,11 @@ public final class Upstream {
 
     public void stop() {
         stopped = true;
+        java.util.concurrent.ScheduledFuture<?> checks = healthChecks;
+        if (checks != null) {
+            checks.cancel(false);
+        }
+        firstAttempt.complete(null);
         UpstreamClient c = client;
         client = null;
         if (c != null) {
@@ -608,7 +639,7 @@ public final class Upstream {
         if (interval.isZero()) {
             return;
         }
-        scheduler.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("ping-" + name()).start(this::ping),
+        healthChecks = scheduler.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("ping-" + name()).start(this::ping),
                 interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

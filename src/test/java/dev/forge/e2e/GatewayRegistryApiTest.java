@@ -1,0 +1,105 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.forge.Gateway;
+import dev.forge.config.ForgeConfig;
+import dev.forge.protocol.Json;
+import dev.forge.support.Peers;
+import dev.forge.support.RawMcp;
+import dev.forge.support.TestGateways;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The ContextForge-style flow on /gateways: register, list, disable, enable, update, delete, and survive a restart. */
+class GatewayRegistryApiTest {
+
+    static HttpResponse<String> send(String method, String url, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return RawMcp.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String memoryBody(String name) {
+        List<String> command = Peers.memoryStdio();
+        return """
+                {"name":"%s","transport":"STDIO","command":["%s","%s"],"session_mode":"shared","description":"knowledge graph",
+                 "env":{"MEMORY_FILE_PATH":"%s"}}""".formatted(name, command.get(0), command.get(1),
+                System.getProperty("java.io.tmpdir") + "/forge-registry-test-" + name + ".jsonl");
+    }
+
+    @Test
+    void registeringChangingAndRemovingUpstreamsTakesEffectAtOnceAndPersists() throws Exception {
+        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of());
+        String memoryId;
+        try (Gateway gateway = TestGateways.start(config)) {
+            String base = TestGateways.baseUrl(gateway);
+            List<List<String>> announced = new CopyOnWriteArrayList<>();
+            McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
+                    .requestTimeout(Duration.ofSeconds(20))
+                    .toolsChangeConsumer(tools -> announced.add(tools.stream().map(McpSchema.Tool::name).toList()))
+                    .build();
+            client.initialize();
+            try {
+                HttpResponse<String> created = send("POST", base + "/gateways", memoryBody("memory"));
+                assertThat(created.statusCode()).isEqualTo(201);
+                JsonNode memory = Json.parse(created.body());
+                memoryId = memory.get("id").asString();
+                assertThat(memory.get("status").asString()).isEqualTo("ready");
+                assertThat(memory.get("tools").asInt()).isEqualTo(9);
+                assertThat(memory.at("/spec/env/MEMORY_FILE_PATH").asString()).isEqualTo("***");
+                await().atMost(Duration.ofSeconds(10)).until(() -> announced.stream().anyMatch(l -> l.contains("memory__read_graph")));
+                assertThat(client.callTool(new McpSchema.CallToolRequest("memory__read_graph", java.util.Map.of())).isError()).isNotEqualTo(true);
+
+                assertThat(send("POST", base + "/gateways", memoryBody("memory")).statusCode()).isEqualTo(409);
+                HttpResponse<String> invalid = send("POST", base + "/gateways", "{\"name\":\"Bad Name\",\"command\":\"x\"}");
+                assertThat(invalid.statusCode()).isEqualTo(422);
+                assertThat(Json.parse(invalid.body()).get("message").asString()).contains("body.name").contains("Bad Name");
+                HttpResponse<String> exfiltrate = send("POST", base + "/gateways",
+                        "{\"name\":\"leak\",\"url\":\"http://127.0.0.1:1/mcp\",\"headers\":{\"X\":\"${JWT_SECRET}\"}}");
+                assertThat(exfiltrate.statusCode()).isEqualTo(422);
+
+                JsonNode listed = Json.parse(send("GET", base + "/gateways", null).body());
+                assertThat(listed.valueStream().map(g -> g.get("name").asString())).containsExactly("everything", "memory");
+
+                JsonNode disabled = Json.parse(send("POST", base + "/gateways/" + memoryId + "/state?activate=false", null).body());
+                assertThat(disabled.get("status").asString()).isEqualTo("disabled");
+                await().atMost(Duration.ofSeconds(10)).until(() -> announced.getLast().stream().noneMatch(n -> n.startsWith("memory__")));
+                send("POST", base + "/gateways/memory/state", "{\"activate\":true}");
+                await().atMost(Duration.ofSeconds(10)).until(() -> announced.getLast().contains("memory__read_graph"));
+
+                HttpResponse<String> refreshed = send("POST", base + "/gateways/everything/tools/refresh", null);
+                assertThat(Json.parse(refreshed.body()).get("tools").asInt()).isGreaterThan(10);
+
+                HttpResponse<String> down = send("POST", base + "/gateways", "{\"name\":\"down\",\"url\":\"http://127.0.0.1:1/mcp\"}");
+                assertThat(down.statusCode()).isEqualTo(201);
+                assertThat(Json.parse(down.body()).get("status").asString()).isEqualTo("failed");
+                assertThat(Json.parse(down.body()).get("error").asString()).contains("127.0.0.1:1");
+                assertThat(send("DELETE", base + "/gateways/down", null).statusCode()).isEqualTo(200);
+                assertThat(send("GET", base + "/gateways/down", null).statusCode()).isEqualTo(404);
+            } finally {
+                client.closeGracefully();
+            }
+        }
+        // the same database, a new process: what was registered through the API is still there and federated
+        try (Gateway again = TestGateways.start(config)) {
+            String base = TestGateways.baseUrl(again);
+            JsonNode memory = Json.parse(send("GET", base + "/gateways/" + memoryId, null).body());
+            assertThat(memory.get("name").asString()).isEqualTo("memory");
+            await().atMost(Duration.ofSeconds(20)).until(() -> again.federation().catalog().view("all").tool("memory__read_graph") != null);
+            assertThat(send("DELETE", base + "/gateways/memory", null).statusCode()).isEqualTo(200);
+            assertThat(again.federation().find("memory")).isNull();
+        }
+    }
+}
