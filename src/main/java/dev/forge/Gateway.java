@@ -2,6 +2,9 @@ package dev.forge;
 
 import dev.forge.api.GatewaysApi;
 import dev.forge.api.OpsEndpoints;
+import dev.forge.api.ServersApi;
+import dev.forge.registry.ServerRegistry;
+import dev.forge.store.ServerRepository;
 import dev.forge.registry.GatewayRegistry;
 import dev.forge.store.GatewayRepository;
 import dev.forge.catalog.Catalog;
@@ -84,8 +87,12 @@ public final class Gateway implements AutoCloseable {
 
         GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), config.requestTimeout(),
                 config.connectTimeout());
-        this.federation = new Federation(config.withGateways(gateways.bootstrap(config.gateways())), http, scheduler, version);
+        ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
+        ForgeConfig registered = config.withGateways(gateways.bootstrap(config.gateways()))
+                .withServers(servers.bootstrap(config.servers()));
+        this.federation = new Federation(registered, http, scheduler, version);
         gateways.attach(federation);
+        servers.attach(federation);
         this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
@@ -125,12 +132,13 @@ public final class Gateway implements AutoCloseable {
                 }
             });
             new GatewaysApi(gateways).routes(c.routes);
+            new ServersApi(servers, federation).routes(c.routes);
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);
             c.routes.get("/version", ops::version);
             c.routes.get("/metrics", ops::metrics);
             mcpRoutes(c.routes, "", ctx -> Catalog.ALL, streamable, legacy);
-            mcpRoutes(c.routes, "/servers/{name}", ctx -> Catalog.serverScope(ctx.pathParam("name")), streamable, legacy);
+            mcpRoutes(c.routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
             mcpRoutes(c.routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
         try {

@@ -31,7 +31,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private final ScheduledExecutorService scheduler;
     private final java.time.Duration connectTimeout;
     private final String version;
-    private final CatalogBuilder builder;
+    private volatile CatalogBuilder builder;
+    private final String separator;
     private final AtomicReference<Catalog> catalog;
     private final ReentrantLock rebuildLock = new ReentrantLock();
     private final CountDownLatch firstAttempts;
@@ -42,6 +43,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private volatile List<String> loggedProblems = List.of();
 
     public Federation(ForgeConfig config, HttpClient http, ScheduledExecutorService scheduler, String version) {
+        this.separator = config.separator();
         this.builder = new CatalogBuilder(config.separator(), config.servers());
         this.http = http;
         this.scheduler = scheduler;
@@ -99,6 +101,25 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         upstream.stop();
         upstreamChanged(upstream);
         return true;
+    }
+
+    /** Replaces the virtual servers (edited through the API); their endpoints change at once. */
+    public void setServers(List<dev.forge.config.VirtualServerConfig> servers) {
+        builder = new CatalogBuilder(separator, servers);
+        if (!upstreams.isEmpty()) {
+            upstreamChanged(upstreams.getFirst());
+        } else {
+            rebuild();
+        }
+    }
+
+    private void rebuild() {
+        rebuildLock.lock();
+        try {
+            catalog.set(builder.build(upstreams, ++generation));
+        } finally {
+            rebuildLock.unlock();
+        }
     }
 
     public Upstream find(String name) {

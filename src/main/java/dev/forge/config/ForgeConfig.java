@@ -38,6 +38,11 @@ public record ForgeConfig(
                 jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations);
     }
 
+    public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations);
+    }
+
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations);

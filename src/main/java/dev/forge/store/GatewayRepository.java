@@ -52,7 +52,7 @@ public final class GatewayRepository {
                     .bind("created", now.toString()).bind("updated", now.toString())
                     .execute());
         } catch (UnableToExecuteStatementException e) {
-            throw duplicateOr(e, name);
+            throw Constraints.duplicateOr(e, "a gateway named '" + name + "' already exists");
         }
         return record;
     }
@@ -68,27 +68,13 @@ public final class GatewayRepository {
                     .bind("enabled", enabled).bind("updated", now.toString())
                     .execute());
         } catch (UnableToExecuteStatementException e) {
-            throw duplicateOr(e, name);
+            throw Constraints.duplicateOr(e, "a gateway named '" + name + "' already exists");
         }
         return changed == 0 ? Optional.empty() : find(id);
     }
 
     public boolean delete(String id) {
         return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM gateways WHERE id = :id").bind("id", id).execute()) > 0;
-    }
-
-    private static RuntimeException duplicateOr(UnableToExecuteStatementException e, String name) {
-        Throwable cause = e.getCause();
-        if (cause instanceof SQLException sql && isUniqueViolation(sql)) {
-            return new DuplicateNameException("a gateway named '" + name + "' already exists", e);
-        }
-        return e;
-    }
-
-    /** PostgreSQL says 23505; SQLite says SQLITE_CONSTRAINT_UNIQUE (2067) or mentions UNIQUE. */
-    private static boolean isUniqueViolation(SQLException e) {
-        return "23505".equals(e.getSQLState()) || e.getErrorCode() == 2067
-                || (e.getErrorCode() == 19 && String.valueOf(e.getMessage()).contains("UNIQUE"));
     }
 
     private static GatewayRecord map(java.sql.ResultSet rs, StatementContext ctx) throws SQLException {

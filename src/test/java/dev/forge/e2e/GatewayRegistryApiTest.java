@@ -102,4 +102,42 @@ class GatewayRegistryApiTest {
             assertThat(again.federation().find("memory")).isNull();
         }
     }
+
+    @Test
+    void aVirtualServerMadeThroughTheApiServesExactlyItsSubset() throws Exception {
+        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of());
+        try (Gateway gateway = TestGateways.start(config)) {
+            String base = TestGateways.baseUrl(gateway);
+            HttpResponse<String> created = send("POST", base + "/servers", """
+                    {"name":"cursor","description":"for the editor","associated_tools":["everything__echo","everything__get-sum"],
+                     "prompts":["everything__simple-prompt"]}""");
+            assertThat(created.statusCode()).isEqualTo(201);
+            String id = Json.parse(created.body()).get("id").asString();
+            assertThat(Json.parse(created.body()).get("missing")).isEmpty();
+
+            McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/servers/" + id + "/mcp").build())
+                    .requestTimeout(Duration.ofSeconds(20)).build();
+            client.initialize();
+            try {
+                assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("everything__echo", "everything__get-sum");
+                assertThat(client.listPrompts().prompts()).extracting(McpSchema.Prompt::name).containsExactly("everything__simple-prompt");
+                var sum = client.callTool(new McpSchema.CallToolRequest("everything__get-sum", java.util.Map.of("a", 2, "b", 3)));
+                assertThat(((McpSchema.TextContent) sum.content().getFirst()).text()).contains("5");
+                var outside = client.callTool(new McpSchema.CallToolRequest("everything__get-env", java.util.Map.of()));
+                assertThat(outside.isError()).isTrue();
+            } catch (RuntimeException e) {
+                assertThat(e.getMessage()).contains("Unknown tool: everything__get-env");
+            } finally {
+                client.closeGracefully();
+            }
+            JsonNode tools = Json.parse(send("GET", base + "/servers/cursor/tools", null).body());
+            assertThat(tools.valueStream().map(t -> t.get("name").asString())).containsExactly("everything__echo", "everything__get-sum");
+            assertThat(send("PUT", base + "/servers/" + id, "{\"name\":\"cursor\",\"tools\":[\"everything__echo\"]}").statusCode()).isEqualTo(200);
+            assertThat(Json.parse(send("GET", base + "/servers/" + id + "/tools", null).body())).hasSize(1);
+            assertThat(send("POST", base + "/servers", "{\"name\":\"cursor\"}").statusCode()).isEqualTo(409);
+            assertThat(send("POST", base + "/servers", "{\"name\":\"Cursor!\"}").statusCode()).isEqualTo(422);
+            assertThat(send("DELETE", base + "/servers/" + id, null).statusCode()).isEqualTo(200);
+            assertThat(send("GET", base + "/servers/" + id, null).statusCode()).isEqualTo(404);
+        }
+    }
 }

@@ -1,0 +1,64 @@
+package dev.forge.api;
+
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcException;
+import dev.forge.registry.RegistryException;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What every admin endpoint shares: the loopback-only guard (until authentication exists, the API can start
+ * processes on this host) and the one mapping from failures to a status and a body that says what was wrong.
+ */
+final class AdminApi {
+
+    private AdminApi() {}
+
+    static Handler admin(Handler handler) {
+        return ctx -> {
+            if (!isLoopback(ctx.ip())) {
+                error(ctx, 403, "forbidden", "The admin API is only served to loopback clients until authentication is configured");
+                return;
+            }
+            try {
+                handler.handle(ctx);
+            } catch (RegistryException e) {
+                error(ctx, e.status(), switch (e.status()) {
+                    case 404 -> "not_found";
+                    case 409 -> "conflict";
+                    case 422 -> "invalid";
+                    default -> "error";
+                }, e.getMessage());
+            } catch (JsonRpcException e) {
+                error(ctx, 502, "upstream", e.getMessage());
+            }
+        };
+    }
+
+    static JsonNode body(Context ctx) {
+        try {
+            return Json.parse(ctx.bodyAsBytes());
+        } catch (JsonRpcException e) {
+            throw new RegistryException(422, "body: " + e.getMessage());
+        }
+    }
+
+    static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(Json.bytes(body));
+    }
+
+    static void error(Context ctx, int status, String kind, String message) {
+        json(ctx, status, Json.object().put("error", kind).put("message", message));
+    }
+
+    private static boolean isLoopback(String ip) {
+        try {
+            return InetAddress.getByName(ip).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.forge.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A virtual server as stored: a named subset of the catalog by namespaced tool and prompt names and resource URIs. */
+public record ServerRecord(String id, String name, String description, List<String> tools, List<String> resources,
+                           List<String> prompts, Instant createdAt, Instant updatedAt) {
+    public ServerRecord {
+        tools = List.copyOf(tools);
+        resources = List.copyOf(resources);
+        prompts = List.copyOf(prompts);
+    }
+}
