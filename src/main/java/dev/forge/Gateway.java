@@ -1,6 +1,8 @@
 package dev.forge;
 
+import dev.forge.api.CatalogApi;
 import dev.forge.api.GatewaysApi;
+import dev.forge.transport.PlainRpcEndpoint;
 import dev.forge.api.OpsEndpoints;
 import dev.forge.api.ServersApi;
 import dev.forge.registry.ServerRegistry;
@@ -109,6 +111,7 @@ public final class Gateway implements AutoCloseable {
         McpHandler handler = new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
+        PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
         OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining);
 
         this.app = Javalin.create(c -> {
@@ -133,6 +136,8 @@ public final class Gateway implements AutoCloseable {
             });
             new GatewaysApi(gateways).routes(c.routes);
             new ServersApi(servers, federation).routes(c.routes);
+            new CatalogApi(federation).routes(c.routes);
+            c.routes.post("/rpc", plainRpc::post);
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);
             c.routes.get("/version", ops::version);

@@ -140,4 +140,27 @@ class GatewayRegistryApiTest {
             assertThat(send("GET", base + "/servers/" + id, null).statusCode()).isEqualTo(404);
         }
     }
+
+    @Test
+    void theCatalogCanBeReadAndCalledWithoutASession() throws Exception {
+        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of());
+        try (Gateway gateway = TestGateways.start(config)) {
+            String base = TestGateways.baseUrl(gateway);
+            JsonNode tools = Json.parse(send("GET", base + "/tools?gateway=everything", null).body());
+            assertThat(tools.valueStream().map(t -> t.get("name").asString())).contains("everything__echo");
+            assertThat(tools.valueStream().map(t -> t.get("gateway").asString())).containsOnly("everything");
+            assertThat(Json.parse(send("GET", base + "/tools/everything__echo", null).body()).at("/inputSchema/properties/message")).isNotNull();
+            assertThat(send("GET", base + "/tools/nope", null).statusCode()).isEqualTo(404);
+            assertThat(Json.parse(send("GET", base + "/resources", null).body())).isNotEmpty();
+            assertThat(Json.parse(send("GET", base + "/prompts/everything__simple-prompt", null).body()).get("name").asString())
+                    .isEqualTo("everything__simple-prompt");
+
+            HttpResponse<String> rpc = send("POST", base + "/rpc", """
+                    {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"no session"}}}""");
+            assertThat(rpc.statusCode()).isEqualTo(200);
+            assertThat(Json.parse(rpc.body()).at("/result/content/0/text").asString()).isEqualTo("Echo: no session");
+            assertThat(send("POST", base + "/rpc", "{oops").statusCode()).isEqualTo(400);
+            assertThat(gateway.sessions().all()).isEmpty();
+        }
+    }
 }

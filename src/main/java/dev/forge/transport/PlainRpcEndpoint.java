@@ -1,0 +1,61 @@
+package dev.forge.transport;
+
+import dev.forge.catalog.Catalog;
+import dev.forge.dispatch.McpHandler;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.JsonRpcException;
+import dev.forge.protocol.Message;
+import dev.forge.session.ClientSession;
+import dev.forge.session.SessionStore;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /rpc}: one JSON-RPC request, one JSON answer, no session (as ContextForge offers for scripts). Each
+ * request gets a session that lives only for its own duration and sees every upstream.
+ */
+public final class PlainRpcEndpoint {
+
+    private final Inbound inbound;
+    private final SessionStore sessions;
+    private final Duration deadline;
+
+    public PlainRpcEndpoint(McpHandler handler, SessionStore sessions, Duration requestTimeout) {
+        this.inbound = new Inbound(handler);
+        this.sessions = sessions;
+        this.deadline = requestTimeout.plusSeconds(5);
+    }
+
+    public void post(Context ctx) {
+        JsonNode body;
+        Message message;
+        try {
+            body = Json.parse(ctx.bodyAsBytes());
+            message = Message.of(body);
+        } catch (JsonRpcException e) {
+            HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
+            return;
+        }
+        if (!(message instanceof Message.Request request)) {
+            ctx.status(202);
+            return;
+        }
+        ClientSession session = sessions.create(Catalog.ALL);
+        try {
+            session.markInitialized();
+            ObjectNode response;
+            try {
+                response = inbound.accept(session, request, false).response().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                response = Message.error(request.id(), new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request timed out")).node();
+            }
+            ctx.status(200).contentType("application/json").result(Json.bytes(response));
+        } finally {
+            sessions.remove(session.id());
+        }
+    }
+}
