@@ -2,6 +2,8 @@ package dev.forge;
 
 import dev.forge.api.CatalogApi;
 import dev.forge.api.GatewaysApi;
+import dev.forge.api.TransferApi;
+import dev.forge.registry.RegistryTransfer;
 import dev.forge.transport.PlainRpcEndpoint;
 import dev.forge.api.OpsEndpoints;
 import dev.forge.api.ServersApi;
@@ -137,6 +139,7 @@ public final class Gateway implements AutoCloseable {
             new GatewaysApi(gateways).routes(c.routes);
             new ServersApi(servers, federation).routes(c.routes);
             new CatalogApi(federation).routes(c.routes);
+            new TransferApi(new RegistryTransfer(gateways, servers, clock)).routes(c.routes);
             c.routes.post("/rpc", plainRpc::post);
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);

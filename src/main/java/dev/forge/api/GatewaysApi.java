@@ -3,6 +3,7 @@ package dev.forge.api;
 import dev.forge.protocol.Json;
 import dev.forge.registry.GatewayRegistry;
 import dev.forge.registry.RegistryException;
+import dev.forge.registry.RegistryTransfer;
 import dev.forge.store.GatewayRecord;
 import dev.forge.upstream.Upstream;
 import io.javalin.config.RoutesConfig;
@@ -81,12 +82,6 @@ public final class GatewaysApi {
     }
 
     private static ObjectNode maskedSpec(GatewayRecord record) {
-        ObjectNode copy = record.spec().deepCopy();
-        for (String secretive : new String[] {"headers", "env"}) {
-            if (copy.get(secretive) instanceof ObjectNode values) {
-                values.propertyNames().forEach(k -> values.put(k, "***"));
-            }
-        }
-        return copy;
+        return RegistryTransfer.masked(record.spec());
     }
 }

@@ -83,7 +83,7 @@ public final class GatewayRegistry {
     }
 
     public Upstream upstream(GatewayRecord record) {
-        return federation.find(record.name());
+        return federation == null ? null : federation.find(record.name());
     }
 
     /** Validates, stores, federates, and waits (bounded) for the first connection attempt so the answer says how it went. */
@@ -97,7 +97,7 @@ public final class GatewayRegistry {
         } catch (DuplicateNameException e) {
             throw new RegistryException(409, e.getMessage());
         }
-        if (enabled) {
+        if (enabled && federation != null) {
             awaitFirstAttempt(federation.add(config));
         }
         return record;
@@ -114,9 +114,11 @@ public final class GatewayRegistry {
         } catch (DuplicateNameException e) {
             throw new RegistryException(409, e.getMessage());
         }
-        federation.remove(current.name());
-        if (updated.enabled()) {
-            awaitFirstAttempt(federation.add(config));
+        if (federation != null) {
+            federation.remove(current.name());
+            if (updated.enabled()) {
+                awaitFirstAttempt(federation.add(config));
+            }
         }
         return updated;
     }
@@ -124,7 +126,9 @@ public final class GatewayRegistry {
     public GatewayRecord delete(String idOrName) {
         GatewayRecord current = get(idOrName);
         repository.delete(current.id());
-        federation.remove(current.name());
+        if (federation != null) {
+            federation.remove(current.name());
+        }
         return current;
     }
 
@@ -152,7 +156,7 @@ public final class GatewayRegistry {
         return upstream;
     }
 
-    private UpstreamConfig validate(JsonNode body) {
+    UpstreamConfig validate(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new RegistryException(422, "body: expected a JSON object describing the gateway");
         }

@@ -94,7 +94,10 @@ public final class ServerRegistry {
     }
 
     private void publish() {
-        federation.setServers(current());
+        List<VirtualServerConfig> servers = current();
+        if (federation != null) {
+            federation.setServers(servers);
+        }
     }
 
     private List<VirtualServerConfig> current() {
@@ -111,6 +114,10 @@ public final class ServerRegistry {
     private record Fields(String name, String description, List<String> tools, List<String> resources, List<String> prompts) {}
 
     /** Our keys, or ContextForge's ({@code associated_tools}, …). */
+    static void validate(JsonNode body) {
+        fields(body);
+    }
+
     private static Fields fields(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new RegistryException(422, "body: expected a JSON object describing the server");

@@ -1,0 +1,44 @@
+package dev.forge.cli;
+
+import dev.forge.config.ConfigLoader;
+import dev.forge.config.ForgeConfig;
+import dev.forge.protocol.Json;
+import dev.forge.registry.GatewayRegistry;
+import dev.forge.registry.RegistryTransfer;
+import dev.forge.registry.ServerRegistry;
+import dev.forge.store.Database;
+import dev.forge.store.GatewayRepository;
+import dev.forge.store.ServerRepository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Function;
+
+/** Opens the registry database named by the configuration, without starting a gateway. */
+final class RegistryCommands {
+
+    private RegistryCommands() {}
+
+    static <T> T withTransfer(Path config, Function<RegistryTransfer, T> work) {
+        ForgeConfig loaded = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(config, null, null));
+        try (Database database = Database.open(loaded.database(), loaded.skipMigrations())) {
+            Clock clock = Clock.systemUTC();
+            GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), loaded.requestTimeout(),
+                    loaded.connectTimeout());
+            ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
+            return work.apply(new RegistryTransfer(gateways, servers, clock));
+        }
+    }
+
+    static String pretty(tools.jackson.databind.JsonNode node) {
+        return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
+    }
+
+    static void write(Path output, String text) throws java.io.IOException {
+        if (output == null) {
+            System.out.println(text);
+        } else {
+            Files.writeString(output, text + "\n");
+        }
+    }
+}
