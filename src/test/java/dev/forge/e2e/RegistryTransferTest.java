@@ -87,6 +87,30 @@ class RegistryTransferTest {
         assertThat(Json.parse(Files.readString(again)).get("servers")).isEqualTo(Json.parse(Files.readString(exported)).get("servers"));
     }
 
+    @Test
+    void aBackupTakenWhileRunningRestoresTheRegistry() throws Exception {
+        String url = "sqlite:///" + dir.resolve("live.db");
+        ForgeConfig base = TestGateways.config(List.of(), List.of());
+        ForgeConfig live = new ForgeConfig(base.host(), 0, base.separator(), base.connectTimeout(), base.requestTimeout(),
+                base.sessionIdleTimeout(), base.logLevel(), false, true, List.of(), List.of(), DatabaseUrl.parse("test", url), false);
+        Path backup = dir.resolve("backup.db");
+        try (Gateway gateway = TestGateways.start(live)) {
+            String api = TestGateways.baseUrl(gateway);
+            send("POST", api + "/servers", "{\"name\":\"precious\",\"tools\":[\"a__b\"]}");
+            assertThat(cli(url, "backup", "--output", backup.toString())).isZero(); // while the gateway runs
+            send("DELETE", api + "/servers/precious", null);
+            assertThat(Json.parse(send("GET", api + "/servers", null).body())).isEmpty();
+        }
+        Path notARegistry = dir.resolve("other.db");
+        Files.writeString(notARegistry, "hello");
+        assertThat(cli(url, "restore", notARegistry.toString())).isEqualTo(2);
+        assertThat(cli(url, "restore", backup.toString())).isZero();
+        try (Gateway gateway = TestGateways.start(live)) {
+            JsonNode servers = Json.parse(send("GET", TestGateways.baseUrl(gateway) + "/servers", null).body());
+            assertThat(servers.valueStream().map(s -> s.get("name").asString())).containsExactly("precious");
+        }
+    }
+
     private int cli(String databaseUrl, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
