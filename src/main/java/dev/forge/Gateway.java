@@ -9,6 +9,7 @@ import dev.forge.api.OpsEndpoints;
 import dev.forge.api.ServersApi;
 import dev.forge.registry.ServerRegistry;
 import dev.forge.store.ServerRepository;
+import dev.forge.store.ToolStateRepository;
 import dev.forge.registry.GatewayRegistry;
 import dev.forge.store.GatewayRepository;
 import dev.forge.catalog.Catalog;
@@ -97,6 +98,8 @@ public final class Gateway implements AutoCloseable {
         this.federation = new Federation(registered, http, scheduler, version);
         gateways.attach(federation);
         servers.attach(federation);
+        ToolStateRepository toolStates = new ToolStateRepository(database, clock);
+        federation.setDisabledTools(toolStates.disabled());
         this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
@@ -138,8 +141,8 @@ public final class Gateway implements AutoCloseable {
             });
             new GatewaysApi(gateways).routes(c.routes);
             new ServersApi(servers, federation).routes(c.routes);
-            new CatalogApi(federation).routes(c.routes);
-            new TransferApi(new RegistryTransfer(gateways, servers, clock)).routes(c.routes);
+            new CatalogApi(federation, toolStates).routes(c.routes);
+            new TransferApi(new RegistryTransfer(gateways, servers, toolStates, federation::setDisabledTools, clock)).routes(c.routes);
             c.routes.post("/rpc", plainRpc::post);
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);

@@ -6,6 +6,7 @@ import dev.forge.catalog.Federation;
 import dev.forge.catalog.Route;
 import dev.forge.protocol.Json;
 import dev.forge.registry.RegistryException;
+import dev.forge.store.ToolStateRepository;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -17,19 +18,54 @@ import tools.jackson.databind.node.ObjectNode;
 public final class CatalogApi {
 
     private final Federation federation;
+    private final ToolStateRepository toolStates;
 
-    public CatalogApi(Federation federation) {
+    public CatalogApi(Federation federation, ToolStateRepository toolStates) {
         this.federation = federation;
+        this.toolStates = toolStates;
     }
 
     public void routes(RoutesConfig routes) {
-        routes.get("/tools", AdminApi.admin(ctx -> AdminApi.json(ctx, 200, list(ctx, CatalogView::tools))));
+        routes.get("/tools", AdminApi.admin(ctx -> {
+            ArrayNode tools = list(ctx, CatalogView::tools);
+            tools.forEach(t -> ((ObjectNode) t).put("enabled", true));
+            String gateway = ctx.queryParam("gateway");
+            boolean wantDisabled = !"true".equals(ctx.queryParam("enabled_only"));
+            if (wantDisabled) {
+                for (ObjectNode off : federation.catalog().disabledTools()) {
+                    String owner = off.path("name").asString("").split(java.util.regex.Pattern.quote(separator()), 2)[0];
+                    if (gateway == null || gateway.equals(owner)) {
+                        tools.add(off.deepCopy().put("gateway", owner).put("enabled", false));
+                    }
+                }
+            }
+            AdminApi.json(ctx, 200, tools);
+        }));
         routes.get("/tools/{name}", AdminApi.admin(ctx -> AdminApi.json(ctx, 200,
                 find(view().tools(), "name", ctx.pathParam("name"), "tool"))));
+        routes.post("/tools/{name}/state", AdminApi.admin(ctx -> AdminApi.json(ctx, 200, setState(ctx))));
+        routes.post("/tools/{name}/toggle", AdminApi.admin(ctx -> AdminApi.json(ctx, 200, setState(ctx))));
         routes.get("/resources", AdminApi.admin(ctx -> AdminApi.json(ctx, 200, list(ctx, CatalogView::resources))));
         routes.get("/prompts", AdminApi.admin(ctx -> AdminApi.json(ctx, 200, list(ctx, CatalogView::prompts))));
         routes.get("/prompts/{name}", AdminApi.admin(ctx -> AdminApi.json(ctx, 200,
                 find(view().prompts(), "name", ctx.pathParam("name"), "prompt"))));
+    }
+
+    /**
+     * Enables or disables a tool everywhere at once (clients hear {@code list_changed}); kept across restarts.
+     * {@code ?activate=true|false} as ContextForge has it, or a body {@code {"activate": …}}.
+     */
+    private ObjectNode setState(Context ctx) {
+        String name = ctx.pathParam("name");
+        boolean known = view().tool(name) != null
+                || federation.catalog().disabledTools().stream().anyMatch(t -> name.equals(t.path("name").asString(null)));
+        if (!known) {
+            throw new RegistryException(404, "No tool '" + name + "'");
+        }
+        boolean enabled = GatewaysApi.activate(ctx);
+        toolStates.set(name, enabled);
+        federation.setDisabledTools(toolStates.disabled());
+        return Json.object().put("name", name).put("enabled", enabled);
     }
 
     private CatalogView view() {
@@ -52,6 +88,10 @@ public final class CatalogApi {
             }
         }
         return result;
+    }
+
+    private String separator() {
+        return federation.separator();
     }
 
     private static String ownerOf(CatalogView view, ObjectNode item) {

@@ -46,7 +46,7 @@ public final class GatewaysApi {
     }
 
     /** ContextForge's {@code ?activate=true|false}, or a body {@code {"activate": …}} / {@code {"enabled": …}}. */
-    private static boolean activate(Context ctx) {
+    static boolean activate(Context ctx) {
         String query = ctx.queryParam("activate");
         if (query != null) {
             return Boolean.parseBoolean(query);

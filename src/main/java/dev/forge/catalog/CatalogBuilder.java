@@ -21,23 +21,38 @@ public final class CatalogBuilder {
 
     private final String separator;
     private final List<VirtualServerConfig> servers;
+    private final Set<String> disabledTools;
 
     public CatalogBuilder(String separator, List<VirtualServerConfig> servers) {
+        this(separator, servers, Set.of());
+    }
+
+    /** {@code disabledTools}: namespaced names an operator switched off; no endpoint shows or routes them. */
+    public CatalogBuilder(String separator, List<VirtualServerConfig> servers, Set<String> disabledTools) {
         this.separator = separator;
         this.servers = List.copyOf(servers);
+        this.disabledTools = Set.copyOf(disabledTools);
+    }
+
+    CatalogBuilder withServers(List<VirtualServerConfig> next) {
+        return new CatalogBuilder(separator, next, disabledTools);
+    }
+
+    CatalogBuilder withDisabledTools(Set<String> next) {
+        return new CatalogBuilder(separator, servers, next);
     }
 
     public Catalog build(List<Upstream> upstreams, long generation) {
         List<String> problems = new ArrayList<>();
         Map<String, CatalogView> views = new HashMap<>();
         List<Upstream> ready = upstreams.stream().filter(u -> u.state() == UpstreamState.READY).toList();
-        ViewParts all = new ViewParts();
+        ViewParts all = new ViewParts(disabledTools, "");
         for (Upstream upstream : ready) {
             all.add(upstream, upstream.name() + separator, problems);
         }
         views.put(Catalog.ALL, all.view());
         for (Upstream upstream : upstreams) {
-            ViewParts single = new ViewParts();
+            ViewParts single = new ViewParts(disabledTools, upstream.name() + separator);
             if (upstream.state() == UpstreamState.READY) {
                 single.add(upstream, "", new ArrayList<>());
             }
@@ -46,11 +61,21 @@ public final class CatalogBuilder {
         for (VirtualServerConfig server : servers) {
             views.put(Catalog.serverScope(server.name()), all.subset(server, problems));
         }
-        return new Catalog(views, problems, generation);
+        return new Catalog(views, problems, generation, all.disabled);
     }
 
     /** The mutable parts of one view while it is being assembled. */
     private static final class ViewParts {
+        final Set<String> disabledTools;
+        /** What the federated name of an item is, given its name in this view ("" when the view is prefixed). */
+        final String federatedPrefix;
+        final List<ObjectNode> disabled = new ArrayList<>();
+
+        ViewParts(Set<String> disabledTools, String federatedPrefix) {
+            this.disabledTools = disabledTools;
+            this.federatedPrefix = federatedPrefix;
+        }
+
         final List<ObjectNode> tools = new ArrayList<>();
         final Map<String, Route> toolRoutes = new LinkedHashMap<>();
         final List<ObjectNode> prompts = new ArrayList<>();
@@ -66,6 +91,13 @@ public final class CatalogBuilder {
             UpstreamLists lists = upstream.lists();
             upstreams.add(upstream);
             for (ObjectNode tool : lists.tools()) {
+                String exposed = prefix + tool.get("name").asString();
+                if (disabledTools.contains(federatedPrefix + exposed)) {
+                    ObjectNode off = tool.deepCopy();
+                    off.put("name", federatedPrefix + exposed);
+                    disabled.add(off);
+                    continue;
+                }
                 addNamed(upstream, prefix, tool, "tool", tools, toolRoutes, problems);
             }
             for (ObjectNode prompt : lists.prompts()) {
@@ -116,7 +148,7 @@ public final class CatalogBuilder {
 
         /** A virtual server's view: the named tools, prompts and resources of this (prefixed) view. */
         CatalogView subset(VirtualServerConfig server, List<String> problems) {
-            ViewParts parts = new ViewParts();
+            ViewParts parts = new ViewParts(Set.of(), "");
             pick(server, "tool", server.tools(), tools, toolRoutes, parts.tools, parts.toolRoutes, parts.upstreams, problems);
             pick(server, "prompt", server.prompts(), prompts, promptRoutes, parts.prompts, parts.promptRoutes, parts.upstreams, problems);
             for (String uri : server.resources()) {

@@ -105,7 +105,17 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     /** Replaces the virtual servers (edited through the API); their endpoints change at once. */
     public void setServers(List<dev.forge.config.VirtualServerConfig> servers) {
-        builder = new CatalogBuilder(separator, servers);
+        builder = builder.withServers(servers);
+        republish();
+    }
+
+    /** Replaces the set of tools operators disabled (namespaced names); they leave every endpoint at once. */
+    public void setDisabledTools(java.util.Set<String> names) {
+        builder = builder.withDisabledTools(names);
+        republish();
+    }
+
+    private void republish() {
         if (!upstreams.isEmpty()) {
             upstreamChanged(upstreams.getFirst());
         } else {
@@ -120,6 +130,10 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         } finally {
             rebuildLock.unlock();
         }
+    }
+
+    public String separator() {
+        return separator;
     }
 
     public Upstream find(String name) {

@@ -9,6 +9,7 @@ import dev.forge.registry.ServerRegistry;
 import dev.forge.store.Database;
 import dev.forge.store.GatewayRepository;
 import dev.forge.store.ServerRepository;
+import dev.forge.store.ToolStateRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +27,7 @@ final class RegistryCommands {
             GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), loaded.requestTimeout(),
                     loaded.connectTimeout());
             ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
-            return work.apply(new RegistryTransfer(gateways, servers, clock));
+            return work.apply(new RegistryTransfer(gateways, servers, new ToolStateRepository(database, clock), disabled -> { }, clock));
         }
     }
 

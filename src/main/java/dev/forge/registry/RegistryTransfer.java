@@ -3,11 +3,13 @@ package dev.forge.registry;
 import dev.forge.protocol.Json;
 import dev.forge.store.GatewayRecord;
 import dev.forge.store.ServerRecord;
+import dev.forge.store.ToolStateRepository;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,11 +37,17 @@ public final class RegistryTransfer {
 
     private final GatewayRegistry gateways;
     private final ServerRegistry servers;
+    private final ToolStateRepository toolStates;
+    private final Consumer<Set<String>> disabledToolsChanged;
     private final Clock clock;
 
-    public RegistryTransfer(GatewayRegistry gateways, ServerRegistry servers, Clock clock) {
+    /** {@code disabledToolsChanged} hears the new set of disabled tools after an import (the catalog applies it). */
+    public RegistryTransfer(GatewayRegistry gateways, ServerRegistry servers, ToolStateRepository toolStates,
+                            Consumer<Set<String>> disabledToolsChanged, Clock clock) {
         this.gateways = gateways;
         this.servers = servers;
+        this.toolStates = toolStates;
+        this.disabledToolsChanged = disabledToolsChanged;
         this.clock = clock;
     }
 
@@ -67,6 +75,8 @@ public final class RegistryTransfer {
             s.resources().forEach(entry.putArray("resources")::add);
             s.prompts().forEach(entry.putArray("prompts")::add);
         }
+        ArrayNode disabled = doc.putArray("disabled_tools");
+        toolStates.disabled().stream().sorted().forEach(disabled::add);
         return doc;
     }
 
@@ -158,6 +168,14 @@ public final class RegistryTransfer {
                 if (!dryRun) servers.create(item.deepCopy().put("name", fresh));
                 renamed.put("server " + name, fresh);
             }
+        }
+        JsonNode disabledTools = doc.get("disabled_tools");
+        if (disabledTools != null && disabledTools.isArray()) {
+            if (!dryRun) {
+                disabledTools.forEach(t -> toolStates.set(t.asString(), false));
+                disabledToolsChanged.accept(toolStates.disabled());
+            }
+            report.put("disabled_tools", disabledTools.size());
         }
         return report;
     }
