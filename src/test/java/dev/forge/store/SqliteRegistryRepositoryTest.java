@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The registry contract on a real SQLite file. */
-class SqliteGatewayRepositoryTest extends GatewayRepositoryContract {
+class SqliteRegistryRepositoryTest extends RegistryRepositoryContract {
 
     @TempDir
     Path dir;

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
-/** What the gateway registry must do on every database Forge supports; one subclass per database. */
-abstract class GatewayRepositoryContract {
+/** What the registry (gateways, virtual servers, tool states) must do on every database Forge supports; one subclass per database. */
+abstract class RegistryRepositoryContract {
 
     /** A clock that moves one second each time it is read, so timestamps order writes. */
     static final class TickingClock extends Clock {
@@ -42,6 +42,8 @@ abstract class GatewayRepositoryContract {
 
     Database database;
     GatewayRepository gateways;
+    ServerRepository servers;
+    ToolStateRepository toolStates;
 
     abstract Database openDatabase() throws Exception;
 
@@ -50,7 +52,10 @@ abstract class GatewayRepositoryContract {
     @BeforeEach
     void open() throws Exception {
         database = openDatabase();
-        gateways = new GatewayRepository(database, new TickingClock());
+        TickingClock clock = new TickingClock();
+        gateways = new GatewayRepository(database, clock);
+        servers = new ServerRepository(database, clock);
+        toolStates = new ToolStateRepository(database, clock);
     }
 
     @AfterEach
@@ -138,5 +143,27 @@ abstract class GatewayRepositoryContract {
         try (Database again = Database.open(database.url(), false)) {
             assertThat(new GatewayRepository(again, Clock.systemUTC()).list()).extracting(GatewayRecord::name).containsExactly("kept");
         }
+    }
+
+    @Test
+    void virtualServersKeepTheirMembersInOrderAndRefuseTakenNames() {
+        ServerRecord created = servers.insert("cursor", "for the editor", List.of("b__x", "a__y"), List.of("demo://r"), List.of("a__p"));
+        assertThat(servers.find(created.id())).contains(created);
+        assertThat(servers.findByName("cursor").orElseThrow().tools()).containsExactly("b__x", "a__y");
+        assertThatThrownBy(() -> servers.insert("cursor", null, List.of(), List.of(), List.of()))
+                .isInstanceOf(DuplicateNameException.class);
+        ServerRecord updated = servers.update(created.id(), "cursor", null, List.of("a__y"), List.of(), List.of()).orElseThrow();
+        assertThat(updated.tools()).containsExactly("a__y");
+        assertThat(updated.description()).isNull();
+        assertThat(servers.delete(created.id())).isTrue();
+        assertThat(servers.list()).isEmpty();
+    }
+
+    @Test
+    void toolStatesRememberTheLastWord() {
+        toolStates.set("a__x", false);
+        toolStates.set("b__y", false);
+        toolStates.set("a__x", true);
+        assertThat(toolStates.disabled()).containsExactly("b__y");
     }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The registry contract on the real PostgreSQL server (127.0.0.1:5432, database test), in a schema of its own. */
-class PostgresGatewayRepositoryTest extends GatewayRepositoryContract {
+class PostgresRegistryRepositoryTest extends RegistryRepositoryContract {
 
     static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
     String schema;
