@@ -56,7 +56,7 @@ public final class Gateway implements AutoCloseable {
     private static final int PAGE_SIZE = 100;
     private static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     private static final int ACCEPT_QUEUE = 1024;
-    private static final java.util.Set<String> OPS_PATHS = java.util.Set.of("/health", "/ready", "/version", "/metrics");
+    private static final java.util.Set<String> OPS_PATHS = java.util.Set.of("/health", "/ready", "/version", "/metrics", "/openapi.json");
     /** How long calls in flight may take to finish once shutdown starts. */
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 
@@ -144,6 +144,7 @@ public final class Gateway implements AutoCloseable {
             new CatalogApi(federation, toolStates).routes(c.routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, federation::setDisabledTools, clock)).routes(c.routes);
             c.routes.post("/rpc", plainRpc::post);
+            c.routes.get("/openapi.json", ops::openApi);
             c.routes.get("/health", ops::health);
             c.routes.get("/ready", ops::ready);
             c.routes.get("/version", ops::version);

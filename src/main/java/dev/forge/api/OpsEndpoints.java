@@ -96,6 +96,13 @@ public final class OpsEndpoints {
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
+    /** The OpenAPI description of every endpoint, stamped with this build's version. */
+    public void openApi(Context ctx) throws java.io.IOException {
+        try (var in = OpsEndpoints.class.getResourceAsStream("openapi.json")) {
+            ctx.contentType("application/json").result(in.readAllBytes());
+        }
+    }
+
     public void metrics(Context ctx) {
         if (prometheus == null) {
             ctx.status(404).result("metrics are disabled (PROMETHEUS_ENABLED=false)");

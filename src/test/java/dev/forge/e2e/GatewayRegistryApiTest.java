@@ -160,6 +160,10 @@ class GatewayRegistryApiTest {
             assertThat(rpc.statusCode()).isEqualTo(200);
             assertThat(Json.parse(rpc.body()).at("/result/content/0/text").asString()).isEqualTo("Echo: no session");
             assertThat(send("POST", base + "/rpc", "{oops").statusCode()).isEqualTo(400);
+            JsonNode openApi = Json.parse(send("GET", base + "/openapi.json", null).body());
+            assertThat(openApi.get("openapi").asString()).startsWith("3.");
+            assertThat(openApi.at("/info/version").asString()).doesNotContain("${");
+            assertThat(openApi.get("paths").propertyNames()).contains("/gateways", "/servers", "/export", "/import", "/rpc");
             assertThat(gateway.sessions().all()).isEmpty();
         }
     }
