@@ -2,7 +2,13 @@ package dev.forge;
 
 import dev.forge.api.CatalogApi;
 import dev.forge.api.GatewaysApi;
+import dev.forge.api.RestToolsApi;
 import dev.forge.api.TransferApi;
+import dev.forge.config.UpstreamConfig;
+import dev.forge.registry.RestToolRegistry;
+import dev.forge.store.RestToolRepository;
+import java.util.ArrayList;
+import java.util.List;
 import dev.forge.registry.RegistryTransfer;
 import dev.forge.transport.PlainRpcEndpoint;
 import dev.forge.api.OpsEndpoints;
@@ -93,11 +99,16 @@ public final class Gateway implements AutoCloseable {
         GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), config.requestTimeout(),
                 config.connectTimeout());
         ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
-        ForgeConfig registered = config.withGateways(gateways.bootstrap(config.gateways()))
-                .withServers(servers.bootstrap(config.servers()));
+        RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock), config.requestTimeout());
+        List<UpstreamConfig> upstreams = new ArrayList<>(gateways.bootstrap(config.gateways()));
+        if (!restTools.isEmpty()) {
+            upstreams.add(restTools.upstreamConfig());
+        }
+        ForgeConfig registered = config.withGateways(upstreams).withServers(servers.bootstrap(config.servers()));
         this.federation = new Federation(registered, http, scheduler, version);
         gateways.attach(federation);
         servers.attach(federation);
+        restTools.attach(federation);
         ToolStateRepository toolStates = new ToolStateRepository(database, clock);
         federation.setDisabledTools(toolStates.disabled());
         this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
@@ -142,6 +153,7 @@ public final class Gateway implements AutoCloseable {
             new GatewaysApi(gateways).routes(c.routes);
             new ServersApi(servers, federation).routes(c.routes);
             new CatalogApi(federation, toolStates).routes(c.routes);
+            new RestToolsApi(restTools).routes(c.routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, federation::setDisabledTools, clock)).routes(c.routes);
             c.routes.post("/rpc", plainRpc::post);
             c.routes.get("/openapi.json", ops::openApi);

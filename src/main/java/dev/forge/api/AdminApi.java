@@ -30,6 +30,7 @@ final class AdminApi {
                     case 404 -> "not_found";
                     case 409 -> "conflict";
                     case 422 -> "invalid";
+                    case 501 -> "not_implemented";
                     default -> "error";
                 }, e.getMessage());
             } catch (JsonRpcException e) {

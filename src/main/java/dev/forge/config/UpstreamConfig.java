@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /** One upstream MCP server, by how we reach it. */
-public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamConfig.StreamableHttp, UpstreamConfig.Sse {
+public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamConfig.StreamableHttp, UpstreamConfig.Sse,
+        UpstreamConfig.Rest {
 
     String name();
 
@@ -44,4 +45,7 @@ public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamCon
             headers = Map.copyOf(headers);
         }
     }
+
+    /** Forge's own upstream serving plain HTTP APIs as MCP tools (REST-backed tools registered through the API). */
+    record Rest(String name, UpstreamPolicy policy, RestToolSource source) implements UpstreamConfig {}
 }

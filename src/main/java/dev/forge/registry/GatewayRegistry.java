@@ -162,6 +162,9 @@ public final class GatewayRegistry {
         }
         ObjectNode copy = ((ObjectNode) body).deepCopy();
         copy.remove("enabled");
+        if (RestToolRegistry.UPSTREAM.equals(copy.path("name").asString(null))) {
+            throw new RegistryException(422, "body.name: 'rest' is reserved for Forge's REST-backed tools");
+        }
         try {
             return bodies.gateway("body", copy, defaultTimeout);
         } catch (ConfigException e) {

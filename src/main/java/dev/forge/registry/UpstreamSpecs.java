@@ -17,6 +17,7 @@ final class UpstreamSpecs {
             case UpstreamConfig.Stdio s -> "stdio";
             case UpstreamConfig.StreamableHttp h -> "streamable-http";
             case UpstreamConfig.Sse s -> "sse";
+            case UpstreamConfig.Rest r -> "rest";
         };
     }
 
@@ -37,6 +38,7 @@ final class UpstreamSpecs {
                 spec.put("url", h.url().toString());
                 putMap(spec, "headers", h.headers());
             }
+            case UpstreamConfig.Rest r -> { } // built in: nothing to store
         }
         UpstreamPolicy policy = config.policy();
         spec.put("timeout", policy.timeout().toMillis() + "ms");

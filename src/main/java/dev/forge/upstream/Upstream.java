@@ -121,6 +121,7 @@ public final class Upstream {
             case UpstreamConfig.Stdio s -> "stdio";
             case UpstreamConfig.StreamableHttp h -> "streamable-http";
             case UpstreamConfig.Sse s -> "sse";
+            case UpstreamConfig.Rest r -> "rest";
         };
     }
 
@@ -183,6 +184,7 @@ public final class Upstream {
             case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), s.env()), owner);
             case UpstreamConfig.Sse s ->
                     initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
+            case UpstreamConfig.Rest r -> initialize(new RestToolsTransport(r.source(), http, r.timeout()), owner);
             case UpstreamConfig.StreamableHttp h -> {
                 try {
                     yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout()), owner);

@@ -1,0 +1,105 @@
+package dev.forge.registry;
+
+import dev.forge.catalog.Federation;
+import dev.forge.config.RestToolSource;
+import dev.forge.config.SessionMode;
+import dev.forge.config.UpstreamConfig;
+import dev.forge.config.UpstreamPolicy;
+import dev.forge.store.DuplicateNameException;
+import dev.forge.store.RestToolRepository;
+import dev.forge.upstream.RestTool;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * REST-backed tools: plain HTTP APIs registered as MCP tools, stored, and served by the built-in upstream
+ * {@value #UPSTREAM} (so they are named {@code rest__<name>} on the federated endpoint).
+ */
+public final class RestToolRegistry implements RestToolSource {
+
+    public static final String UPSTREAM = "rest";
+
+    private final RestToolRepository repository;
+    private final Duration timeout;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<ObjectNode> definitions;
+    private volatile Federation federation;
+
+    public RestToolRegistry(RestToolRepository repository, Duration timeout) {
+        this.repository = repository;
+        this.timeout = timeout;
+        this.definitions = load();
+    }
+
+    /** The built-in upstream's configuration; it is federated once there is at least one REST tool. */
+    public UpstreamConfig upstreamConfig() {
+        return new UpstreamConfig.Rest(UPSTREAM, UpstreamPolicy.of(timeout, SessionMode.SHARED), this);
+    }
+
+    public boolean isEmpty() {
+        return definitions.isEmpty();
+    }
+
+    public void attach(Federation running) {
+        this.federation = running;
+    }
+
+    @Override
+    public List<ObjectNode> definitions() {
+        return definitions;
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    public List<RestToolRepository.RestToolRecord> list() {
+        return repository.list();
+    }
+
+    public RestToolRepository.RestToolRecord create(JsonNode body) {
+        if (!(body instanceof ObjectNode spec)) {
+            throw new RegistryException(422, "body: expected a JSON object describing the REST tool");
+        }
+        RestTool tool;
+        try {
+            tool = RestTool.of(spec);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(422, e.getMessage());
+        }
+        RestToolRepository.RestToolRecord stored;
+        try {
+            stored = repository.insert(tool.name(), spec);
+        } catch (DuplicateNameException e) {
+            throw new RegistryException(409, e.getMessage());
+        }
+        changed();
+        return stored;
+    }
+
+    /** By its own name, or its federated one ({@code rest__name}). */
+    public void delete(String name) {
+        String own = name.startsWith(UPSTREAM + federation.separator()) ? name.substring(UPSTREAM.length() + federation.separator().length()) : name;
+        if (!repository.deleteByName(own)) {
+            throw new RegistryException(404, "No REST tool '" + name + "'");
+        }
+        changed();
+    }
+
+    private void changed() {
+        definitions = load();
+        if (federation != null && federation.find(UPSTREAM) == null && !definitions.isEmpty()) {
+            federation.add(upstreamConfig()).firstAttempt().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+        } else {
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    private List<ObjectNode> load() {
+        return repository.list().stream().map(RestToolRepository.RestToolRecord::spec).toList();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.forge.store;
+
+import dev.forge.protocol.Json;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import tools.jackson.databind.node.ObjectNode;
+
+/** REST-backed tools: each a name and its definition (method, URL template, headers, schema, output filter). */
+public final class RestToolRepository {
+
+    /** One stored definition. */
+    public record RestToolRecord(String id, String name, ObjectNode spec) {}
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public RestToolRepository(Database database, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.clock = clock;
+    }
+
+    public List<RestToolRecord> list() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, spec FROM rest_tools ORDER BY created_at, name")
+                .map((rs, ctx) -> new RestToolRecord(rs.getString("id"), rs.getString("name"), (ObjectNode) Json.parse(rs.getString("spec"))))
+                .list());
+    }
+
+    public Optional<RestToolRecord> findByName(String name) {
+        return list().stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    public RestToolRecord insert(String name, ObjectNode spec) {
+        String id = UUID.randomUUID().toString();
+        String now = clock.instant().toString();
+        try {
+            jdbi.useTransaction(h -> h.createUpdate("INSERT INTO rest_tools (id, name, spec, created_at, updated_at) "
+                            + "VALUES (:id, :name, :spec, :now, :now)")
+                    .bind("id", id).bind("name", name).bind("spec", Json.text(spec)).bind("now", now).execute());
+        } catch (UnableToExecuteStatementException e) {
+            throw Constraints.duplicateOr(e, "a REST tool named '" + name + "' already exists");
+        }
+        return new RestToolRecord(id, name, spec);
+    }
+
+    public boolean deleteByName(String name) {
+        return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM rest_tools WHERE name = :name").bind("name", name).execute()) > 0;
+    }
+}

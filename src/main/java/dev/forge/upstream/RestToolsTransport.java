@@ -1,0 +1,196 @@
+package dev.forge.upstream;
+
+import dev.forge.config.RestToolSource;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.Message;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Forge's own MCP server for REST-backed tools, spoken to in-process: it answers {@code initialize},
+ * {@code tools/list} and {@code tools/call} (by calling the HTTP API), and says {@code list_changed} when the
+ * definitions change. Everything else about an upstream (catalog, timeouts, guard) applies unchanged.
+ */
+final class RestToolsTransport implements UpstreamTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestToolsTransport.class);
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]+)}");
+    private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+    private final RestToolSource source;
+    private final HttpClient http;
+    private final Duration timeout;
+    private volatile Listener listener;
+    private volatile Map<String, RestTool> tools = Map.of();
+
+    RestToolsTransport(RestToolSource source, HttpClient http, Duration timeout) {
+        this.source = source;
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void start(Listener l) {
+        this.listener = l;
+        reload();
+        source.onChange(() -> {
+            reload();
+            Listener current = listener;
+            if (current != null) {
+                current.onMessage(Message.notification("notifications/tools/list_changed", null).node());
+            }
+        });
+    }
+
+    private void reload() {
+        Map<String, RestTool> next = new java.util.LinkedHashMap<>();
+        for (ObjectNode spec : source.definitions()) {
+            try {
+                RestTool tool = RestTool.of(spec);
+                next.put(tool.name(), tool);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("REST tool {} skipped: {}", spec.path("name").asString("?"), e.getMessage());
+            }
+        }
+        tools = Map.copyOf(next);
+    }
+
+    @Override
+    public void send(ObjectNode message) {
+        if (!message.has("method") || !message.has("id")) {
+            return; // notifications and answers: nothing to do for an in-process server
+        }
+        Thread.ofVirtual().name("rest-tool").start(() -> listener.onMessage(answer(new Message.Request(message))));
+    }
+
+    private ObjectNode answer(Message.Request request) {
+        return switch (request.method()) {
+            case "initialize" -> {
+                ObjectNode result = Json.object();
+                result.put("protocolVersion", request.params().path("protocolVersion").asString("2025-11-25"));
+                result.putObject("capabilities").putObject("tools").put("listChanged", true);
+                result.putObject("serverInfo").put("name", "forge-rest-tools").put("version", "1");
+                yield Message.result(request.id(), result).node();
+            }
+            case "ping" -> Message.result(request.id(), Json.object()).node();
+            case "tools/list" -> {
+                ObjectNode result = Json.object();
+                ArrayNode list = result.putArray("tools");
+                tools.values().forEach(t -> list.add(t.definition()));
+                yield Message.result(request.id(), result).node();
+            }
+            case "tools/call" -> {
+                RestTool tool = tools.get(request.params().path("name").asString(""));
+                yield tool == null
+                        ? Message.error(request.id(), new JsonRpcError(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + request.params().path("name").asString(""))).node()
+                        : Message.result(request.id(), call(tool, request.params().path("arguments"))).node();
+            }
+            default -> Message.error(request.id(), new JsonRpcError(JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + request.method())).node();
+        };
+    }
+
+    /** Calls the API; its failures are tool results with {@code isError}, as MCP asks, not protocol errors. */
+    private ObjectNode call(RestTool tool, JsonNode arguments) {
+        Set<String> used = new HashSet<>();
+        Matcher m = PLACEHOLDER.matcher(tool.urlTemplate());
+        StringBuilder url = new StringBuilder();
+        while (m.find()) {
+            JsonNode value = arguments.get(m.group(1));
+            if (value == null || value.isNull()) {
+                return error("missing argument '" + m.group(1) + "' for the URL");
+            }
+            used.add(m.group(1));
+            m.appendReplacement(url, Matcher.quoteReplacement(URLEncoder.encode(value.asString(), StandardCharsets.UTF_8)));
+        }
+        m.appendTail(url);
+        Request request = http.newRequest(URI.create(url.toString())).method(tool.method())
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> tool.headers().forEach(h::put));
+        if (List.of("POST", "PUT", "PATCH").contains(tool.method())) {
+            ObjectNode body = Json.object();
+            arguments.properties().forEach(e -> {
+                if (!used.contains(e.getKey())) body.set(e.getKey(), e.getValue());
+            });
+            request.body(new BytesRequestContent("application/json", Json.bytes(body)));
+        }
+        ContentResponse response;
+        try {
+            response = request.send();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error("interrupted");
+        } catch (Exception e) {
+            return error("cannot reach " + url + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        }
+        byte[] bytes = response.getContent();
+        if (bytes.length > MAX_RESPONSE_BYTES) {
+            return error("the response is larger than " + MAX_RESPONSE_BYTES + " bytes");
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (response.getStatus() >= 400) {
+            return error("HTTP " + response.getStatus() + " from " + url + (text.isBlank() ? "" : ": " + abbreviate(text)));
+        }
+        ObjectNode result = Json.object();
+        JsonNode parsed = null;
+        try {
+            parsed = text.isBlank() ? null : Json.parse(text);
+        } catch (RuntimeException notJson) {
+            // plain text: passed on as it is
+        }
+        if (parsed != null && tool.filter() != null) {
+            parsed = tool.filter().apply(parsed);
+        }
+        String shown = parsed == null ? text : parsed.isString() ? parsed.asString() : Json.text(parsed);
+        result.putArray("content").addObject().put("type", "text").put("text", shown);
+        if (parsed instanceof ObjectNode structured) {
+            result.set("structuredContent", structured);
+        }
+        return result;
+    }
+
+    private static ObjectNode error(String message) {
+        ObjectNode result = Json.object();
+        result.putArray("content").addObject().put("type", "text").put("text", message);
+        result.put("isError", true);
+        return result;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 500 ? text : text.substring(0, 500) + "…";
+    }
+
+    @Override
+    public String kind() {
+        return "rest";
+    }
+
+    @Override
+    public void close() {
+        Listener l = listener;
+        listener = null;
+        if (l != null) {
+            l.onClosed("closed");
+        }
+    }
+}
