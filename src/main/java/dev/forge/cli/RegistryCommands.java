@@ -5,6 +5,8 @@ import dev.forge.config.ForgeConfig;
 import dev.forge.protocol.Json;
 import dev.forge.registry.GatewayRegistry;
 import dev.forge.registry.RegistryTransfer;
+import dev.forge.registry.RestToolRegistry;
+import dev.forge.store.RestToolRepository;
 import dev.forge.registry.ServerRegistry;
 import dev.forge.store.Database;
 import dev.forge.store.GatewayRepository;
@@ -27,7 +29,9 @@ final class RegistryCommands {
             GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), loaded.requestTimeout(),
                     loaded.connectTimeout());
             ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
-            return work.apply(new RegistryTransfer(gateways, servers, new ToolStateRepository(database, clock), disabled -> { }, clock));
+            RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock), loaded.requestTimeout());
+            return work.apply(new RegistryTransfer(gateways, servers, new ToolStateRepository(database, clock), restTools,
+                    disabled -> { }, clock));
         }
     }
 

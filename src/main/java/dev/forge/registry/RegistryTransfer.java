@@ -38,12 +38,14 @@ public final class RegistryTransfer {
     private final GatewayRegistry gateways;
     private final ServerRegistry servers;
     private final ToolStateRepository toolStates;
+    private final RestToolRegistry restTools;
     private final Consumer<Set<String>> disabledToolsChanged;
     private final Clock clock;
 
     /** {@code disabledToolsChanged} hears the new set of disabled tools after an import (the catalog applies it). */
     public RegistryTransfer(GatewayRegistry gateways, ServerRegistry servers, ToolStateRepository toolStates,
-                            Consumer<Set<String>> disabledToolsChanged, Clock clock) {
+                            RestToolRegistry restTools, Consumer<Set<String>> disabledToolsChanged, Clock clock) {
+        this.restTools = restTools;
         this.gateways = gateways;
         this.servers = servers;
         this.toolStates = toolStates;
@@ -74,6 +76,10 @@ public final class RegistryTransfer {
             s.tools().forEach(entry.putArray("tools")::add);
             s.resources().forEach(entry.putArray("resources")::add);
             s.prompts().forEach(entry.putArray("prompts")::add);
+        }
+        ArrayNode rest = doc.putArray("rest_tools");
+        for (var tool : restTools.list()) {
+            rest.add(includeSecrets ? tool.spec().deepCopy() : masked(tool.spec()));
         }
         ArrayNode disabled = doc.putArray("disabled_tools");
         toolStates.disabled().stream().sorted().forEach(disabled::add);
@@ -130,6 +136,23 @@ public final class RegistryTransfer {
                 problems.add("servers[" + i + "]: " + e.getMessage());
             }
         }
+        Set<String> existingRest = new HashSet<>();
+        restTools.list().forEach(t -> existingRest.add(t.name()));
+        List<ObjectNode> restItems = items(doc, "rest_tools");
+        for (int i = 0; i < restItems.size(); i++) {
+            ObjectNode item = restItems.get(i);
+            if (existingRest.contains(item.path("name").asString(""))) {
+                continue;
+            }
+            if (containsMask(item)) {
+                problems.add("rest_tools[" + i + "]: its secrets were masked on export; export with include_secrets=true");
+            }
+            try {
+                dev.forge.upstream.RestTool.of(item);
+            } catch (IllegalArgumentException e) {
+                problems.add("rest_tools[" + i + "]: " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new RegistryException(conflict == Conflict.FAIL && problems.stream().allMatch(p -> p.contains("already exists")) ? 409 : 422,
                     String.join("; ", problems));
@@ -167,6 +190,15 @@ public final class RegistryTransfer {
                 takenServers.add(fresh);
                 if (!dryRun) servers.create(item.deepCopy().put("name", fresh));
                 renamed.put("server " + name, fresh);
+            }
+        }
+        for (ObjectNode item : restItems) {
+            String name = item.path("name").asString("");
+            if (existingRest.contains(name)) {
+                skipped.add("rest tool " + name);
+            } else {
+                if (!dryRun) restTools.create(item);
+                created.add("rest tool " + name);
             }
         }
         JsonNode disabledTools = doc.get("disabled_tools");

@@ -81,9 +81,15 @@ public final class RestToolRegistry implements RestToolSource {
         return stored;
     }
 
+    /** Whether the running gateway serves REST tools; offline (the CLI) there is no federation. */
+    private boolean online() {
+        return federation != null;
+    }
+
     /** By its own name, or its federated one ({@code rest__name}). */
     public void delete(String name) {
-        String own = name.startsWith(UPSTREAM + federation.separator()) ? name.substring(UPSTREAM.length() + federation.separator().length()) : name;
+        String prefix = UPSTREAM + (online() ? federation.separator() : "__");
+        String own = name.startsWith(prefix) ? name.substring(prefix.length()) : name;
         if (!repository.deleteByName(own)) {
             throw new RegistryException(404, "No REST tool '" + name + "'");
         }

@@ -102,6 +102,15 @@ class RestToolsTest {
         }
         try (Gateway again = TestGateways.start(config)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> again.federation().catalog().view("all").tool("rest__weather") != null);
+            String base = TestGateways.baseUrl(again);
+            String masked = GatewayRegistryApiTest.send("GET", base + "/export", null).body();
+            assertThat(masked).contains("\"X-Api-Key\":\"***\"");
+            String full = GatewayRegistryApiTest.send("GET", base + "/export?include_secrets=true", null).body();
+            GatewayRegistryApiTest.send("DELETE", base + "/tools/weather", null);
+            GatewayRegistryApiTest.send("DELETE", base + "/tools/create", null);
+            assertThat(GatewayRegistryApiTest.send("POST", base + "/import", masked).statusCode()).isEqualTo(422);
+            assertThat(GatewayRegistryApiTest.send("POST", base + "/import", full).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> again.federation().catalog().view("all").tool("rest__weather") != null);
         }
     }
 }
