@@ -2,7 +2,10 @@ package dev.forge;
 
 import dev.forge.api.CatalogApi;
 import dev.forge.api.GatewaysApi;
+import dev.forge.api.LocalItemsApi;
 import dev.forge.api.RestToolsApi;
+import dev.forge.registry.LocalItemRegistry;
+import dev.forge.store.LocalItemRepository;
 import dev.forge.api.TransferApi;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.registry.RestToolRegistry;
@@ -104,11 +107,16 @@ public final class Gateway implements AutoCloseable {
         if (!restTools.isEmpty()) {
             upstreams.add(restTools.upstreamConfig());
         }
+        LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), config.requestTimeout());
+        if (!localItems.isEmpty()) {
+            upstreams.add(localItems.upstreamConfig());
+        }
         ForgeConfig registered = config.withGateways(upstreams).withServers(servers.bootstrap(config.servers()));
         this.federation = new Federation(registered, http, scheduler, version);
         gateways.attach(federation);
         servers.attach(federation);
         restTools.attach(federation);
+        localItems.attach(federation);
         ToolStateRepository toolStates = new ToolStateRepository(database, clock);
         federation.setDisabledTools(toolStates.disabled());
         this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
@@ -154,6 +162,7 @@ public final class Gateway implements AutoCloseable {
             new ServersApi(servers, federation).routes(c.routes);
             new CatalogApi(federation, toolStates).routes(c.routes);
             new RestToolsApi(restTools).routes(c.routes);
+            new LocalItemsApi(localItems).routes(c.routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, federation::setDisabledTools, clock)).routes(c.routes);
             c.routes.post("/rpc", plainRpc::post);
             c.routes.get("/openapi.json", ops::openApi);

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** One upstream MCP server, by how we reach it. */
 public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamConfig.StreamableHttp, UpstreamConfig.Sse,
-        UpstreamConfig.Rest {
+        UpstreamConfig.Rest, UpstreamConfig.Local {
 
     String name();
 
@@ -48,4 +48,7 @@ public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamCon
 
     /** Forge's own upstream serving plain HTTP APIs as MCP tools (REST-backed tools registered through the API). */
     record Rest(String name, UpstreamPolicy policy, RestToolSource source) implements UpstreamConfig {}
+
+    /** Forge's own upstream serving the prompts and resources defined through the API. */
+    record Local(String name, UpstreamPolicy policy, LocalItemSource source) implements UpstreamConfig {}
 }

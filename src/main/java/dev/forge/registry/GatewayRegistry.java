@@ -162,8 +162,9 @@ public final class GatewayRegistry {
         }
         ObjectNode copy = ((ObjectNode) body).deepCopy();
         copy.remove("enabled");
-        if (RestToolRegistry.UPSTREAM.equals(copy.path("name").asString(null))) {
-            throw new RegistryException(422, "body.name: 'rest' is reserved for Forge's REST-backed tools");
+        String name = copy.path("name").asString(null);
+        if (RestToolRegistry.UPSTREAM.equals(name) || LocalItemRegistry.UPSTREAM.equals(name)) {
+            throw new RegistryException(422, "body.name: '" + name + "' is reserved for Forge's own tools, prompts and resources");
         }
         try {
             return bodies.gateway("body", copy, defaultTimeout);

@@ -18,6 +18,7 @@ final class UpstreamSpecs {
             case UpstreamConfig.StreamableHttp h -> "streamable-http";
             case UpstreamConfig.Sse s -> "sse";
             case UpstreamConfig.Rest r -> "rest";
+            case UpstreamConfig.Local l -> "local";
         };
     }
 
@@ -39,6 +40,7 @@ final class UpstreamSpecs {
                 putMap(spec, "headers", h.headers());
             }
             case UpstreamConfig.Rest r -> { } // built in: nothing to store
+            case UpstreamConfig.Local l -> { }
         }
         UpstreamPolicy policy = config.policy();
         spec.put("timeout", policy.timeout().toMillis() + "ms");

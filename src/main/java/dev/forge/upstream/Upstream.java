@@ -122,6 +122,7 @@ public final class Upstream {
             case UpstreamConfig.StreamableHttp h -> "streamable-http";
             case UpstreamConfig.Sse s -> "sse";
             case UpstreamConfig.Rest r -> "rest";
+            case UpstreamConfig.Local l -> "local";
         };
     }
 
@@ -185,6 +186,7 @@ public final class Upstream {
             case UpstreamConfig.Sse s ->
                     initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
             case UpstreamConfig.Rest r -> initialize(new RestToolsTransport(r.source(), http, r.timeout()), owner);
+            case UpstreamConfig.Local l -> initialize(new LocalItemsTransport(l.source()), owner);
             case UpstreamConfig.StreamableHttp h -> {
                 try {
                     yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout()), owner);
