@@ -163,7 +163,7 @@ public final class Gateway implements AutoCloseable {
             new CatalogApi(federation, toolStates).routes(c.routes);
             new RestToolsApi(restTools).routes(c.routes);
             new LocalItemsApi(localItems).routes(c.routes);
-            new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, federation::setDisabledTools, clock)).routes(c.routes);
+            new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(c.routes);
             c.routes.post("/rpc", plainRpc::post);
             c.routes.get("/openapi.json", ops::openApi);
             c.routes.get("/health", ops::health);

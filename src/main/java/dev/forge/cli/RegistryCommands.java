@@ -5,7 +5,9 @@ import dev.forge.config.ForgeConfig;
 import dev.forge.protocol.Json;
 import dev.forge.registry.GatewayRegistry;
 import dev.forge.registry.RegistryTransfer;
+import dev.forge.registry.LocalItemRegistry;
 import dev.forge.registry.RestToolRegistry;
+import dev.forge.store.LocalItemRepository;
 import dev.forge.store.RestToolRepository;
 import dev.forge.registry.ServerRegistry;
 import dev.forge.store.Database;
@@ -30,8 +32,9 @@ final class RegistryCommands {
                     loaded.connectTimeout());
             ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
             RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock), loaded.requestTimeout());
+            LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), loaded.requestTimeout());
             return work.apply(new RegistryTransfer(gateways, servers, new ToolStateRepository(database, clock), restTools,
-                    disabled -> { }, clock));
+                    localItems, disabled -> { }, clock));
         }
     }
 

@@ -65,6 +65,15 @@ public final class LocalItemRegistry implements LocalItemSource {
     }
 
     public void createPrompt(JsonNode body) {
+        store(Kind.PROMPT, validatePrompt(body), (ObjectNode) body);
+    }
+
+    public void createResource(JsonNode body) {
+        store(Kind.RESOURCE, validateResource(body), (ObjectNode) body);
+    }
+
+    /** Checks a prompt definition; returns its name. */
+    static String validatePrompt(JsonNode body) {
         ObjectNode spec = object(body, "prompt");
         String name = spec.path("name").asString(null);
         if (name == null || !NAME.matcher(name).matches()) {
@@ -84,10 +93,11 @@ public final class LocalItemRegistry implements LocalItemSource {
                 }
             }
         }
-        store(Kind.PROMPT, name, spec);
+        return name;
     }
 
-    public void createResource(JsonNode body) {
+    /** Checks a resource definition; returns its URI. */
+    static String validateResource(JsonNode body) {
         ObjectNode spec = object(body, "resource");
         String uri = spec.path("uri").asString(null);
         if (uri == null || !uri.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.+")) {
@@ -96,7 +106,7 @@ public final class LocalItemRegistry implements LocalItemSource {
         if (!spec.path("content").isString()) {
             throw new RegistryException(422, "body.content: missing (expected: the resource's text)");
         }
-        store(Kind.RESOURCE, uri, spec);
+        return uri;
     }
 
     public void delete(Kind kind, String key) {

@@ -39,13 +39,16 @@ public final class RegistryTransfer {
     private final ServerRegistry servers;
     private final ToolStateRepository toolStates;
     private final RestToolRegistry restTools;
+    private final LocalItemRegistry localItems;
     private final Consumer<Set<String>> disabledToolsChanged;
     private final Clock clock;
 
     /** {@code disabledToolsChanged} hears the new set of disabled tools after an import (the catalog applies it). */
     public RegistryTransfer(GatewayRegistry gateways, ServerRegistry servers, ToolStateRepository toolStates,
-                            RestToolRegistry restTools, Consumer<Set<String>> disabledToolsChanged, Clock clock) {
+                            RestToolRegistry restTools, LocalItemRegistry localItems,
+                            Consumer<Set<String>> disabledToolsChanged, Clock clock) {
         this.restTools = restTools;
+        this.localItems = localItems;
         this.gateways = gateways;
         this.servers = servers;
         this.toolStates = toolStates;
@@ -81,6 +84,8 @@ public final class RegistryTransfer {
         for (var tool : restTools.list()) {
             rest.add(includeSecrets ? tool.spec().deepCopy() : masked(tool.spec()));
         }
+        localItems.prompts().forEach(doc.putArray("prompts")::add);
+        localItems.resources().forEach(doc.putArray("resources")::add);
         ArrayNode disabled = doc.putArray("disabled_tools");
         toolStates.disabled().stream().sorted().forEach(disabled::add);
         return doc;
@@ -153,6 +158,26 @@ public final class RegistryTransfer {
                 problems.add("rest_tools[" + i + "]: " + e.getMessage());
             }
         }
+        Set<String> existingPrompts = new HashSet<>();
+        localItems.prompts().forEach(p -> existingPrompts.add(p.path("name").asString()));
+        Set<String> existingResources = new HashSet<>();
+        localItems.resources().forEach(r -> existingResources.add(r.path("uri").asString()));
+        List<ObjectNode> promptItems = items(doc, "prompts");
+        List<ObjectNode> resourceItems = items(doc, "resources");
+        for (int i = 0; i < promptItems.size(); i++) {
+            try {
+                LocalItemRegistry.validatePrompt(promptItems.get(i));
+            } catch (RegistryException e) {
+                problems.add("prompts[" + i + "]: " + e.getMessage());
+            }
+        }
+        for (int i = 0; i < resourceItems.size(); i++) {
+            try {
+                LocalItemRegistry.validateResource(resourceItems.get(i));
+            } catch (RegistryException e) {
+                problems.add("resources[" + i + "]: " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new RegistryException(conflict == Conflict.FAIL && problems.stream().allMatch(p -> p.contains("already exists")) ? 409 : 422,
                     String.join("; ", problems));
@@ -199,6 +224,24 @@ public final class RegistryTransfer {
             } else {
                 if (!dryRun) restTools.create(item);
                 created.add("rest tool " + name);
+            }
+        }
+        for (ObjectNode item : promptItems) {
+            String name = item.path("name").asString();
+            if (existingPrompts.contains(name)) {
+                skipped.add("prompt " + name);
+            } else {
+                if (!dryRun) localItems.createPrompt(item);
+                created.add("prompt " + name);
+            }
+        }
+        for (ObjectNode item : resourceItems) {
+            String uri = item.path("uri").asString();
+            if (existingResources.contains(uri)) {
+                skipped.add("resource " + uri);
+            } else {
+                if (!dryRun) localItems.createResource(item);
+                created.add("resource " + uri);
             }
         }
         JsonNode disabledTools = doc.get("disabled_tools");

@@ -48,6 +48,12 @@ class LocalItemsTest {
         }
         try (Gateway again = TestGateways.start(config)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> again.federation().catalog().view("all").prompt("local__review") != null);
+            String base = TestGateways.baseUrl(again);
+            String exported = GatewayRegistryApiTest.send("GET", base + "/export", null).body();
+            assertThat(exported).contains("\"template\":\"Review {{file}} for {{ focus }}.\"");
+            assertThat(GatewayRegistryApiTest.send("DELETE", base + "/prompts/local__review", null).statusCode()).isEqualTo(200);
+            assertThat(GatewayRegistryApiTest.send("POST", base + "/import", exported).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> again.federation().catalog().view("all").prompt("local__review") != null);
         }
     }
 }
