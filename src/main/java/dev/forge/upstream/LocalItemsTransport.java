@@ -14,48 +14,30 @@ import tools.jackson.databind.node.ObjectNode;
  * Forge's own MCP server for prompts and resources defined through the API, spoken to in-process. A prompt's
  * {@code template} has {@code {{argument}}} placeholders; required arguments must be given.
  */
-final class LocalItemsTransport implements UpstreamTransport {
+final class LocalItemsTransport extends InProcessTransport {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_-]+)\\s*}}");
 
     private final LocalItemSource source;
-    private volatile Listener listener;
 
     LocalItemsTransport(LocalItemSource source) {
         this.source = source;
     }
 
     @Override
-    public void start(Listener l) {
-        this.listener = l;
-        source.onChange(() -> {
-            Listener current = listener;
-            if (current != null) {
-                current.onMessage(Message.notification("notifications/prompts/list_changed", null).node());
-                current.onMessage(Message.notification("notifications/resources/list_changed", null).node());
-            }
-        });
+    void started() {
+        source.onChange(() -> announce("notifications/prompts/list_changed", "notifications/resources/list_changed"));
     }
 
     @Override
-    public void send(ObjectNode message) {
-        if (!message.has("method") || !message.has("id")) {
-            return;
-        }
-        Thread.ofVirtual().name("local-items").start(() -> listener.onMessage(answer(new Message.Request(message))));
-    }
-
-    private ObjectNode answer(Message.Request request) {
+    ObjectNode answer(Message.Request request) {
         ObjectNode params = request.params();
         return switch (request.method()) {
             case "initialize" -> {
-                ObjectNode result = Json.object();
-                result.put("protocolVersion", params.path("protocolVersion").asString("2025-11-25"));
-                ObjectNode caps = result.putObject("capabilities");
+                ObjectNode caps = Json.object();
                 caps.putObject("prompts").put("listChanged", true);
                 caps.putObject("resources").put("listChanged", true);
-                result.putObject("serverInfo").put("name", "forge-local-items").put("version", "1");
-                yield Message.result(request.id(), result).node();
+                yield initialized(request, caps, "forge-local-items");
             }
             case "ping" -> Message.result(request.id(), Json.object()).node();
             case "prompts/list" -> {
@@ -130,15 +112,6 @@ final class LocalItemsTransport implements UpstreamTransport {
     @Override
     public String kind() {
         return "local";
-    }
-
-    @Override
-    public void close() {
-        Listener l = listener;
-        listener = null;
-        if (l != null) {
-            l.onClosed("closed");
-        }
     }
 
 }

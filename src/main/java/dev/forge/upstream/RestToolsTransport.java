@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code tools/list} and {@code tools/call} (by calling the HTTP API), and says {@code list_changed} when the
  * definitions change. Everything else about an upstream (catalog, timeouts, guard) applies unchanged.
  */
-final class RestToolsTransport implements UpstreamTransport {
+final class RestToolsTransport extends InProcessTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestToolsTransport.class);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]+)}");
@@ -41,7 +41,6 @@ final class RestToolsTransport implements UpstreamTransport {
     private final RestToolSource source;
     private final HttpClient http;
     private final Duration timeout;
-    private volatile Listener listener;
     private volatile Map<String, RestTool> tools = Map.of();
 
     RestToolsTransport(RestToolSource source, HttpClient http, Duration timeout) {
@@ -51,15 +50,11 @@ final class RestToolsTransport implements UpstreamTransport {
     }
 
     @Override
-    public void start(Listener l) {
-        this.listener = l;
+    void started() {
         reload();
         source.onChange(() -> {
             reload();
-            Listener current = listener;
-            if (current != null) {
-                current.onMessage(Message.notification("notifications/tools/list_changed", null).node());
-            }
+            announce("notifications/tools/list_changed");
         });
     }
 
@@ -77,21 +72,12 @@ final class RestToolsTransport implements UpstreamTransport {
     }
 
     @Override
-    public void send(ObjectNode message) {
-        if (!message.has("method") || !message.has("id")) {
-            return; // notifications and answers: nothing to do for an in-process server
-        }
-        Thread.ofVirtual().name("rest-tool").start(() -> listener.onMessage(answer(new Message.Request(message))));
-    }
-
-    private ObjectNode answer(Message.Request request) {
+    ObjectNode answer(Message.Request request) {
         return switch (request.method()) {
             case "initialize" -> {
-                ObjectNode result = Json.object();
-                result.put("protocolVersion", request.params().path("protocolVersion").asString("2025-11-25"));
-                result.putObject("capabilities").putObject("tools").put("listChanged", true);
-                result.putObject("serverInfo").put("name", "forge-rest-tools").put("version", "1");
-                yield Message.result(request.id(), result).node();
+                ObjectNode capabilities = Json.object();
+                capabilities.putObject("tools").put("listChanged", true);
+                yield initialized(request, capabilities, "forge-rest-tools");
             }
             case "ping" -> Message.result(request.id(), Json.object()).node();
             case "tools/list" -> {
@@ -183,14 +169,5 @@ final class RestToolsTransport implements UpstreamTransport {
     @Override
     public String kind() {
         return "rest";
-    }
-
-    @Override
-    public void close() {
-        Listener l = listener;
-        listener = null;
-        if (l != null) {
-            l.onClosed("closed");
-        }
     }
 }

@@ -4,7 +4,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Moves JSON-RPC messages to and from one upstream server; knows nothing of ids or methods. */
 sealed interface UpstreamTransport extends AutoCloseable permits StdioTransport, StreamableHttpTransport, SseTransport,
-        RestToolsTransport, LocalItemsTransport {
+        InProcessTransport {
 
     /** Receives what the upstream sends, and hears once when the connection is gone for good. */
     interface Listener {

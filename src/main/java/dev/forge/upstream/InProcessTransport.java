@@ -1,0 +1,68 @@
+package dev.forge.upstream;
+
+import dev.forge.protocol.Json;
+import dev.forge.protocol.Message;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An MCP server that lives inside Forge (REST-backed tools, local prompts and resources): requests are answered
+ * on a virtual thread of their own, as a separate server would, and definition changes are announced with
+ * {@code list_changed} notifications.
+ */
+abstract sealed class InProcessTransport implements UpstreamTransport permits RestToolsTransport, LocalItemsTransport {
+
+    private volatile Listener listener;
+
+    /** The whole response message to one request. */
+    abstract ObjectNode answer(Message.Request request);
+
+    /** Called once the transport has its listener. */
+    void started() {}
+
+    @Override
+    public final void start(Listener l) {
+        this.listener = l;
+        started();
+    }
+
+    /** Tells the upstream's client that lists changed. */
+    final void announce(String... methods) {
+        Listener current = listener;
+        if (current != null) {
+            for (String method : methods) {
+                current.onMessage(Message.notification(method, null).node());
+            }
+        }
+    }
+
+    @Override
+    public final void send(ObjectNode message) {
+        if (!message.has("method") || !message.has("id")) {
+            return; // notifications and answers need nothing from a server without requests of its own
+        }
+        Thread.ofVirtual().name(kind() + "-server").start(() -> {
+            Listener current = listener;
+            if (current != null) {
+                current.onMessage(answer(new Message.Request(message)));
+            }
+        });
+    }
+
+    /** The answer to {@code initialize}: the requested revision, the given capabilities, this server's name. */
+    static ObjectNode initialized(Message.Request request, ObjectNode capabilities, String serverName) {
+        ObjectNode result = Json.object();
+        result.put("protocolVersion", request.params().path("protocolVersion").asString("2025-11-25"));
+        result.set("capabilities", capabilities);
+        result.putObject("serverInfo").put("name", serverName).put("version", "1");
+        return Message.result(request.id(), result).node();
+    }
+
+    @Override
+    public final void close() {
+        Listener l = listener;
+        listener = null;
+        if (l != null) {
+            l.onClosed("closed");
+        }
+    }
+}
