@@ -39,7 +39,17 @@ public final class CatalogApi {
                     }
                 }
             }
-            AdminApi.json(ctx, 200, tools);
+            String tag = ctx.queryParam("tag");
+            String enabled = ctx.queryParam("enabled");
+            ArrayNode filtered = Json.array();
+            for (var tool : tools) {
+                boolean tagged = tag == null || tool.path("tags").valueStream().anyMatch(t -> tag.equals(t.asString(null)));
+                boolean state = enabled == null || tool.path("enabled").asBoolean() == Boolean.parseBoolean(enabled);
+                if (tagged && state) {
+                    filtered.add(tool);
+                }
+            }
+            AdminApi.json(ctx, 200, filtered);
         }));
         routes.get("/tools/{name}", AdminApi.admin(ctx -> AdminApi.json(ctx, 200,
                 find(view().tools(), "name", ctx.pathParam("name"), "tool"))));

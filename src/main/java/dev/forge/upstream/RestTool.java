@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * part of the answer.
  */
 public record RestTool(String name, String description, String method, String urlTemplate, Map<String, String> headers,
-                ObjectNode inputSchema, JsonPathFilter filter) {
+                ObjectNode inputSchema, JsonPathFilter filter, java.util.List<String> tags) {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
@@ -63,7 +63,10 @@ public record RestTool(String name, String description, String method, String ur
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("body.jsonpath_filter: " + e.getMessage());
         }
-        return new RestTool(name, spec.path("description").asString(null), method, url, Map.copyOf(headers), inputSchema, parsed);
+        java.util.List<String> tags = new java.util.ArrayList<>();
+        spec.path("tags").forEach(t -> tags.add(t.asString()));
+        return new RestTool(name, spec.path("description").asString(null), method, url, Map.copyOf(headers), inputSchema,
+                parsed, java.util.List.copyOf(tags));
     }
 
     ObjectNode definition() {
@@ -73,6 +76,9 @@ public record RestTool(String name, String description, String method, String ur
             tool.put("description", description);
         }
         tool.set("inputSchema", inputSchema);
+        if (!tags.isEmpty()) {
+            tags.forEach(tool.putArray("tags")::add);
+        }
         return tool;
     }
 }

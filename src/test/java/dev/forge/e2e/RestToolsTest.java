@@ -64,7 +64,7 @@ class RestToolsTest {
             String base = TestGateways.baseUrl(gateway);
             var created = GatewayRegistryApiTest.send("POST", base + "/tools", """
                     {"name":"weather","description":"Current temperature in a city","integration_type":"REST","request_type":"GET",
-                     "url":"%s/weather/{city}","headers":{"X-Api-Key":"k-123"},"jsonpath_filter":"$.current.temp",
+                     "url":"%s/weather/{city}","headers":{"X-Api-Key":"k-123"},"jsonpath_filter":"$.current.temp","tags":["weather","read"],
                      "input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""".formatted(serviceUrl));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             assertThat(Json.parse(created.body()).get("federated_name").asString()).isEqualTo("rest__weather");
@@ -87,6 +87,11 @@ class RestToolsTest {
                 var missing = client.callTool(new McpSchema.CallToolRequest("rest__weather", Map.of()));
                 assertThat(missing.isError()).isTrue();
                 assertThat(text(missing)).contains("city");
+
+                var tagged = Json.parse(GatewayRegistryApiTest.send("GET", base + "/tools?tag=weather", null).body());
+                assertThat(tagged.valueStream().map(t -> t.get("name").asString())).containsExactly("rest__weather");
+                var enabledOnly = Json.parse(GatewayRegistryApiTest.send("GET", base + "/tools?enabled=false", null).body());
+                assertThat(enabledOnly).isEmpty();
 
                 var invalid = GatewayRegistryApiTest.send("POST", base + "/tools", "{\"name\":\"bad\",\"url\":\"ftp://x\"}");
                 assertThat(invalid.statusCode()).isEqualTo(422);
