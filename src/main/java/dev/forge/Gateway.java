@@ -130,7 +130,8 @@ public final class Gateway implements AutoCloseable {
         MeterRegistry registry = prometheus != null ? prometheus : new CompositeMeterRegistry();
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        UpstreamMetrics.register(registry, federation.upstreams());
+        UpstreamMetrics upstreamMetrics = new UpstreamMetrics(registry);
+        federation.onMembership(upstreamMetrics::added, upstreamMetrics::removed);
 
         McpHandler handler = new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());

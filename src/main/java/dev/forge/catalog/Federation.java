@@ -37,6 +37,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private final ReentrantLock rebuildLock = new ReentrantLock();
     private final CountDownLatch firstAttempts;
     private final List<Consumer<Catalog>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Upstream>> addedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Upstream>> removedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ObjectNode>> resourceListeners = new CopyOnWriteArrayList<>();
     private final ProgressTokens progress = new ProgressTokens();
     private long generation;
@@ -85,6 +87,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         }
         Upstream upstream = newUpstream(config);
         upstreams.add(upstream);
+        addedListeners.forEach(l -> l.accept(upstream));
         upstream.startHealthChecks();
         Thread.ofVirtual().name("connect-" + upstream.name()).start(upstream::connect);
         upstreamChanged(upstream);
@@ -99,6 +102,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         }
         upstreams.remove(upstream);
         upstream.stop();
+        removedListeners.forEach(l -> l.accept(upstream));
         upstreamChanged(upstream);
         return true;
     }
@@ -160,6 +164,13 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     public List<Upstream> upstreams() {
         return upstreams;
+    }
+
+    /** Hears upstreams as they join (those present at start at once) and leave. */
+    public void onMembership(Consumer<Upstream> added, Consumer<Upstream> removed) {
+        upstreams.forEach(added);
+        addedListeners.add(added);
+        removedListeners.add(removed);
     }
 
     /** Hears every new catalog (to tell connected clients that lists changed). */

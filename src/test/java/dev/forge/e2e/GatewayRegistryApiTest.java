@@ -79,6 +79,7 @@ class GatewayRegistryApiTest {
                 send("POST", base + "/gateways/memory/state", "{\"activate\":true}");
                 await().atMost(Duration.ofSeconds(10)).until(() -> announced.getLast().contains("memory__read_graph"));
 
+                assertThat(send("GET", base + "/metrics", null).body()).contains("forge_upstream_state{state=\"ready\",upstream=\"memory\"} 1");
                 HttpResponse<String> refreshed = send("POST", base + "/gateways/everything/tools/refresh", null);
                 assertThat(Json.parse(refreshed.body()).get("tools").asInt()).isGreaterThan(10);
 
@@ -87,6 +88,7 @@ class GatewayRegistryApiTest {
                 assertThat(Json.parse(down.body()).get("status").asString()).isEqualTo("failed");
                 assertThat(Json.parse(down.body()).get("error").asString()).contains("127.0.0.1:1");
                 assertThat(send("DELETE", base + "/gateways/down", null).statusCode()).isEqualTo(200);
+                assertThat(send("GET", base + "/metrics", null).body()).doesNotContain("upstream=\"down\"");
                 assertThat(send("GET", base + "/gateways/down", null).statusCode()).isEqualTo(404);
             } finally {
                 client.closeGracefully();
