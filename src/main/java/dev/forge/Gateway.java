@@ -13,6 +13,7 @@ import dev.forge.store.RestToolRepository;
 import java.util.ArrayList;
 import java.util.List;
 import dev.forge.registry.RegistryTransfer;
+import dev.forge.transport.OriginGuard;
 import dev.forge.transport.PlainRpcEndpoint;
 import dev.forge.api.OpsEndpoints;
 import dev.forge.api.ServersApi;
@@ -151,7 +152,12 @@ public final class Gateway implements AutoCloseable {
                 connector.setAcceptQueueSize(ACCEPT_QUEUE); // bursts of new clients wait instead of being reset
                 return connector;
             });
+            OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
             c.routes.before(ctx -> {
+                if (isMcpPath(ctx.path()) && !origins.admit(ctx)) {
+                    ctx.skipRemainingHandlers();
+                    return;
+                }
                 if (draining && !OPS_PATHS.contains(ctx.path())) {
                     ctx.header("Retry-After", "5");
                     ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
@@ -197,6 +203,10 @@ public final class Gateway implements AutoCloseable {
 
     private boolean scopeExists(String scope) {
         return federation.catalog().view(scope) != null;
+    }
+
+    private static boolean isMcpPath(String path) {
+        return path.endsWith("/mcp") || path.endsWith("/sse") || path.endsWith("/message") || path.equals("/rpc");
     }
 
     private int callsInFlight() {

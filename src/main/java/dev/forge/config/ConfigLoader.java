@@ -77,8 +77,11 @@ public final class ConfigLoader {
         DatabaseUrl database = env("DATABASE_URL") != null ? DatabaseUrl.parse("DATABASE_URL", env("DATABASE_URL"))
                 : DatabaseUrl.parse("DATA_PATH", "sqlite:///" + dataPath + "/mcp.db");
         boolean skipMigrations = parseBoolean("SKIP_MIGRATIONS", firstOf(env("SKIP_MIGRATIONS"), "false"));
+        Set<String> allowedHosts = commaList(env("ALLOWED_HOSTS"));
+        Set<String> allowedOrigins = commaList(env("ALLOWED_ORIGINS"));
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
-                mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations);
+                mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
+                allowedHosts, allowedOrigins);
     }
 
     private Path configFile(Flags flags) {
@@ -346,6 +349,16 @@ public final class ConfigLoader {
     private String env(String name) {
         String v = env.get(name);
         return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static Set<String> commaList(String value) {
+        Set<String> items = new java.util.LinkedHashSet<>();
+        if (value != null) {
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) items.add(item.trim());
+            }
+        }
+        return items;
     }
 
     private static int parsePort(String where, String text) {

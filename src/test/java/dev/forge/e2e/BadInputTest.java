@@ -116,6 +116,21 @@ class BadInputTest {
     }
 
     @Test
+    void aForeignOriginOrARebindingHostIsRefused() throws Exception {
+        String init = dev.forge.support.RawMcp.initializeBody("{}");
+        HttpRequest fromEvilPage = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(gateway) + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString(init)).build();
+        HttpResponse<String> refused = http.send(fromEvilPage, HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(error(refused).get("message").asString()).contains("Origin http://evil.example");
+        HttpRequest fromLocalPage = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(gateway) + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Origin", "http://localhost:3000").POST(HttpRequest.BodyPublishers.ofString(init)).build();
+        assertThat(http.send(fromLocalPage, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aDeletedSessionIsGone() throws Exception {
         HttpResponse<String> init = post(null, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");

@@ -19,7 +19,7 @@ public final class TestGateways {
 
     public static ForgeConfig config(List<UpstreamConfig> upstreams, List<VirtualServerConfig> servers) {
         return new ForgeConfig("127.0.0.1", 0, "__", Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofMinutes(5), "info", false, true, upstreams, servers, freshDatabase(), false);
+                Duration.ofMinutes(5), "info", false, true, upstreams, servers, freshDatabase(), false, java.util.Set.of(), java.util.Set.of());
     }
 
     /** A new SQLite file in a temporary folder: each test gateway starts from an empty registry. */
