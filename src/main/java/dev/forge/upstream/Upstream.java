@@ -67,6 +67,7 @@ public final class Upstream {
     private volatile int restarts;
     private volatile boolean crashLoop;
     private volatile int missedPings;
+    private final java.util.concurrent.locks.ReentrantLock refreshLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile java.util.concurrent.ScheduledFuture<?> healthChecks;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
@@ -147,8 +148,13 @@ public final class Upstream {
             throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE,
                     "Upstream '" + name() + "' is unavailable" + (lastError == null ? "" : ": " + lastError));
         }
-        lists = discover(c);
-        listener.upstreamChanged(this);
+        refreshLock.lock();
+        try {
+            lists = discover(c);
+            listener.upstreamChanged(this);
+        } finally {
+            refreshLock.unlock();
+        }
     }
 
     private void connectOnce() {
@@ -420,11 +426,15 @@ public final class Upstream {
 
     private void refresh(Runnable fetch) {
         Thread.ofVirtual().name("refresh-" + name()).start(() -> {
+            // one at a time: each fetch sees the upstream as it is when it runs, so the last one leaves the truth
+            refreshLock.lock();
             try {
                 fetch.run();
                 listener.upstreamChanged(this);
             } catch (RuntimeException e) {
                 LOG.warn("upstream {}: refreshing its lists failed: {}", name(), messageOf(e));
+            } finally {
+                refreshLock.unlock();
             }
         });
     }
