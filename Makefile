@@ -5,10 +5,19 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build peers bench conformance clean
+.PHONY: run test build peers bench conformance clean generate-secrets
 
+# First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
+# gateway requires tokens like a real one; it prints how to get one.
 run: build
-	bin/forge serve --config config/forge.yaml
+	@scripts/generate-secrets.sh .env --quiet
+	@echo "forge: authentication is on. Get an admin token in another terminal with:"
+	@echo "         bin/forge token create --env-file .env --name me --role admin"
+	bin/forge serve --config config/forge.yaml --env-file .env
+
+# Strong secrets for a deployment, in .env.production (mode 600); FORCE=1 replaces existing ones.
+generate-secrets:
+	@scripts/generate-secrets.sh .env.production $(if $(FORCE),--force)
 
 build: $(PEERS)
 	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }

@@ -1,6 +1,25 @@
 package dev.forge;
 
 import dev.forge.api.CatalogApi;
+import dev.forge.api.TokensApi;
+import dev.forge.audit.AuditLog;
+import dev.forge.audit.AuditedHandler;
+import dev.forge.auth.AccessGuard;
+import dev.forge.auth.Principal;
+import dev.forge.auth.ResourceMetadata;
+import dev.forge.auth.Revocations;
+import dev.forge.auth.Surface;
+import dev.forge.auth.TokenService;
+import dev.forge.auth.TokenVerifier;
+import dev.forge.config.SecurityConfig;
+import dev.forge.ratelimit.BucketRateLimiter;
+import dev.forge.ratelimit.RateLimitGuard;
+import dev.forge.ratelimit.RateLimiter;
+import dev.forge.ratelimit.RedisBuckets;
+import dev.forge.store.TokenRepository;
+import dev.forge.store.SecretBox;
+import dev.forge.upstream.AddressPolicy;
+import dev.forge.transport.ResponseHeaders;
 import dev.forge.api.GatewaysApi;
 import dev.forge.api.LocalItemsApi;
 import dev.forge.api.RestToolsApi;
@@ -77,6 +96,8 @@ public final class Gateway implements AutoCloseable {
     private final SessionStore sessions;
     private final Javalin app;
     private final Database database;
+    private final AuditLog audit;
+    private final RedisBuckets redis;
     private volatile boolean draining;
 
     private Gateway(ForgeConfig config) throws Exception {
@@ -98,12 +119,20 @@ public final class Gateway implements AutoCloseable {
         http.setIdleTimeout(config.requestTimeout().plusMinutes(5).toMillis()); // long-lived SSE streams stay open
         http.setMaxConnectionsPerDestination(256);
         http.setFollowRedirects(false);
+        AddressPolicy addresses = new AddressPolicy(config.security().ssrfAllowPrivate(), config.security().ssrfAllowLocalhost());
+        http.setSocketAddressResolver(addresses); // the SSRF guard judges every address Forge connects to upstream
         http.start();
 
-        GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), config.requestTimeout(),
-                config.connectTimeout());
+        SecretBox secrets = SecretBox.of(config.security().encryptionKey(), config.security().production());
+        if (!secrets.encrypts()) {
+            LOG.warn("FORGE_ENCRYPTION_KEY is not set: upstream credentials are {}", config.security().production()
+                    ? "refused (production never stores them in the clear)" : "stored unencrypted (development)");
+        }
+        GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock, secrets), config.requestTimeout(),
+                config.connectTimeout(), addresses);
         ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
-        RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock), config.requestTimeout());
+        RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock, secrets), config.requestTimeout(),
+                addresses);
         List<UpstreamConfig> upstreams = new ArrayList<>(gateways.bootstrap(config.gateways()));
         if (!restTools.isEmpty()) {
             upstreams.add(restTools.upstreamConfig());
@@ -120,7 +149,8 @@ public final class Gateway implements AutoCloseable {
         localItems.attach(federation);
         ToolStateRepository toolStates = new ToolStateRepository(database, clock);
         federation.setDisabledTools(toolStates.disabled());
-        this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), scheduler);
+        SecurityConfig security = config.security();
+        this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), security.maxSessionsPerPrincipal(), scheduler);
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
         TaskRoutes tasks = new TaskRoutes(sessions);
@@ -134,7 +164,23 @@ public final class Gateway implements AutoCloseable {
         UpstreamMetrics upstreamMetrics = new UpstreamMetrics(registry);
         federation.onMembership(upstreamMetrics::added, upstreamMetrics::removed);
 
-        McpHandler handler = new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry);
+        this.audit = AuditLog.open(security.auditLog(), security.logRetention(), security.auditArguments(), clock);
+        Revocations revocations = new Revocations(new TokenRepository(database, clock));
+        revocations.reloadEvery(scheduler);
+        TokenVerifier verifier = new TokenVerifier(security, revocations, clock);
+        TokenService tokens = new TokenService(security, new TokenRepository(database, clock), revocations, audit, clock);
+        this.redis = security.redisUrl() == null ? null : new RedisBuckets(security.redisUrl(), config.connectTimeout());
+        RateLimiter requestBudget = redis == null ? BucketRateLimiter.local("requests", security.rateLimitPerMinute())
+                : BucketRateLimiter.shared("requests", security.rateLimitPerMinute(), redis);
+        RateLimiter authBudget = redis == null ? BucketRateLimiter.local("auth", security.authRateLimitPerMinute())
+                : BucketRateLimiter.shared("auth", security.authRateLimitPerMinute(), redis);
+        AccessGuard access = new AccessGuard(security, verifier, authBudget, audit, servers::nameOf);
+        RateLimitGuard rateLimits = new RateLimitGuard(requestBudget, authBudget, security.metricsPublic(), audit);
+        ResponseHeaders headers = new ResponseHeaders(security.corsEnabled(), config.allowedOrigins());
+        ResourceMetadata resourceMetadata = new ResourceMetadata(security);
+
+        McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry),
+                federation, audit);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
@@ -154,17 +200,25 @@ public final class Gateway implements AutoCloseable {
             });
             OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
             c.routes.before(ctx -> {
-                if (isMcpPath(ctx.path()) && !origins.admit(ctx)) {
-                    ctx.skipRemainingHandlers();
-                    return;
-                }
-                if (draining && !OPS_PATHS.contains(ctx.path())) {
-                    ctx.header("Retry-After", "5");
-                    ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
-                            new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, "Service Unavailable: the gateway is shutting down")).node()));
+                // the guards in order; the first that refuses has written the answer
+                boolean admitted = headers.admit(ctx)
+                        && (!isMcpPath(ctx.path()) || origins.admit(ctx))
+                        && notDraining(ctx)
+                        && access.admit(ctx)
+                        && rateLimits.admit(ctx);
+                if (!admitted) {
                     ctx.skipRemainingHandlers();
                 }
             });
+            c.routes.after(ctx -> {
+                if (Surface.of(ctx.path()) == Surface.ADMIN_API && !ctx.method().name().equals("GET")
+                        && ctx.statusCode() != 401 && ctx.statusCode() != 403 && ctx.statusCode() != 429) {
+                    audit.registryChange(Principal.of(ctx).subject(), ctx.method().name(), ctx.path(), ctx.statusCode());
+                }
+            });
+            c.routes.get("/.well-known/oauth-protected-resource", resourceMetadata::serve);
+            c.routes.get("/.well-known/oauth-protected-resource/*", resourceMetadata::serve);
+            new TokensApi(tokens).routes(c.routes);
             new GatewaysApi(gateways).routes(c.routes);
             new ServersApi(servers, federation).routes(c.routes);
             new CatalogApi(federation, toolStates).routes(c.routes);
@@ -188,7 +242,33 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         federation.start();
+        explainAuthentication(security);
         LOG.info("forge {} listening on {}:{} with {} upstream(s)", version, config.host(), port(), config.gateways().size());
+    }
+
+    private boolean notDraining(Context ctx) {
+        if (!draining || OPS_PATHS.contains(ctx.path())) {
+            return true;
+        }
+        ctx.header("Retry-After", "5");
+        ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
+                new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, "Service Unavailable: the gateway is shutting down")).node()));
+        return false;
+    }
+
+    /** One line at start that says who will be served and, when it matters, how to change it. */
+    private static void explainAuthentication(SecurityConfig security) {
+        if (!security.authRequired()) {
+            LOG.warn("AUTH_REQUIRED=false: every client is served without a token, with full rights; "
+                    + "run this only behind a proxy that authenticates");
+        } else if (!security.hasTokenKeys()) {
+            LOG.warn("no JWT_SECRET or JWT_JWKS_URL: only loopback clients are served (without a token); remote "
+                    + "clients get 401. Set JWT_SECRET (make generate-secrets writes one) to serve them");
+        } else {
+            LOG.info("authentication required ({}); get a token with: bin/forge token create --name me --sub me --role admin",
+                    security.jwtSecret() != null && security.jwksUrl() != null ? "JWT_SECRET and JWT_JWKS_URL"
+                            : security.jwtSecret() != null ? "JWT_SECRET" : "JWT_JWKS_URL");
+        }
     }
 
     private static void mcpRoutes(io.javalin.config.RoutesConfig routes, String base,
@@ -271,6 +351,12 @@ public final class Gateway implements AutoCloseable {
             LOG.debug("stopping the HTTP client failed", e);
         }
         scheduler.shutdownNow();
+        if (redis != null) {
+            redis.close();
+        }
+        if (audit != null) {
+            audit.close();
+        }
         database.close();
     }
 }

@@ -5,13 +5,11 @@ import dev.forge.protocol.JsonRpcException;
 import dev.forge.registry.RegistryException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What every admin endpoint shares: the loopback-only guard (until authentication exists, the API can start
- * processes on this host) and the one mapping from failures to a status and a body that says what was wrong.
+ * What every admin endpoint shares: the one mapping from failures to a status and a body that says what was wrong.
+ * Who may call which endpoint is decided before any of them runs, by the access guard.
  */
 final class AdminApi {
 
@@ -19,10 +17,6 @@ final class AdminApi {
 
     static Handler admin(Handler handler) {
         return ctx -> {
-            if (!isLoopback(ctx.ip())) {
-                error(ctx, 403, "forbidden", "The admin API is only served to loopback clients until authentication is configured");
-                return;
-            }
             try {
                 handler.handle(ctx);
             } catch (RegistryException e) {
@@ -33,6 +27,8 @@ final class AdminApi {
                     case 501 -> "not_implemented";
                     default -> "error";
                 }, e.getMessage());
+            } catch (dev.forge.store.SecretsException e) {
+                error(ctx, 422, "invalid", e.getMessage());
             } catch (JsonRpcException e) {
                 error(ctx, 502, "upstream", e.getMessage());
             }
@@ -53,13 +49,5 @@ final class AdminApi {
 
     static void error(Context ctx, int status, String kind, String message) {
         json(ctx, status, Json.object().put("error", kind).put("message", message));
-    }
-
-    private static boolean isLoopback(String ip) {
-        try {
-            return InetAddress.getByName(ip).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

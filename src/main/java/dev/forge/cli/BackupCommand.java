@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Copy the registry database while Forge runs.")
 final class BackupCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    EnvironmentOption environment = new EnvironmentOption();
+
     @Option(names = "--config", paramLabel = "FILE", description = "forge.yaml")
     Path config;
 
@@ -22,7 +25,7 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ForgeConfig loaded = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(config, null, null));
+        ForgeConfig loaded = new ConfigLoader(environment.variables()).load(new ConfigLoader.Flags(config, null, null));
         Path target = output != null ? output
                 : Path.of("forge-backup-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + ".db");
         try {

@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the whole registry as one JSON document.")
 final class ExportCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    EnvironmentOption environment = new EnvironmentOption();
+
     @Option(names = "--config", paramLabel = "FILE", description = "forge.yaml (for DATABASE_URL and friends)")
     Path config;
 
@@ -20,7 +23,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String doc = RegistryCommands.withTransfer(config, t -> RegistryCommands.pretty(t.export(includeSecrets)));
+        String doc = RegistryCommands.withTransfer(config, environment.variables(), t -> RegistryCommands.pretty(t.export(includeSecrets)));
         RegistryCommands.write(output, doc);
         return 0;
     }

@@ -14,6 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import a registry document.")
 final class ImportCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    EnvironmentOption environment = new EnvironmentOption();
+
     @Parameters(index = "0", paramLabel = "FILE", description = "the document to import")
     Path file;
 
@@ -31,7 +34,7 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var doc = Json.parse(Files.readAllBytes(file));
         try {
-            String report = RegistryCommands.withTransfer(config, t ->
+            String report = RegistryCommands.withTransfer(config, environment.variables(), t ->
                     RegistryCommands.pretty(t.importDocument(doc, RegistryTransfer.Conflict.parse(conflict), dryRun)));
             System.out.println(report);
             return 0;

@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 /** The {@code forge} command. */
 @Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Forge MCP gateway: federates MCP servers behind one endpoint.",
-        subcommands = {ServeCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class, RestoreCommand.class})
+        subcommands = {ServeCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class, RestoreCommand.class, TokenCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        dev.forge.observe.LogSetup.configure("warn", false); // commands print results on stdout; logs go to stderr
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
             System.exit(code);

@@ -24,14 +24,19 @@ final class RegistryCommands {
 
     private RegistryCommands() {}
 
-    static <T> T withTransfer(Path config, Function<RegistryTransfer, T> work) {
-        ForgeConfig loaded = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(config, null, null));
+    static <T> T withTransfer(Path config, java.util.Map<String, String> env, Function<RegistryTransfer, T> work) {
+        ForgeConfig loaded = new ConfigLoader(env).load(new ConfigLoader.Flags(config, null, null));
         try (Database database = Database.open(loaded.database(), loaded.skipMigrations())) {
             Clock clock = Clock.systemUTC();
-            GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock), loaded.requestTimeout(),
-                    loaded.connectTimeout());
+            dev.forge.config.SecurityConfig security = loaded.security();
+            dev.forge.store.SecretBox secrets = dev.forge.store.SecretBox.of(security.encryptionKey(), security.production());
+            dev.forge.upstream.AddressPolicy addresses = new dev.forge.upstream.AddressPolicy(security.ssrfAllowPrivate(),
+                    security.ssrfAllowLocalhost());
+            GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock, secrets), loaded.requestTimeout(),
+                    loaded.connectTimeout(), addresses);
             ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
-            RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock), loaded.requestTimeout());
+            RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock, secrets), loaded.requestTimeout(),
+                    addresses);
             LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), loaded.requestTimeout());
             return work.apply(new RegistryTransfer(gateways, servers, new ToolStateRepository(database, clock), restTools,
                     localItems, disabled -> { }, clock));

@@ -13,6 +13,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", mixinStandardHelpOptions = true, description = "Replace the registry database with a backup (stop Forge first).")
 final class RestoreCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    EnvironmentOption environment = new EnvironmentOption();
+
     @Parameters(index = "0", paramLabel = "FILE", description = "a file made by forge backup")
     Path file;
 
@@ -21,7 +24,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ForgeConfig loaded = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(config, null, null));
+        ForgeConfig loaded = new ConfigLoader(environment.variables()).load(new ConfigLoader.Flags(config, null, null));
         try {
             SqliteBackup.restore(loaded.database(), file, percent -> System.err.print("\rrestoring: " + percent + "%"));
         } catch (IllegalArgumentException | IllegalStateException | java.sql.SQLException e) {

@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the gateway.")
 final class ServeCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    EnvironmentOption environment = new EnvironmentOption();
+
     @Option(names = "--config", paramLabel = "FILE", description = "forge.yaml to load (default: $CONFIG_PATH/forge.yaml)")
     Path config;
 
@@ -28,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ForgeConfig loaded;
         try {
-            loaded = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(config, port, host));
+            loaded = new ConfigLoader(environment.variables()).load(new ConfigLoader.Flags(config, port, host));
         } catch (ConfigException e) {
             System.err.println("forge: invalid configuration: " + e.getMessage());
             return 2;

@@ -34,6 +34,9 @@ public final class ConfigLoader {
             "timeout", "session_mode", "tool_timeouts", "max_concurrency", "health_check_interval", "description");
     private static final Set<String> SERVER_KEYS = Set.of("name", "tools", "resources", "prompts");
 
+    /** Shorter secrets are refused in production; HS256 wants at least 256 bits of key. */
+    static final int MIN_SECRET_LENGTH = 32;
+
     private final Map<String, String> env;
 
     public ConfigLoader(Map<String, String> env) {
@@ -81,7 +84,108 @@ public final class ConfigLoader {
         Set<String> allowedOrigins = commaList(env("ALLOWED_ORIGINS"));
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
-                allowedHosts, allowedOrigins);
+                allowedHosts, allowedOrigins, security());
+    }
+
+    /** The security settings, from environment variables only (secrets do not belong in forge.yaml). */
+    public SecurityConfig security() {
+        boolean production = firstOf(env("FORGE_ENV"), env("NODE_ENV"), "development").equalsIgnoreCase("production");
+        String secretName = env("JWT_SECRET") != null ? "JWT_SECRET" : "JWT_SECRET_KEY";
+        String secret = env(secretName);
+        if (secret != null && secret.length() < MIN_SECRET_LENGTH && production) {
+            throw new ConfigException(secretName + ": " + secret.length() + " characters (expected: at least "
+                    + MIN_SECRET_LENGTH + " in production; make generate-secrets writes one)");
+        }
+        String role = firstOf(env("JWT_DEFAULT_ROLE"), "developer").toLowerCase(java.util.Locale.ROOT);
+        if (!Set.of("admin", "developer", "viewer").contains(role)) {
+            throw new ConfigException("JWT_DEFAULT_ROLE: '" + role + "' (expected: admin | developer | viewer)");
+        }
+        String audit = env("AUDIT_LOG_PATH");
+        Path auditLog = "off".equalsIgnoreCase(audit) ? null
+                : Path.of(audit != null ? audit : firstOf(env("DATA_PATH"), "./data") + "/logs/audit.log");
+        Duration retention = Durations.parse("LOG_RETENTION", firstOf(env("LOG_RETENTION"), "7d"));
+        String encryptionKey = firstOf(env("FORGE_ENCRYPTION_KEY"), env("ENCRYPTION_KEY"));
+        if (encryptionKey != null && encryptionKey.length() < MIN_SECRET_LENGTH) {
+            throw new ConfigException("FORGE_ENCRYPTION_KEY: " + encryptionKey.length() + " characters (expected: at least "
+                    + MIN_SECRET_LENGTH + ")");
+        }
+        return new SecurityConfig(
+                parseBoolean("AUTH_REQUIRED", firstOf(env("AUTH_REQUIRED"), "true")),
+                secret,
+                httpUrl("JWT_JWKS_URL", env("JWT_JWKS_URL")),
+                env("JWT_AUDIENCE"),
+                env("JWT_ISSUER"),
+                role,
+                parseBoolean("METRICS_PUBLIC", firstOf(env("METRICS_PUBLIC"), "true")),
+                firstOf(env("BASIC_AUTH_USER"), "admin"),
+                env("BASIC_AUTH_PASSWORD"),
+                List.copyOf(commaList(firstOf(env("OAUTH_AUTHORIZATION_SERVERS"), env("JWT_ISSUER")))),
+                httpUrl("PUBLIC_URL", env("PUBLIC_URL")),
+                count("RATE_LIMIT_PER_MINUTE", env("RATE_LIMIT_PER_MINUTE"), SecurityConfig.DEFAULT_RATE_LIMIT),
+                count("AUTH_RATE_LIMIT_PER_MINUTE", env("AUTH_RATE_LIMIT_PER_MINUTE"), SecurityConfig.DEFAULT_AUTH_RATE_LIMIT),
+                redisUrl(),
+                encryptionKey,
+                parseBoolean("SSRF_ALLOW_PRIVATE_NETWORKS", firstOf(env("SSRF_ALLOW_PRIVATE_NETWORKS"), "false")),
+                parseBoolean("SSRF_ALLOW_LOCALHOST", firstOf(env("SSRF_ALLOW_LOCALHOST"), "true")),
+                count("MAX_SESSIONS_PER_PRINCIPAL", env("MAX_SESSIONS_PER_PRINCIPAL"), SecurityConfig.DEFAULT_MAX_SESSIONS),
+                parseBoolean("CORS_ENABLED", firstOf(env("CORS_ENABLED"), "false")),
+                auditLog,
+                retention,
+                parseBoolean("AUDIT_TOOL_ARGUMENTS", firstOf(env("AUDIT_TOOL_ARGUMENTS"), "false")),
+                production);
+    }
+
+    /** {@code REDIS_URL}, with {@code REDIS_PASSWORD} filled in when the URL carries none. */
+    private URI redisUrl() {
+        String text = env("REDIS_URL");
+        if (text == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = URI.create(text.trim());
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new ConfigException("REDIS_URL: '" + text + "' (expected: redis://[:password@]host:port[/db])");
+        }
+        String password = env("REDIS_PASSWORD");
+        if (password != null && uri.getUserInfo() == null) {
+            uri = URI.create(uri.getScheme() + "://:" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+                    + "@" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath()));
+        }
+        return uri;
+    }
+
+    private static URI httpUrl(String where, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(text.trim());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new ConfigException(where + ": '" + text + "' (expected: an http:// or https:// URL)");
+    }
+
+    private static int count(String where, String text, int fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(where + ": '" + text + "' (expected: an integer >= 0)");
     }
 
     private Path configFile(Flags flags) {

@@ -4,14 +4,14 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations written by people: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or a bare number of ms. */
-final class Durations {
+/** Parses durations written by people: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 7d}, or a bare number of ms. */
+public final class Durations {
 
-    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     private Durations() {}
 
-    static Duration parse(String where, String text) {
+    public static Duration parse(String where, String text) {
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
             throw new ConfigException(where + ": '" + text + "' (expected: a duration such as 500ms, 30s, 2m)");
@@ -22,7 +22,8 @@ final class Durations {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
         if (d.isZero()) {
             throw new ConfigException(where + ": '" + text + "' (expected: > 0)");

@@ -44,7 +44,7 @@ public final class FederatedHandler implements McpHandler {
                 case "tools/call" -> callTool(caller, request);
                 case "initialize" -> answered(request, initialize(session, request.params()));
                 case "ping" -> answered(request, Json.object());
-                case "tools/list" -> answered(request, pages.page(view(session).tools(), "tools", request.params().get("cursor")));
+                case "tools/list" -> answered(request, pages.page(visibleTools(session), "tools", request.params().get("cursor")));
                 case "prompts/list" -> answered(request, pages.page(view(session).prompts(), "prompts", request.params().get("cursor")));
                 case "resources/list" -> answered(request, pages.page(view(session).resources(), "resources", request.params().get("cursor")));
                 case "resources/templates/list" -> answered(request, pages.page(view(session).resourceTemplates(), "resourceTemplates", request.params().get("cursor")));
@@ -69,6 +69,22 @@ public final class FederatedHandler implements McpHandler {
             throw new JsonRpcException(JsonRpcError.INVALID_REQUEST, "This endpoint no longer exists: " + session.scope());
         }
         return view;
+    }
+
+    /** The endpoint's tools, less those the session's token may not call: a client never sees what it cannot use. */
+    private List<ObjectNode> visibleTools(ClientSession session) {
+        CatalogView view = view(session);
+        if (!session.principal().toolLimited()) {
+            return view.tools();
+        }
+        return view.tools().stream().filter(tool -> {
+            Route route = view.tool(tool.path("name").asString(""));
+            return route != null && session.principal().mayCall(namespaced(route));
+        }).toList();
+    }
+
+    private String namespaced(Route route) {
+        return route.upstream().name() + federation.separator() + route.upstreamName();
     }
 
     private ObjectNode initialize(ClientSession session, ObjectNode params) {
@@ -109,6 +125,10 @@ public final class FederatedHandler implements McpHandler {
         Route route = view(caller.session()).tool(name);
         if (route == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + name);
+        }
+        if (!caller.session().principal().mayCall(namespaced(route))) {
+            throw new JsonRpcException(JsonRpcError.ACCESS_DENIED, "Forbidden: this token may not call " + name
+                    + " (insufficient_scope: it lists the tools it may call)");
         }
         params.put("name", route.upstreamName());
         CompletableFuture<ObjectNode> response = forward(route.upstream(), request, caller);

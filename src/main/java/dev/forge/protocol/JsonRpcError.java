@@ -19,6 +19,10 @@ public record JsonRpcError(int code, String message, JsonNode data) {
     public static final int REQUEST_CANCELLED = -32800;
     /** Forge: the request took longer than the configured timeout. */
     public static final int REQUEST_TIMEOUT = -32003;
+    /** Forge: over a rate limit or a session limit; the HTTP reply says when to retry. */
+    public static final int RATE_LIMITED = -32004;
+    /** Forge: no acceptable credential (HTTP 401) or not allowed (HTTP 403). */
+    public static final int ACCESS_DENIED = -32005;
 
     public JsonRpcError(int code, String message) {
         this(code, message, null);

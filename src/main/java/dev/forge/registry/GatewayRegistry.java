@@ -29,12 +29,15 @@ public final class GatewayRegistry {
 
     /** API bodies are validated like forge.yaml entries but never expand the server's environment variables. */
     private final ConfigLoader bodies = new ConfigLoader(Map.of());
+    private final dev.forge.upstream.AddressPolicy addresses;
     private final GatewayRepository repository;
     private final Duration defaultTimeout;
     private final Duration connectTimeout;
     private volatile Federation federation;
 
-    public GatewayRegistry(GatewayRepository repository, Duration defaultTimeout, Duration connectTimeout) {
+    public GatewayRegistry(GatewayRepository repository, Duration defaultTimeout, Duration connectTimeout,
+                           dev.forge.upstream.AddressPolicy addresses) {
+        this.addresses = addresses;
         this.repository = repository;
         this.defaultTimeout = defaultTimeout;
         this.connectTimeout = connectTimeout;
@@ -166,11 +169,22 @@ public final class GatewayRegistry {
         if (RestToolRegistry.UPSTREAM.equals(name) || LocalItemRegistry.UPSTREAM.equals(name)) {
             throw new RegistryException(422, "body.name: '" + name + "' is reserved for Forge's own tools, prompts and resources");
         }
+        UpstreamConfig config;
         try {
-            return bodies.gateway("body", copy, defaultTimeout);
+            config = bodies.gateway("body", copy, defaultTimeout);
         } catch (ConfigException e) {
             throw new RegistryException(422, e.getMessage());
         }
+        java.net.URI url = switch (config) {
+            case UpstreamConfig.StreamableHttp h -> h.url();
+            case UpstreamConfig.Sse h -> h.url();
+            default -> null;
+        };
+        String refused = url == null ? null : addresses.refusal(url);
+        if (refused != null) {
+            throw new RegistryException(422, "body.url: '" + url + "' refused by the SSRF guard: " + refused);
+        }
+        return config;
     }
 
     private UpstreamConfig toConfig(GatewayRecord record) {

@@ -21,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RestToolRegistry implements RestToolSource {
 
     public static final String UPSTREAM = "rest";
+    private final dev.forge.upstream.AddressPolicy addresses;
 
     private final RestToolRepository repository;
     private final Duration timeout;
@@ -28,7 +29,8 @@ public final class RestToolRegistry implements RestToolSource {
     private volatile List<ObjectNode> definitions;
     private volatile Federation federation;
 
-    public RestToolRegistry(RestToolRepository repository, Duration timeout) {
+    public RestToolRegistry(RestToolRepository repository, Duration timeout, dev.forge.upstream.AddressPolicy addresses) {
+        this.addresses = addresses;
         this.repository = repository;
         this.timeout = timeout;
         this.definitions = load();
@@ -71,6 +73,11 @@ public final class RestToolRegistry implements RestToolSource {
         } catch (IllegalArgumentException e) {
             throw new RegistryException(422, e.getMessage());
         }
+        java.net.URI literal = literalHost(tool.urlTemplate());
+        String refused = literal == null ? null : addresses.refusal(literal);
+        if (refused != null) {
+            throw new RegistryException(422, "body.url: '" + tool.urlTemplate() + "' refused by the SSRF guard: " + refused);
+        }
         RestToolRepository.RestToolRecord stored;
         try {
             stored = repository.insert(tool.name(), spec);
@@ -79,6 +86,14 @@ public final class RestToolRegistry implements RestToolSource {
         }
         changed();
         return stored;
+    }
+
+    /** The URL when its host is written out; a host filled in from arguments is judged when the tool is called. */
+    private static java.net.URI literalHost(String template) {
+        int start = template.indexOf("://");
+        int end = template.indexOf('/', start + 3);
+        String authority = template.substring(start + 3, end < 0 ? template.length() : end);
+        return authority.contains("{") ? null : java.net.URI.create(template.replaceAll("\\{[^}]*}", "x"));
     }
 
     /** Whether the running gateway serves REST tools; offline (the CLI) there is no federation. */

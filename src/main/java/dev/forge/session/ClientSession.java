@@ -39,6 +39,7 @@ public final class ClientSession {
 
     private final String id;
     private final String scope;
+    private final dev.forge.auth.Principal principal;
     private final Clock clock;
     private final BlockingDeque<ObjectNode> outbound = new LinkedBlockingDeque<>(OUTBOUND_CAPACITY);
     private final AtomicLong streamGeneration = new AtomicLong();
@@ -59,15 +60,26 @@ public final class ClientSession {
     private final AtomicLong askIds = new AtomicLong();
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
-    ClientSession(String id, String scope, Clock clock) {
+    ClientSession(String id, String scope, dev.forge.auth.Principal principal, Clock clock) {
         this.id = id;
         this.scope = scope;
+        this.principal = principal;
         this.clock = clock;
         this.lastActive = clock.instant();
     }
 
     public String id() {
         return id;
+    }
+
+    /** Who opened the session; only the same subject may use it. */
+    public dev.forge.auth.Principal principal() {
+        return principal;
+    }
+
+    /** True if this request's principal is the one that opened the session. */
+    public boolean ownedBy(dev.forge.auth.Principal caller) {
+        return principal.authenticated() == caller.authenticated() && principal.subject().equals(caller.subject());
     }
 
     /** Which catalog view this session sees. */

@@ -1,5 +1,6 @@
 package dev.forge.session;
 
+import dev.forge.auth.Principal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,19 +27,31 @@ public final class InMemorySessionStore implements SessionStore {
     private final Duration idleTimeout;
     private final ScheduledFuture<?> reaper;
     private final List<Consumer<ClientSession>> closeListeners = new CopyOnWriteArrayList<>();
+    /** Open sessions per signed-in subject; anonymous loopback sessions are not counted. */
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perSubject = new ConcurrentHashMap<>();
+    private final int maxPerSubject;
 
-    public InMemorySessionStore(Clock clock, Duration idleTimeout, ScheduledExecutorService scheduler) {
+    public InMemorySessionStore(Clock clock, Duration idleTimeout, int maxPerSubject, ScheduledExecutorService scheduler) {
         this.clock = clock;
         this.idleTimeout = idleTimeout;
+        this.maxPerSubject = maxPerSubject;
         long period = Math.max(1, Math.min(idleTimeout.toMillis() / 2, 30_000));
         this.reaper = scheduler.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public ClientSession create(String scope) {
+    public ClientSession create(String scope, Principal principal) {
+        if (principal.authenticated()) {
+            var open = perSubject.computeIfAbsent(principal.subject(), s -> new java.util.concurrent.atomic.AtomicInteger());
+            if (open.incrementAndGet() > maxPerSubject) {
+                open.decrementAndGet();
+                throw new SessionLimitException("Too many sessions: " + principal.subject() + " already holds " + maxPerSubject
+                        + " (MAX_SESSIONS_PER_PRINCIPAL); end some with DELETE or let idle ones expire");
+            }
+        }
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
-        ClientSession session = new ClientSession(HexFormat.of().formatHex(bytes), scope, clock);
+        ClientSession session = new ClientSession(HexFormat.of().formatHex(bytes), scope, principal, clock);
         sessions.put(session.id(), session);
         return session;
     }
@@ -69,6 +82,9 @@ public final class InMemorySessionStore implements SessionStore {
 
     private void closed(ClientSession session) {
         session.close();
+        if (session.principal().authenticated()) {
+            perSubject.computeIfPresent(session.principal().subject(), (s, open) -> open.decrementAndGet() <= 0 ? null : open);
+        }
         for (Consumer<ClientSession> listener : closeListeners) {
             try {
                 listener.accept(session);

@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 /** Where client sessions live; in memory for one replica, shared storage once replicas arrive. */
 public interface SessionStore extends AutoCloseable {
 
-    ClientSession create(String scope);
+    /** A new session for this endpoint and principal; {@link SessionLimitException} if the principal holds too many. */
+    ClientSession create(String scope, dev.forge.auth.Principal principal);
 
     /** The session with this id, or null if it never existed, expired or was deleted. */
     ClientSession find(String id);

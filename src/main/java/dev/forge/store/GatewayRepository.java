@@ -19,25 +19,27 @@ public final class GatewayRepository {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final SecretBox secrets;
 
-    public GatewayRepository(Database database, Clock clock) {
+    public GatewayRepository(Database database, Clock clock, SecretBox secrets) {
         this.jdbi = database.jdbi();
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     public List<GatewayRecord> list() {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM gateways ORDER BY created_at, name")
-                .map(GatewayRepository::map).list());
+                .map(this::map).list());
     }
 
     public Optional<GatewayRecord> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM gateways WHERE id = :id")
-                .bind("id", id).map(GatewayRepository::map).findOne());
+                .bind("id", id).map(this::map).findOne());
     }
 
     public Optional<GatewayRecord> findByName(String name) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM gateways WHERE name = :name")
-                .bind("name", name).map(GatewayRepository::map).findOne());
+                .bind("name", name).map(this::map).findOne());
     }
 
     /** Stores a new upstream; a taken name is a {@link DuplicateNameException} and nothing is written. */
@@ -48,7 +50,7 @@ public final class GatewayRepository {
             jdbi.useTransaction(h -> h.createUpdate("INSERT INTO gateways (" + COLUMNS + ") VALUES "
                             + "(:id, :name, :transport, :spec, :enabled, :created, :updated)")
                     .bind("id", record.id()).bind("name", name).bind("transport", transport)
-                    .bind("spec", Json.text(spec)).bind("enabled", enabled)
+                    .bind("spec", Json.text(secrets.seal(spec))).bind("enabled", enabled)
                     .bind("created", now.toString()).bind("updated", now.toString())
                     .execute());
         } catch (UnableToExecuteStatementException e) {
@@ -64,7 +66,7 @@ public final class GatewayRepository {
         try {
             changed = jdbi.inTransaction(h -> h.createUpdate("UPDATE gateways SET name = :name, transport = :transport, "
                             + "spec = :spec, enabled = :enabled, updated_at = :updated WHERE id = :id")
-                    .bind("id", id).bind("name", name).bind("transport", transport).bind("spec", Json.text(spec))
+                    .bind("id", id).bind("name", name).bind("transport", transport).bind("spec", Json.text(secrets.seal(spec)))
                     .bind("enabled", enabled).bind("updated", now.toString())
                     .execute());
         } catch (UnableToExecuteStatementException e) {
@@ -77,9 +79,9 @@ public final class GatewayRepository {
         return jdbi.inTransaction(h -> h.createUpdate("DELETE FROM gateways WHERE id = :id").bind("id", id).execute()) > 0;
     }
 
-    private static GatewayRecord map(java.sql.ResultSet rs, StatementContext ctx) throws SQLException {
+    private GatewayRecord map(java.sql.ResultSet rs, StatementContext ctx) throws SQLException {
         return new GatewayRecord(rs.getString("id"), rs.getString("name"), rs.getString("transport"),
-                (ObjectNode) Json.parse(rs.getString("spec")), rs.getBoolean("enabled"),
+                secrets.open((ObjectNode) Json.parse(rs.getString("spec"))), rs.getBoolean("enabled"),
                 Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));
     }
 }

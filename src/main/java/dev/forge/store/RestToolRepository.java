@@ -17,15 +17,17 @@ public final class RestToolRepository {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final SecretBox secrets;
 
-    public RestToolRepository(Database database, Clock clock) {
+    public RestToolRepository(Database database, Clock clock, SecretBox secrets) {
         this.jdbi = database.jdbi();
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     public List<RestToolRecord> list() {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, name, spec FROM rest_tools ORDER BY created_at, name")
-                .map((rs, ctx) -> new RestToolRecord(rs.getString("id"), rs.getString("name"), (ObjectNode) Json.parse(rs.getString("spec"))))
+                .map((rs, ctx) -> new RestToolRecord(rs.getString("id"), rs.getString("name"), secrets.open((ObjectNode) Json.parse(rs.getString("spec")))))
                 .list());
     }
 
@@ -39,7 +41,7 @@ public final class RestToolRepository {
         try {
             jdbi.useTransaction(h -> h.createUpdate("INSERT INTO rest_tools (id, name, spec, created_at, updated_at) "
                             + "VALUES (:id, :name, :spec, :now, :now)")
-                    .bind("id", id).bind("name", name).bind("spec", Json.text(spec)).bind("now", now).execute());
+                    .bind("id", id).bind("name", name).bind("spec", Json.text(secrets.seal(spec))).bind("now", now).execute());
         } catch (UnableToExecuteStatementException e) {
             throw Constraints.duplicateOr(e, "a REST tool named '" + name + "' already exists");
         }

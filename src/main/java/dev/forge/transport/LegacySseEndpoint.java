@@ -1,5 +1,7 @@
 package dev.forge.transport;
 
+import dev.forge.auth.Principal;
+import dev.forge.session.SessionLimitException;
 import dev.forge.dispatch.Failures;
 import dev.forge.dispatch.McpHandler;
 import dev.forge.protocol.Json;
@@ -35,7 +37,13 @@ public final class LegacySseEndpoint {
             HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Not Found: no MCP endpoint " + ctx.path());
             return;
         }
-        ClientSession session = sessions.create(scope);
+        ClientSession session;
+        try {
+            session = sessions.create(scope, Principal.of(ctx));
+        } catch (SessionLimitException e) {
+            HttpErrors.reply(ctx, 429, JsonRpcError.RATE_LIMITED, e.getMessage());
+            return;
+        }
         long generation = session.openStream();
         String path = ctx.path();
         String messagePath = path.substring(0, path.length() - "sse".length()) + "message?session_id=" + session.id();
@@ -59,7 +67,7 @@ public final class LegacySseEndpoint {
             sessionId = ctx.queryParam("sessionId");
         }
         ClientSession session = sessions.find(sessionId);
-        if (session == null || !session.scope().equals(scope)) {
+        if (session == null || !session.scope().equals(scope) || !session.ownedBy(Principal.of(ctx))) {
             HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Session not found: " + sessionId
                     + " (open " + ctx.path().replaceAll("message$", "sse") + " first)");
             return;

@@ -1,5 +1,7 @@
 package dev.forge.transport;
 
+import dev.forge.auth.Principal;
+import dev.forge.session.SessionLimitException;
 import dev.forge.catalog.Catalog;
 import dev.forge.dispatch.McpHandler;
 import dev.forge.protocol.Json;
@@ -44,7 +46,13 @@ public final class PlainRpcEndpoint {
             ctx.status(202);
             return;
         }
-        ClientSession session = sessions.create(Catalog.ALL);
+        ClientSession session;
+        try {
+            session = sessions.create(Catalog.ALL, Principal.of(ctx));
+        } catch (SessionLimitException e) {
+            HttpErrors.reply(ctx, 429, request.id(), JsonRpcError.RATE_LIMITED, e.getMessage());
+            return;
+        }
         try {
             session.markInitialized();
             ObjectNode response;

@@ -1,6 +1,8 @@
 package dev.forge.transport;
 
+import dev.forge.auth.Principal;
 import dev.forge.protocol.Json;
+import dev.forge.session.SessionLimitException;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.JsonRpcException;
 import dev.forge.protocol.Message;
@@ -140,7 +142,13 @@ public final class StreamableHttpEndpoint {
     }
 
     private void initialize(Context ctx, String scope, Message.Request request, Accept accept) {
-        ClientSession session = sessions.create(scope);
+        ClientSession session;
+        try {
+            session = sessions.create(scope, Principal.of(ctx));
+        } catch (SessionLimitException e) {
+            HttpErrors.reply(ctx, 429, request.id(), JsonRpcError.RATE_LIMITED, e.getMessage());
+            return;
+        }
         ObjectNode response = await(inbound.accept(session, request, false).response(), request.id());
         if (response.has("error")) {
             sessions.remove(session.id());
@@ -194,7 +202,7 @@ public final class StreamableHttpEndpoint {
             return null;
         }
         ClientSession session = sessions.find(sessionId);
-        if (session == null || !session.scope().equals(scope)) {
+        if (session == null || !session.scope().equals(scope) || !session.ownedBy(Principal.of(ctx))) {
             HttpErrors.reply(ctx, 404, id, JsonRpcError.INVALID_REQUEST,
                     "Session not found: " + sessionId + " (it expired or was deleted; initialize again)");
             return null;
@@ -305,7 +313,7 @@ public final class StreamableHttpEndpoint {
             return;
         }
         ClientSession session = sessions.find(sessionId);
-        if (session == null || !session.scope().equals(scope)) {
+        if (session == null || !session.scope().equals(scope) || !session.ownedBy(Principal.of(ctx))) {
             HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Session not found: " + sessionId);
             return;
         }

@@ -73,8 +73,7 @@ class RegistryTransferTest {
     void theCliExportsAndImportsWithTheSameCode() throws Exception {
         DatabaseUrl source = DatabaseUrl.parse("test", "sqlite:///" + dir.resolve("source.db"));
         ForgeConfig config = TestGateways.config(List.of(), List.of());
-        ForgeConfig withSource = new ForgeConfig(config.host(), 0, config.separator(), config.connectTimeout(), config.requestTimeout(),
-                config.sessionIdleTimeout(), config.logLevel(), false, true, List.of(), List.of(), source, false, java.util.Set.of(), java.util.Set.of());
+        ForgeConfig withSource = config.withDatabase(source);
         try (Gateway gateway = TestGateways.start(withSource)) {
             send("POST", TestGateways.baseUrl(gateway) + "/servers", "{\"name\":\"kept\",\"tools\":[\"x__y\"]}");
         }
@@ -91,8 +90,7 @@ class RegistryTransferTest {
     void aBackupTakenWhileRunningRestoresTheRegistry() throws Exception {
         String url = "sqlite:///" + dir.resolve("live.db");
         ForgeConfig base = TestGateways.config(List.of(), List.of());
-        ForgeConfig live = new ForgeConfig(base.host(), 0, base.separator(), base.connectTimeout(), base.requestTimeout(),
-                base.sessionIdleTimeout(), base.logLevel(), false, true, List.of(), List.of(), DatabaseUrl.parse("test", url), false, java.util.Set.of(), java.util.Set.of());
+        ForgeConfig live = base.withDatabase(DatabaseUrl.parse("test", url));
         Path backup = dir.resolve("backup.db");
         try (Gateway gateway = TestGateways.start(live)) {
             String api = TestGateways.baseUrl(gateway);

@@ -53,7 +53,7 @@ abstract class RegistryRepositoryContract {
     void open() throws Exception {
         database = openDatabase();
         TickingClock clock = new TickingClock();
-        gateways = new GatewayRepository(database, clock);
+        gateways = new GatewayRepository(database, clock, SecretBox.of(null, false));
         servers = new ServerRepository(database, clock);
         toolStates = new ToolStateRepository(database, clock);
     }
@@ -141,7 +141,7 @@ abstract class RegistryRepositoryContract {
     void openingAnUpToDateDatabaseAgainChangesNothing() throws Exception {
         gateways.insert("kept", "stdio", stdioSpec("x"), true);
         try (Database again = Database.open(database.url(), false)) {
-            assertThat(new GatewayRepository(again, Clock.systemUTC()).list()).extracting(GatewayRecord::name).containsExactly("kept");
+            assertThat(new GatewayRepository(again, Clock.systemUTC(), SecretBox.of(null, false)).list()).extracting(GatewayRecord::name).containsExactly("kept");
         }
     }
 

@@ -39,7 +39,7 @@ class SqliteRegistryRepositoryTest extends RegistryRepositoryContract {
     @Test
     void skipMigrationsOnAnEmptyFileStillCreatesTheSchema() {
         try (Database fresh = Database.open(DatabaseUrl.parse("DATABASE_URL", "sqlite:///" + dir.resolve("other.db")), true)) {
-            assertThat(new GatewayRepository(fresh, java.time.Clock.systemUTC()).list()).isEmpty();
+            assertThat(new GatewayRepository(fresh, java.time.Clock.systemUTC(), SecretBox.of(null, false)).list()).isEmpty();
         }
     }
 }

@@ -19,7 +19,18 @@ public final class TestGateways {
 
     public static ForgeConfig config(List<UpstreamConfig> upstreams, List<VirtualServerConfig> servers) {
         return new ForgeConfig("127.0.0.1", 0, "__", Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofMinutes(5), "info", false, true, upstreams, servers, freshDatabase(), false, java.util.Set.of(), java.util.Set.of());
+                Duration.ofMinutes(5), "info", false, true, upstreams, servers, freshDatabase(), false, java.util.Set.of(), java.util.Set.of(),
+                security(Map.of()));
+    }
+
+    /**
+     * Security settings from these environment variables over the test defaults: no keys (so loopback clients are
+     * served without a token), no rate limit, audit lines in the main log.
+     */
+    public static dev.forge.config.SecurityConfig security(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("RATE_LIMIT_PER_MINUTE", "0", "AUDIT_LOG_PATH", "off"));
+        all.putAll(env);
+        return new dev.forge.config.ConfigLoader(all).security();
     }
 
     /** A new SQLite file in a temporary folder: each test gateway starts from an empty registry. */

@@ -1,0 +1,210 @@
+package dev.forge.auth;
+
+import dev.forge.audit.AuditLog;
+import dev.forge.catalog.Catalog;
+import dev.forge.config.SecurityConfig;
+import dev.forge.ratelimit.RateLimiter;
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Decides, before any handler runs, who the caller is and whether they may reach this path. Leaves the
+ * {@link Principal} on the request for the handlers. Refusals are 401 (no acceptable credential, with a challenge
+ * that points at the protected-resource metadata), 403 (insufficient scope) or 429 (too many failed attempts).
+ */
+public final class AccessGuard {
+
+    /** Query parameters that would carry a credential into access logs and browser history. */
+    private static final Set<String> QUERY_CREDENTIALS = Set.of("access_token", "token", "api_key", "apikey", "jwt");
+
+    private final SecurityConfig config;
+    private final TokenVerifier verifier;
+    private final RateLimiter failedLogins;
+    private final AuditLog audit;
+    private final UnaryOperator<String> serverName;
+    private final Challenges challenges;
+
+    /** {@code serverName}: a virtual server's name from the id or name in its path. */
+    public AccessGuard(SecurityConfig config, TokenVerifier verifier, RateLimiter failedLogins, AuditLog audit,
+                       UnaryOperator<String> serverName) {
+        this.config = config;
+        this.verifier = verifier;
+        this.failedLogins = failedLogins;
+        this.audit = audit;
+        this.serverName = serverName;
+        this.challenges = new Challenges(config);
+    }
+
+    /** True if the request may go on; otherwise the refusal has been written. */
+    public boolean admit(Context ctx) {
+        Surface surface = Surface.of(ctx.path());
+        if (surface == Surface.OPEN || (surface == Surface.METRICS && config.metricsPublic())) {
+            return true;
+        }
+        for (String name : QUERY_CREDENTIALS) {
+            if (ctx.queryParam(name) != null) {
+                refuseLogin(ctx, surface, "credentials in the query string are refused (they end up in logs): "
+                        + "send Authorization: Bearer <token>", false);
+                return false;
+            }
+        }
+        Principal principal;
+        try {
+            principal = authenticate(ctx, surface);
+        } catch (AuthException e) {
+            refuseLogin(ctx, surface, e.getMessage(), ctx.header("Authorization") != null);
+            return false;
+        } catch (TooManyAttempts e) {
+            audit.rateLimited("ip:" + ctx.ip(), ctx.method().name(), ctx.path());
+            challenges.tooManyAttempts(ctx, surface, e.retryAfterSeconds);
+            return false;
+        }
+        ctx.attribute(Principal.ATTRIBUTE, principal);
+        String needed = neededScope(ctx, surface);
+        if (!allowed(principal, surface, needed, ctx)) {
+            audit.accessDenied(principal.subject(), ctx.ip(), ctx.method().name(), ctx.path(), needed);
+            challenges.insufficientScope(ctx, surface, needed);
+            return false;
+        }
+        return true;
+    }
+
+    private Principal authenticate(Context ctx, Surface surface) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            if (!config.authRequired()) {
+                return Principal.LOCAL;
+            }
+            if (!config.hasTokenKeys() && isLoopback(ctx.ip())) {
+                return Principal.LOCAL;
+            }
+            if (!config.hasTokenKeys()) {
+                throw new AuthException("authentication is required and no JWT_SECRET or JWT_JWKS_URL is configured, "
+                        + "so only loopback clients are served: set JWT_SECRET (make generate-secrets writes one) "
+                        + "or AUTH_REQUIRED=false behind a proxy that authenticates");
+            }
+            throw new AuthException("missing credentials: send Authorization: Bearer <token> "
+                    + "(bin/forge token create issues one)");
+        }
+        notBlocked(ctx);
+        String credential;
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            credential = header.substring(7).trim();
+            if (!config.hasTokenKeys()) {
+                throw new AuthException("bearer token refused: no JWT_SECRET or JWT_JWKS_URL is configured to check it");
+            }
+            return verifier.verify(credential);
+        }
+        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (surface != Surface.ADMIN_UI || config.basicAuthPassword() == null) {
+                throw new AuthException("basic credentials are accepted only by the admin UI, and only when "
+                        + "BASIC_AUTH_PASSWORD is set; use a bearer token");
+            }
+            return basic(header.substring(6).trim());
+        }
+        throw new AuthException("unsupported Authorization scheme (expected: Bearer)");
+    }
+
+    /** Before checking a credential this address has not shown before: refuse while it has failed too often. */
+    private void notBlocked(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7) && verifier.known(header.substring(7).trim())) {
+            return;
+        }
+        long waitNanos = failedLogins.waitNanos(failedLoginKey(ctx));
+        if (waitNanos > 0) {
+            throw new TooManyAttempts(waitNanos);
+        }
+    }
+
+    private Principal basic(String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new AuthException("basic credentials are not valid base64");
+        }
+        int colon = decoded.indexOf(':');
+        String user = colon < 0 ? decoded : decoded.substring(0, colon);
+        String password = colon < 0 ? "" : decoded.substring(colon + 1);
+        boolean userOk = MessageDigest.isEqual(user.getBytes(StandardCharsets.UTF_8),
+                config.basicAuthUser().getBytes(StandardCharsets.UTF_8));
+        boolean passwordOk = MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
+                config.basicAuthPassword().getBytes(StandardCharsets.UTF_8));
+        if (!(userOk & passwordOk)) {
+            throw new AuthException("basic credentials refused: wrong user name or password");
+        }
+        return new Principal(user, Role.ADMIN, Role.ADMIN.defaultScopes(), Set.of(), null, null, true);
+    }
+
+    private void refuseLogin(Context ctx, Surface surface, String reason, boolean credentialShown) {
+        audit.authFailure(ctx.ip(), ctx.method().name(), ctx.path(), reason);
+        if (credentialShown) {
+            failedLogins.tryAcquire(failedLoginKey(ctx)); // count the failure; the next attempt checks the budget
+        }
+        challenges.unauthorized(ctx, surface, reason, credentialShown);
+    }
+
+    private static String failedLoginKey(Context ctx) {
+        return "auth:" + ctx.ip();
+    }
+
+    /** The scope this request needs, for the 403 challenge and the audit line. */
+    private String neededScope(Context ctx, Surface surface) {
+        return switch (surface) {
+            case MCP -> Scopes.forEndpoint(catalogScope(ctx.path()));
+            case ADMIN_UI, METRICS -> Scopes.ADMIN_READ;
+            case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
+            case OPEN -> null;
+        };
+    }
+
+    private boolean allowed(Principal principal, Surface surface, String needed, Context ctx) {
+        return switch (surface) {
+            case MCP -> principal.mayUse(catalogScope(ctx.path()));
+            case ADMIN_UI, METRICS, ADMIN_API -> needed.equals(Scopes.ADMIN_READ) ? principal.mayRead() : principal.mayWrite();
+            case OPEN -> true;
+        };
+    }
+
+    /** The catalog scope of an MCP path: {@code all}, {@code server/NAME} or {@code gateway/NAME}. */
+    private String catalogScope(String path) {
+        String[] parts = path.split("/");
+        if (parts.length == 4 && parts[1].equals("servers")) {
+            return Catalog.serverScope(serverName.apply(parts[2]));
+        }
+        if (parts.length == 4 && parts[1].equals("gateways")) {
+            return Catalog.gatewayScope(parts[2]);
+        }
+        return Catalog.ALL;
+    }
+
+    private static boolean isRead(Context ctx) {
+        String method = ctx.method().name();
+        return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    }
+
+    static boolean isLoopback(String ip) {
+        try {
+            return InetAddress.getByName(ip).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Too many failed attempts from this address; carries when to come back. */
+    private static final class TooManyAttempts extends RuntimeException {
+        final long retryAfterSeconds;
+
+        TooManyAttempts(long waitNanos) {
+            super(null, null, false, false);
+            this.retryAfterSeconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        }
+    }
+}

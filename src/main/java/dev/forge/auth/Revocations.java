@@ -1,0 +1,51 @@
+package dev.forge.auth;
+
+import dev.forge.store.TokenRepository;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deny list of revoked token ids, held in memory for the hot path and reloaded from the database on every
+ * local revocation and periodically, so a revocation made on another replica takes effect within the period.
+ */
+public final class Revocations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+    public static final Duration RELOAD_PERIOD = Duration.ofSeconds(15);
+
+    private final TokenRepository tokens;
+    private volatile Set<String> revoked;
+
+    public Revocations(TokenRepository tokens) {
+        this.tokens = tokens;
+        this.revoked = tokens.revokedIds();
+    }
+
+    public boolean revoked(String jti) {
+        return revoked.contains(jti);
+    }
+
+    public void revoke(String jti, Instant expiresAt, String by) {
+        tokens.revoke(jti, expiresAt, by);
+        reload();
+    }
+
+    public void reload() {
+        revoked = tokens.revokedIds();
+    }
+
+    public void reloadEvery(ScheduledExecutorService scheduler) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                reload();
+            } catch (RuntimeException e) {
+                LOG.warn("reloading revoked tokens failed; keeping the previous list: {}", e.getMessage());
+            }
+        }, RELOAD_PERIOD.toMillis(), RELOAD_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

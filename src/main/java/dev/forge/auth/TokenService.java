@@ -1,0 +1,139 @@
+package dev.forge.auth;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.forge.audit.AuditLog;
+import dev.forge.config.SecurityConfig;
+import dev.forge.registry.RegistryException;
+import dev.forge.store.TokenRecord;
+import dev.forge.store.TokenRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Issues API tokens for machines: HS256 JWTs signed with {@code JWT_SECRET} whose {@code jti} is the stored
+ * record's id. The token is shown once; only its SHA-256 is kept. Revoking puts the id on the deny list.
+ */
+public final class TokenService {
+
+    /** What {@link #issue} needs; validated there. */
+    public record Request(String name, String subject, String role, List<String> scopes, Duration lifetime) {}
+
+    /** The stored record and the token itself, which nobody can see again. */
+    public record Issued(TokenRecord record, String token) {}
+
+    static final Duration MAX_LIFETIME = Duration.ofDays(366);
+
+    private final HmacKey key;
+    private final String issuer;
+    private final String audience;
+    private final TokenRepository tokens;
+    private final Revocations revocations;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public TokenService(SecurityConfig config, TokenRepository tokens, Revocations revocations, AuditLog audit, Clock clock) {
+        this.key = config.jwtSecret() == null ? null : new HmacKey(config.jwtSecret());
+        this.issuer = config.issuer();
+        this.audience = config.audience();
+        this.tokens = tokens;
+        this.revocations = revocations;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public Issued issue(Request request, String issuedBy) {
+        if (key == null) {
+            throw new RegistryException(501, "tokens cannot be issued: no JWT_SECRET is configured (make generate-secrets writes one)");
+        }
+        String name = required("name", request.name());
+        String subject = required("sub", request.subject());
+        Role role = Role.parse(request.role() == null ? "developer" : request.role());
+        if (role == null) {
+            throw new RegistryException(422, "role: '" + request.role() + "' (expected: admin | developer | viewer)");
+        }
+        List<String> scopes = new ArrayList<>();
+        for (String scope : request.scopes()) {
+            if (!Scopes.known(scope)) {
+                throw new RegistryException(422, "scopes: '" + scope + "' (expected: admin:read | admin:write | mcp | "
+                        + "mcp:server/NAME | mcp:gateway/NAME | tool:NAME)");
+            }
+            if (!scope.startsWith(Scopes.TOOL_PREFIX) && !role.permits(scope)) {
+                throw new RegistryException(422, "scopes: '" + scope + "' is beyond role " + role.label());
+            }
+            scopes.add(scope);
+        }
+        Duration lifetime = request.lifetime() == null ? Duration.ofDays(30) : request.lifetime();
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
+            throw new RegistryException(422, "expires: " + lifetime.toDays() + " days (expected: more than 0, at most "
+                    + MAX_LIFETIME.toDays() + ")");
+        }
+        Instant now = clock.instant();
+        TokenRecord record = new TokenRecord(UUID.randomUUID().toString(), name, subject, role.label(), scopes, issuedBy,
+                now, now.plus(lifetime), null);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .subject(subject).jwtID(record.id()).issueTime(Date.from(now)).expirationTime(Date.from(record.expiresAt()))
+                .claim("role", role.label()).claim("name", name);
+        if (!scopes.isEmpty()) {
+            claims.claim("scope", String.join(" ", scopes));
+        }
+        if (issuer != null) {
+            claims.issuer(issuer);
+        }
+        if (audience != null) {
+            claims.audience(audience);
+        }
+        String token = key.sign(claims.build());
+        tokens.insert(record, sha256(token));
+        audit.tokenIssued(record, issuedBy);
+        return new Issued(record, token);
+    }
+
+    public List<TokenRecord> list() {
+        return tokens.list();
+    }
+
+    public TokenRecord find(String id) {
+        return tokens.find(id).orElseThrow(() -> new RegistryException(404, "no token with id " + id));
+    }
+
+    /** Revokes one of our tokens by id; 404 if there is none. */
+    public TokenRecord revoke(String id, String by) {
+        TokenRecord record = find(id);
+        revocations.revoke(id, record.expiresAt(), by);
+        audit.tokenRevoked(id, by);
+        return find(id);
+    }
+
+    /** Puts any token id (ours or an identity provider's) on the deny list. */
+    public void revokeId(String jti, Instant expiresAt, String by) {
+        revocations.revoke(required("jti", jti), expiresAt, by);
+        audit.tokenRevoked(jti, by);
+    }
+
+    private static String required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new RegistryException(422, field + ": missing");
+        }
+        if (value.length() > 255) {
+            throw new RegistryException(422, field + ": " + value.length() + " characters (expected: at most 255)");
+        }
+        return value.trim();
+    }
+
+    static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.forge.ratelimit;
+
+import dev.forge.audit.AuditLog;
+import dev.forge.auth.Principal;
+import dev.forge.auth.Surface;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.Message;
+import io.javalin.http.Context;
+
+/**
+ * {@code RATE_LIMIT_PER_MINUTE} per principal (per client address when nobody signed in), on the MCP endpoints and
+ * the admin API; issuing tokens also draws on the stricter per-address budget for authentication. Over the limit:
+ * 429 with {@code Retry-After}, and on MCP paths a JSON-RPC error body; the connection is never dropped.
+ */
+public final class RateLimitGuard {
+
+    private final RateLimiter requests;
+    private final RateLimiter authentication;
+    private final boolean metricsPublic;
+    private final AuditLog audit;
+
+    public RateLimitGuard(RateLimiter requests, RateLimiter authentication, boolean metricsPublic, AuditLog audit) {
+        this.requests = requests;
+        this.authentication = authentication;
+        this.metricsPublic = metricsPublic;
+        this.audit = audit;
+    }
+
+    /** True if the request may go on; otherwise the 429 has been written. */
+    public boolean admit(Context ctx) {
+        Surface surface = Surface.of(ctx.path());
+        if (surface == Surface.OPEN || (surface == Surface.METRICS && metricsPublic)) {
+            return true;
+        }
+        String chargedTo = Principal.of(ctx).chargedTo(ctx.ip());
+        long wait = requests.tryAcquire(chargedTo);
+        if (wait == 0 && ctx.path().equals("/tokens") && ctx.method().name().equals("POST")) {
+            chargedTo = "auth:" + ctx.ip();
+            wait = authentication.tryAcquire(chargedTo);
+        }
+        if (wait == 0) {
+            return true;
+        }
+        long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
+        audit.rateLimited(chargedTo, ctx.method().name(), ctx.path());
+        String message = "Too Many Requests: rate limit exceeded for " + chargedTo + "; retry after " + seconds + " s";
+        ctx.header("Retry-After", Long.toString(seconds));
+        ctx.status(429).contentType("application/json");
+        ctx.result(Json.bytes(surface == Surface.MCP
+                ? Message.error(null, new JsonRpcError(JsonRpcError.RATE_LIMITED, message)).node()
+                : Json.object().put("error", "rate_limited").put("message", message)));
+        return false;
+    }
+}
