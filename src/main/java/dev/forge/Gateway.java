@@ -2,9 +2,11 @@ package dev.forge;
 
 import dev.forge.api.CatalogApi;
 import dev.forge.api.TokensApi;
+import dev.forge.api.AdminPage;
 import dev.forge.audit.AuditLog;
 import dev.forge.audit.AuditedHandler;
 import dev.forge.auth.AccessGuard;
+import dev.forge.auth.ClientAddress;
 import dev.forge.auth.Principal;
 import dev.forge.auth.ResourceMetadata;
 import dev.forge.auth.Revocations;
@@ -85,6 +87,7 @@ public final class Gateway implements AutoCloseable {
     private static final int PAGE_SIZE = 100;
     private static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     private static final int ACCEPT_QUEUE = 1024;
+    private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final java.util.Set<String> OPS_PATHS = java.util.Set.of("/health", "/ready", "/version", "/metrics", "/openapi.json");
     /** How long calls in flight may take to finish once shutdown starts. */
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
@@ -178,6 +181,7 @@ public final class Gateway implements AutoCloseable {
         RateLimitGuard rateLimits = new RateLimitGuard(requestBudget, authBudget, security.metricsPublic(), audit);
         ResponseHeaders headers = new ResponseHeaders(security.corsEnabled(), config.allowedOrigins());
         ResourceMetadata resourceMetadata = new ResourceMetadata(security);
+        ClientAddress clientAddress = new ClientAddress(security.trustedProxies());
 
         McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry),
                 federation, audit);
@@ -192,6 +196,7 @@ public final class Gateway implements AutoCloseable {
             c.concurrency.useVirtualThreads = true;
             c.http.maxRequestSize = MAX_REQUEST_BYTES;
             c.jetty.addConnector((server, httpConfig) -> {
+                httpConfig.setRequestHeaderSize(MAX_HEADER_BYTES); // larger headers: 431 from Jetty
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                 connector.setHost(config.host());
                 connector.setPort(config.port());
@@ -201,7 +206,8 @@ public final class Gateway implements AutoCloseable {
             OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
             c.routes.before(ctx -> {
                 // the guards in order; the first that refuses has written the answer
-                boolean admitted = headers.admit(ctx)
+                boolean admitted = clientAddress.admit(ctx)
+                        && headers.admit(ctx)
                         && (!isMcpPath(ctx.path()) || origins.admit(ctx))
                         && notDraining(ctx)
                         && access.admit(ctx)
@@ -219,6 +225,7 @@ public final class Gateway implements AutoCloseable {
             c.routes.get("/.well-known/oauth-protected-resource", resourceMetadata::serve);
             c.routes.get("/.well-known/oauth-protected-resource/*", resourceMetadata::serve);
             new TokensApi(tokens).routes(c.routes);
+            c.routes.get("/admin", new AdminPage(federation, version)::serve);
             new GatewaysApi(gateways).routes(c.routes);
             new ServersApi(servers, federation).routes(c.routes);
             new CatalogApi(federation, toolStates).routes(c.routes);

@@ -61,14 +61,14 @@ public final class AccessGuard {
             refuseLogin(ctx, surface, e.getMessage(), ctx.header("Authorization") != null);
             return false;
         } catch (TooManyAttempts e) {
-            audit.rateLimited("ip:" + ctx.ip(), ctx.method().name(), ctx.path());
+            audit.rateLimited("ip:" + ClientAddress.of(ctx), ctx.method().name(), ctx.path());
             challenges.tooManyAttempts(ctx, surface, e.retryAfterSeconds);
             return false;
         }
         ctx.attribute(Principal.ATTRIBUTE, principal);
         String needed = neededScope(ctx, surface);
         if (!allowed(principal, surface, needed, ctx)) {
-            audit.accessDenied(principal.subject(), ctx.ip(), ctx.method().name(), ctx.path(), needed);
+            audit.accessDenied(principal.subject(), ClientAddress.of(ctx), ctx.method().name(), ctx.path(), needed);
             challenges.insufficientScope(ctx, surface, needed);
             return false;
         }
@@ -81,7 +81,7 @@ public final class AccessGuard {
             if (!config.authRequired()) {
                 return Principal.LOCAL;
             }
-            if (!config.hasTokenKeys() && isLoopback(ctx.ip())) {
+            if (!config.hasTokenKeys() && isLoopback(ClientAddress.of(ctx))) {
                 return Principal.LOCAL;
             }
             if (!config.hasTokenKeys()) {
@@ -144,7 +144,7 @@ public final class AccessGuard {
     }
 
     private void refuseLogin(Context ctx, Surface surface, String reason, boolean credentialShown) {
-        audit.authFailure(ctx.ip(), ctx.method().name(), ctx.path(), reason);
+        audit.authFailure(ClientAddress.of(ctx), ctx.method().name(), ctx.path(), reason);
         if (credentialShown) {
             failedLogins.tryAcquire(failedLoginKey(ctx)); // count the failure; the next attempt checks the budget
         }
@@ -152,7 +152,7 @@ public final class AccessGuard {
     }
 
     private static String failedLoginKey(Context ctx) {
-        return "auth:" + ctx.ip();
+        return "auth:" + ClientAddress.of(ctx);
     }
 
     /** The scope this request needs, for the 403 challenge and the audit line. */

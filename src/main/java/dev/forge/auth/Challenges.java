@@ -43,7 +43,7 @@ final class Challenges {
     void tooManyAttempts(Context ctx, Surface surface, long retryAfterSeconds) {
         ctx.header("Retry-After", Long.toString(retryAfterSeconds));
         write(ctx, surface, 429, "rate_limited", "Too Many Requests: too many failed authentication attempts from "
-                + ctx.ip() + "; retry after " + retryAfterSeconds + " s");
+                + ClientAddress.of(ctx) + "; retry after " + retryAfterSeconds + " s");
     }
 
     static void write(Context ctx, Surface surface, int status, String kind, String message) {

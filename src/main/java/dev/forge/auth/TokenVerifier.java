@@ -43,6 +43,8 @@ public final class TokenVerifier {
     private final DefaultJWTProcessor<SecurityContext> keyPairs;
     private final DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
     private final Role defaultRole;
+    private final String audience;
+    private final String issuer;
     private final Revocations revocations;
     private final Clock clock;
     private final Cache<String, Principal> accepted = Caffeine.newBuilder()
@@ -53,6 +55,8 @@ public final class TokenVerifier {
         this.keyPairs = config.jwksUrl() == null ? null : keyPairProcessor(config);
         this.claimsVerifier = claimsVerifier(config);
         this.defaultRole = Role.parse(config.defaultRole());
+        this.audience = config.audience();
+        this.issuer = config.issuer();
         this.revocations = revocations;
         this.clock = clock;
     }
@@ -71,7 +75,10 @@ public final class TokenVerifier {
         try {
             claimsVerifier.verify(claims, null);
         } catch (BadJWTException e) {
-            throw new AuthException("token refused: " + e.getMessage());
+            String why = e.getMessage();
+            String expected = why.contains(" aud ") && audience != null ? " (expected audience: " + audience + ")"
+                    : why.contains(" iss ") && issuer != null ? " (expected issuer: " + issuer + ")" : "";
+            throw new AuthException("token refused: " + why + expected);
         }
         Principal principal = principal(claims);
         stillValid(principal);

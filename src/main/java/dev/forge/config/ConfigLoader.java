@@ -132,6 +132,7 @@ public final class ConfigLoader {
                 auditLog,
                 retention,
                 parseBoolean("AUDIT_TOOL_ARGUMENTS", firstOf(env("AUDIT_TOOL_ARGUMENTS"), "false")),
+                commaList(env("TRUSTED_PROXIES")),
                 production);
     }
 

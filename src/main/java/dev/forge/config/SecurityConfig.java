@@ -31,6 +31,7 @@ import java.util.List;
  * @param auditLog                {@code AUDIT_LOG_PATH}: the audit file (null: audit lines go to the main log only)
  * @param logRetention            {@code LOG_RETENTION}: days of audit files kept
  * @param auditArguments          {@code AUDIT_TOOL_ARGUMENTS}: record tool arguments (redacted) in the audit line
+ * @param trustedProxies          {@code TRUSTED_PROXIES}: proxy addresses whose {@code X-Forwarded-For} is believed
  * @param production              {@code FORGE_ENV}/{@code NODE_ENV} is production: stricter checks
  */
 public record SecurityConfig(
@@ -56,6 +57,7 @@ public record SecurityConfig(
         Path auditLog,
         Duration logRetention,
         boolean auditArguments,
+        java.util.Set<String> trustedProxies,
         boolean production) {
 
     public static final int DEFAULT_RATE_LIMIT = 600;
@@ -64,6 +66,7 @@ public record SecurityConfig(
 
     public SecurityConfig {
         authorizationServers = List.copyOf(authorizationServers);
+        trustedProxies = java.util.Set.copyOf(trustedProxies);
     }
 
     /** True if bearer tokens can be verified at all. */

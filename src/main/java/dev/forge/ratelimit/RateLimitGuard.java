@@ -1,6 +1,7 @@
 package dev.forge.ratelimit;
 
 import dev.forge.audit.AuditLog;
+import dev.forge.auth.ClientAddress;
 import dev.forge.auth.Principal;
 import dev.forge.auth.Surface;
 import dev.forge.protocol.Json;
@@ -33,10 +34,10 @@ public final class RateLimitGuard {
         if (surface == Surface.OPEN || (surface == Surface.METRICS && metricsPublic)) {
             return true;
         }
-        String chargedTo = Principal.of(ctx).chargedTo(ctx.ip());
+        String chargedTo = Principal.of(ctx).chargedTo(ClientAddress.of(ctx));
         long wait = requests.tryAcquire(chargedTo);
         if (wait == 0 && ctx.path().equals("/tokens") && ctx.method().name().equals("POST")) {
-            chargedTo = "auth:" + ctx.ip();
+            chargedTo = "auth:" + ClientAddress.of(ctx);
             wait = authentication.tryAcquire(chargedTo);
         }
         if (wait == 0) {

@@ -36,7 +36,7 @@ public final class OriginGuard {
             return false;
         }
         String host = hostName(ctx.header("Host"));
-        if (isLoopback(ctx.ip()) && host != null && !LOOPBACK_NAMES.contains(host) && !allowedHosts.contains(host)) {
+        if (isLoopback(dev.forge.auth.ClientAddress.of(ctx)) && host != null && !LOOPBACK_NAMES.contains(host) && !allowedHosts.contains(host)) {
             HttpErrors.reply(ctx, 403, JsonRpcError.INVALID_REQUEST, "Forbidden: Host " + host
                     + " on a loopback connection looks like DNS rebinding (set ALLOWED_HOSTS to admit it)");
             return false;

@@ -40,6 +40,9 @@ public final class AddressPolicy implements SocketAddressResolver {
         if (host == null) {
             return "no host";
         }
+        if (METADATA_HOSTS.contains(host.toLowerCase(Locale.ROOT))) {
+            return host + " is a cloud metadata address (always refused)";
+        }
         try {
             for (InetAddress address : resolveAll(host)) {
                 String why = refusal(host, address);
@@ -73,6 +76,10 @@ public final class AddressPolicy implements SocketAddressResolver {
 
     @Override
     public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+        if (METADATA_HOSTS.contains(host.toLowerCase(Locale.ROOT))) {
+            promise.failed(new UnknownHostException("SSRF guard: " + host + " is a cloud metadata address (always refused)"));
+            return;
+        }
         try {
             List<InetSocketAddress> permitted = new ArrayList<>();
             String refused = null;

@@ -135,4 +135,29 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(dir.resolve("nope.yaml"))))
                 .hasMessageContaining("--config").hasMessageContaining("nope.yaml");
     }
+
+    @Test
+    void securitySettingsAreReadFromTheEnvironmentAndBadOnesNamed() {
+        var security = new ConfigLoader(Map.of("JWT_SECRET_KEY", "short", "RATE_LIMIT_PER_MINUTE", "100",
+                "REDIS_URL", "redis://127.0.0.1:6379/0", "REDIS_PASSWORD", "p@ss")).security();
+        assertThat(security.jwtSecret()).isEqualTo("short"); // development accepts a short secret
+        assertThat(security.rateLimitPerMinute()).isEqualTo(100);
+        assertThat(security.redisUrl().toString()).isEqualTo("redis://:p%40ss@127.0.0.1:6379/0");
+        assertThat(security.authRequired()).isTrue();
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("JWT_SECRET", "short", "NODE_ENV", "production")).security())
+                .hasMessageContaining("JWT_SECRET: 5 characters").hasMessageContaining("at least 32");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("RATE_LIMIT_PER_MINUTE", "lots")).security())
+                .hasMessageContaining("RATE_LIMIT_PER_MINUTE: 'lots'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("AUTH_REQUIRED", "perhaps")).security())
+                .hasMessageContaining("AUTH_REQUIRED: 'perhaps'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("JWT_JWKS_URL", "file:///etc/keys")).security())
+                .hasMessageContaining("JWT_JWKS_URL");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("REDIS_URL", "localhost:6379")).security())
+                .hasMessageContaining("REDIS_URL: 'localhost:6379'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("JWT_DEFAULT_ROLE", "root")).security())
+                .hasMessageContaining("JWT_DEFAULT_ROLE: 'root'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("LOG_RETENTION", "forever")).security())
+                .hasMessageContaining("LOG_RETENTION: 'forever'");
+    }
 }
