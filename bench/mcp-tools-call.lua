@@ -1,7 +1,9 @@
 -- wrk script for Forge's benchmarks: one MCP tools/call per request over Streamable HTTP.
 -- Every request carries its own JSON-RPC id; a response counts as bad unless it is HTTP 200 and holds the echo.
--- Environment: MCP_SID (session id from initialize; empty for none), MCP_TOOL (an echo tool; default "echo").
+-- Environment: MCP_SID (session id from initialize; empty for none), MCP_TOOL (an echo tool; default "echo"),
+-- MCP_TOKEN (a bearer token, sent as Authorization when set).
 local session = os.getenv("MCP_SID") or ""
+local token = os.getenv("MCP_TOKEN") or ""
 local tool_name = os.getenv("MCP_TOOL") or "echo"
 local next_thread = 0
 local sent = 0
@@ -20,6 +22,7 @@ function request()
     ["mcp-protocol-version"] = "2025-06-18",
   }
   if session ~= "" then headers["mcp-session-id"] = session end
+  if token ~= "" then headers["Authorization"] = "Bearer " .. token end
   local body = string.format(
     '{"jsonrpc":"2.0","id":"t%d-%d","method":"tools/call","params":{"name":"%s","arguments":{"message":"hello world"}}}',
     thread_no, sent, tool_name)

@@ -3,6 +3,7 @@
 #   direct        server-everything's own Streamable HTTP mode
 #   gateway-stdio through Forge's /mcp to server-everything over stdio
 #   gateway-http  through Forge's /mcp to the same Streamable HTTP server-everything as "direct"
+#   gateway-open  the gateway-stdio path through a Forge with security off (what auth, rate limit and audit cost)
 #   gateway-hop   through a second Forge whose upstream is the first Forge's /gateways/stdio/mcp: compared with
 #                 gateway-stdio, the difference is what one more Forge hop (over Streamable HTTP) adds
 # Prints one line per path and writes a table to docs/PERFORMANCE.md's generated section.
@@ -39,7 +40,16 @@ gateways:
     transport: streamable-http
     url: http://127.0.0.1:$direct_port/mcp
 YAML
-LOG_LEVEL=warn bin/forge serve --config "$work/forge.yaml" --port "$gateway_port" --host 127.0.0.1 >"$work/forge.log" 2>&1 & pids+=($!)
+# Forge runs as in production: tokens required, rate limit and audit on (the limit set above what the run sends).
+cat >"$work/forge.env" <<ENV
+JWT_SECRET=bench-secret-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+DATABASE_URL=sqlite:///$work/mcp.db
+RATE_LIMIT_PER_MINUTE=100000000
+AUDIT_LOG_PATH=$work/audit.log
+LOG_LEVEL=warn
+ENV
+token=$(bin/forge token create --env-file "$work/forge.env" --name bench --role developer --expires 1h 2>/dev/null)
+LOG_LEVEL=warn bin/forge serve --env-file "$work/forge.env" --config "$work/forge.yaml" --port "$gateway_port" --host 127.0.0.1 >"$work/forge.log" 2>&1 & pids+=($!)
 forge_pid=$!
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gateway_port/ready")" = 200 ] && break; sleep 0.2; done
 
@@ -49,22 +59,39 @@ gateways:
   - name: hop
     transport: streamable-http
     url: http://127.0.0.1:$gateway_port/gateways/stdio/mcp
+    headers: { Authorization: "Bearer $token" }
 YAML
-LOG_LEVEL=warn bin/forge serve --config "$work/hop.yaml" --port "$hop_port" --host 127.0.0.1 >"$work/hop.log" 2>&1 & pids+=($!)
+sed -e "s|^DATABASE_URL=.*|DATABASE_URL=sqlite:///$work/hop.db|" -e "s|^AUDIT_LOG_PATH=.*|AUDIT_LOG_PATH=$work/hop-audit.log|" \
+  "$work/forge.env" >"$work/hop.env"
+LOG_LEVEL=warn bin/forge serve --env-file "$work/hop.env" --config "$work/hop.yaml" --port "$hop_port" --host 127.0.0.1 >"$work/hop.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hop_port/ready")" = 200 ] && break; sleep 0.2; done
 
-session() {
-  curl -s -D "$work/h.txt" -o /dev/null -X POST "$1" -H 'Content-Type: application/json' \
+# The same stdio path with security off (no key: loopback served without a token; no rate limit; no audit file), so
+# the ratio gateway-stdio / gateway-open is what authentication, rate limiting and auditing cost.
+open_port=$(free_port)
+cat >"$work/open.yaml" <<YAML
+gateways:
+  - name: stdio
+    command: ["$node", "$everything", "stdio"]
+YAML
+DATABASE_URL="sqlite:///$work/open.db" RATE_LIMIT_PER_MINUTE=0 AUDIT_LOG_PATH=off LOG_LEVEL=warn \
+  bin/forge serve --config "$work/open.yaml" --port "$open_port" --host 127.0.0.1 >"$work/open.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$open_port/ready")" = 200 ] && break; sleep 0.2; done
+
+session() { # url [token]
+  local auth=(); [ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2")
+  curl -s -D "$work/h.txt" -o /dev/null -X POST "$1" "${auth[@]}" -H 'Content-Type: application/json' \
     -H 'Accept: application/json, text/event-stream' \
     -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
   local sid; sid=$(grep -i '^mcp-session-id:' "$work/h.txt" | awk '{print $2}' | tr -d '\r')
-  curl -s -o /dev/null -X POST "$1" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+  curl -s -o /dev/null -X POST "$1" "${auth[@]}" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
     -H "mcp-session-id: $sid" -H 'mcp-protocol-version: 2025-06-18' -d '{"jsonrpc":"2.0","method":"notifications/initialized"}'
   echo "$sid"
 }
 
-measure() { # name url tool
-  local sid; sid=$(session "$2")
+measure() { # name url tool [token]
+  local sid; sid=$(session "$2" "${4:-}")
+  export MCP_TOKEN=${4:-}
   # a warm-up (FORGE_BENCH_WARMUP, default 8s) so the JIT and the upstream's own caches are in the same state for every path
   MCP_SID=$sid MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$warmup" -s "$lua" "$2" >/dev/null
   local line; line=$(MCP_SID=$sid MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$duration" -s "$lua" "$2" | grep '^rps=')
@@ -76,9 +103,10 @@ if [ -n "${FORGE_BENCH_HOLD:-}" ]; then
 fi
 results=$(
   measure direct "http://127.0.0.1:$direct_port/mcp" echo
-  measure gateway-stdio "http://127.0.0.1:$gateway_port/mcp" stdio__echo
-  measure gateway-http "http://127.0.0.1:$gateway_port/mcp" http__echo
-  measure gateway-hop "http://127.0.0.1:$hop_port/mcp" hop__echo
+  measure gateway-stdio "http://127.0.0.1:$gateway_port/mcp" stdio__echo "$token"
+  measure gateway-open "http://127.0.0.1:$open_port/mcp" stdio__echo
+  measure gateway-http "http://127.0.0.1:$gateway_port/mcp" http__echo "$token"
+  measure gateway-hop "http://127.0.0.1:$hop_port/mcp" hop__echo "$token"
 )
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$forge_pid/status" 2>/dev/null || echo 0)
 echo "$results"

@@ -165,7 +165,8 @@ class GatewayRegistryApiTest {
             JsonNode openApi = Json.parse(send("GET", base + "/openapi.json", null).body());
             assertThat(openApi.get("openapi").asString()).startsWith("3.");
             assertThat(openApi.at("/info/version").asString()).doesNotContain("${");
-            assertThat(openApi.get("paths").propertyNames()).contains("/gateways", "/servers", "/export", "/import", "/rpc");
+            assertThat(openApi.get("paths").propertyNames()).contains("/gateways", "/servers", "/export", "/import", "/rpc", "/tokens",
+                    "/.well-known/oauth-protected-resource");
             assertThat(gateway.sessions().all()).isEmpty();
         }
     }
