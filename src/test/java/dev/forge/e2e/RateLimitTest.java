@@ -104,4 +104,23 @@ class RateLimitTest {
             assertThat(Tokens.send("GET", base + "/tokens", admin, null).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void onePrincipalMayHoldOnlyMaxSessionsPerPrincipalSessions() throws Exception {
+        try (Gateway gateway = start(Map.of("MAX_SESSIONS_PER_PRINCIPAL", "2", "RATE_LIMIT_PER_MINUTE", "1000"))) {
+            String mcp = TestGateways.baseUrl(gateway) + "/mcp";
+            String carol = token("carol");
+            String first = Tokens.initialize(mcp, carol).headers().firstValue("Mcp-Session-Id").orElseThrow();
+            assertThat(Tokens.initialize(mcp, carol).statusCode()).isEqualTo(200);
+            HttpResponse<String> third = Tokens.initialize(mcp, carol);
+            assertThat(third.statusCode()).isEqualTo(429);
+            assertThat(Json.parse(third.body()).path("error").path("message").asString())
+                    .contains("carol already holds 2").contains("MAX_SESSIONS_PER_PRINCIPAL");
+            assertThat(Tokens.initialize(mcp, token("dave")).statusCode()).isEqualTo(200);
+            java.net.http.HttpRequest delete = java.net.http.HttpRequest.newBuilder(java.net.URI.create(mcp))
+                    .header("Authorization", "Bearer " + carol).header("Mcp-Session-Id", first).DELETE().build();
+            assertThat(dev.forge.support.RawMcp.HTTP.send(delete, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(Tokens.initialize(mcp, carol).statusCode()).isEqualTo(200);
+        }
+    }
 }
