@@ -3,25 +3,9 @@ package dev.forge;
 import dev.forge.api.CatalogApi;
 import dev.forge.api.TokensApi;
 import dev.forge.api.AdminPage;
-import dev.forge.audit.AuditLog;
 import dev.forge.audit.AuditedHandler;
-import dev.forge.auth.AccessGuard;
-import dev.forge.auth.ClientAddress;
-import dev.forge.auth.Principal;
-import dev.forge.auth.ResourceMetadata;
-import dev.forge.auth.Revocations;
-import dev.forge.auth.Surface;
-import dev.forge.auth.TokenService;
-import dev.forge.auth.TokenVerifier;
-import dev.forge.config.SecurityConfig;
-import dev.forge.ratelimit.BucketRateLimiter;
-import dev.forge.ratelimit.RateLimitGuard;
-import dev.forge.ratelimit.RateLimiter;
-import dev.forge.ratelimit.RedisBuckets;
-import dev.forge.store.TokenRepository;
 import dev.forge.store.SecretBox;
 import dev.forge.upstream.AddressPolicy;
-import dev.forge.transport.ResponseHeaders;
 import dev.forge.api.GatewaysApi;
 import dev.forge.api.LocalItemsApi;
 import dev.forge.api.RestToolsApi;
@@ -99,8 +83,7 @@ public final class Gateway implements AutoCloseable {
     private final SessionStore sessions;
     private final Javalin app;
     private final Database database;
-    private final AuditLog audit;
-    private final RedisBuckets redis;
+    private final Security security;
     private volatile boolean draining;
 
     private Gateway(ForgeConfig config) throws Exception {
@@ -152,8 +135,8 @@ public final class Gateway implements AutoCloseable {
         localItems.attach(federation);
         ToolStateRepository toolStates = new ToolStateRepository(database, clock);
         federation.setDisabledTools(toolStates.disabled());
-        SecurityConfig security = config.security();
-        this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), security.maxSessionsPerPrincipal(), scheduler);
+        this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), config.security().maxSessionsPerPrincipal(),
+                scheduler);
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
         TaskRoutes tasks = new TaskRoutes(sessions);
@@ -167,24 +150,11 @@ public final class Gateway implements AutoCloseable {
         UpstreamMetrics upstreamMetrics = new UpstreamMetrics(registry);
         federation.onMembership(upstreamMetrics::added, upstreamMetrics::removed);
 
-        this.audit = AuditLog.open(security.auditLog(), security.logRetention(), security.auditArguments(), clock);
-        Revocations revocations = new Revocations(new TokenRepository(database, clock));
-        revocations.reloadEvery(scheduler);
-        TokenVerifier verifier = new TokenVerifier(security, revocations, clock);
-        TokenService tokens = new TokenService(security, new TokenRepository(database, clock), revocations, audit, clock);
-        this.redis = security.redisUrl() == null ? null : new RedisBuckets(security.redisUrl(), config.connectTimeout());
-        RateLimiter requestBudget = redis == null ? BucketRateLimiter.local("requests", security.rateLimitPerMinute())
-                : BucketRateLimiter.shared("requests", security.rateLimitPerMinute(), redis);
-        RateLimiter authBudget = redis == null ? BucketRateLimiter.local("auth", security.authRateLimitPerMinute())
-                : BucketRateLimiter.shared("auth", security.authRateLimitPerMinute(), redis);
-        AccessGuard access = new AccessGuard(security, verifier, authBudget, audit, servers::nameOf);
-        RateLimitGuard rateLimits = new RateLimitGuard(requestBudget, authBudget, security.metricsPublic(), audit);
-        ResponseHeaders headers = new ResponseHeaders(security.corsEnabled(), config.allowedOrigins());
-        ResourceMetadata resourceMetadata = new ResourceMetadata(security);
-        ClientAddress clientAddress = new ClientAddress(security.trustedProxies());
+        this.security = new Security(config.security(), config.allowedOrigins(), database, servers::nameOf, scheduler,
+                config.connectTimeout(), clock);
 
         McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry),
-                federation, audit);
+                federation, security.audit);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
@@ -206,25 +176,20 @@ public final class Gateway implements AutoCloseable {
             OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
             c.routes.before(ctx -> {
                 // the guards in order; the first that refuses has written the answer
-                boolean admitted = clientAddress.admit(ctx)
-                        && headers.admit(ctx)
+                boolean admitted = security.clientAddress.admit(ctx)
+                        && security.headers.admit(ctx)
                         && (!isMcpPath(ctx.path()) || origins.admit(ctx))
                         && notDraining(ctx)
-                        && access.admit(ctx)
-                        && rateLimits.admit(ctx);
+                        && security.access.admit(ctx)
+                        && security.rateLimits.admit(ctx);
                 if (!admitted) {
                     ctx.skipRemainingHandlers();
                 }
             });
-            c.routes.after(ctx -> {
-                if (Surface.of(ctx.path()) == Surface.ADMIN_API && !ctx.method().name().equals("GET")
-                        && ctx.statusCode() != 401 && ctx.statusCode() != 403 && ctx.statusCode() != 429) {
-                    audit.registryChange(Principal.of(ctx).subject(), ctx.method().name(), ctx.path(), ctx.statusCode());
-                }
-            });
-            c.routes.get("/.well-known/oauth-protected-resource", resourceMetadata::serve);
-            c.routes.get("/.well-known/oauth-protected-resource/*", resourceMetadata::serve);
-            new TokensApi(tokens).routes(c.routes);
+            c.routes.after(this.security::auditRegistryChange);
+            c.routes.get("/.well-known/oauth-protected-resource", security.resourceMetadata::serve);
+            c.routes.get("/.well-known/oauth-protected-resource/*", security.resourceMetadata::serve);
+            new TokensApi(security.tokens).routes(c.routes);
             c.routes.get("/admin", new AdminPage(federation, version)::serve);
             new GatewaysApi(gateways).routes(c.routes);
             new ServersApi(servers, federation).routes(c.routes);
@@ -249,7 +214,6 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         federation.start();
-        explainAuthentication(security);
         LOG.info("forge {} listening on {}:{} with {} upstream(s)", version, config.host(), port(), config.gateways().size());
     }
 
@@ -261,21 +225,6 @@ public final class Gateway implements AutoCloseable {
         ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
                 new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, "Service Unavailable: the gateway is shutting down")).node()));
         return false;
-    }
-
-    /** One line at start that says who will be served and, when it matters, how to change it. */
-    private static void explainAuthentication(SecurityConfig security) {
-        if (!security.authRequired()) {
-            LOG.warn("AUTH_REQUIRED=false: every client is served without a token, with full rights; "
-                    + "run this only behind a proxy that authenticates");
-        } else if (!security.hasTokenKeys()) {
-            LOG.warn("no JWT_SECRET or JWT_JWKS_URL: only loopback clients are served (without a token); remote "
-                    + "clients get 401. Set JWT_SECRET (make generate-secrets writes one) to serve them");
-        } else {
-            LOG.info("authentication required ({}); get a token with: bin/forge token create --name me --sub me --role admin",
-                    security.jwtSecret() != null && security.jwksUrl() != null ? "JWT_SECRET and JWT_JWKS_URL"
-                            : security.jwtSecret() != null ? "JWT_SECRET" : "JWT_JWKS_URL");
-        }
     }
 
     private static void mcpRoutes(io.javalin.config.RoutesConfig routes, String base,
@@ -358,11 +307,8 @@ public final class Gateway implements AutoCloseable {
             LOG.debug("stopping the HTTP client failed", e);
         }
         scheduler.shutdownNow();
-        if (redis != null) {
-            redis.close();
-        }
-        if (audit != null) {
-            audit.close();
+        if (security != null) {
+            security.close();
         }
         database.close();
     }

@@ -47,7 +47,8 @@ public final class AccessGuard {
         if (surface == Surface.OPEN || (surface == Surface.METRICS && config.metricsPublic())) {
             return true;
         }
-        for (String name : QUERY_CREDENTIALS) {
+        String query = ctx.queryString();
+        for (String name : query == null || query.isEmpty() ? Set.<String>of() : QUERY_CREDENTIALS) {
             if (ctx.queryParam(name) != null) {
                 refuseLogin(ctx, surface, "credentials in the query string are refused (they end up in logs): "
                         + "send Authorization: Bearer <token>", false);
