@@ -1,5 +1,7 @@
 package dev.forge.e2e;
 
+import static dev.forge.support.JsonReplies.reply;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,14 +45,6 @@ class RestToolsTest {
     @AfterEach
     void stopService() {
         service.stop(0);
-    }
-
-    static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws java.io.IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 
     static String text(McpSchema.CallToolResult result) {

@@ -1,5 +1,7 @@
 package dev.forge.e2e;
 
+import static dev.forge.support.JsonReplies.reply;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -81,16 +83,6 @@ class UpstreamBoundaryTest {
     @AfterEach
     void stopUpstream() {
         upstream.stop(0);
-    }
-
-    static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
-        exchange.close();
     }
 
     @Test
