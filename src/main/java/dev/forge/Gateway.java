@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import dev.forge.registry.RegistryTransfer;
 import dev.forge.transport.OriginGuard;
+import dev.forge.transport.JsonErrors;
 import dev.forge.transport.PlainRpcEndpoint;
 import dev.forge.api.OpsEndpoints;
 import dev.forge.api.ServersApi;
@@ -176,7 +177,8 @@ public final class Gateway implements AutoCloseable {
             OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
             c.routes.before(ctx -> {
                 // the guards in order; the first that refuses has written the answer
-                boolean admitted = security.clientAddress.admit(ctx)
+                boolean admitted = withinBodyLimit(ctx)
+                        && security.clientAddress.admit(ctx)
                         && security.headers.admit(ctx)
                         && (!isMcpPath(ctx.path()) || origins.admit(ctx))
                         && notDraining(ctx)
@@ -209,12 +211,25 @@ public final class Gateway implements AutoCloseable {
         });
         try {
             app.start(); // first, so a taken port fails before any upstream process is spawned
+            // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
+            app.jettyServer().server().setErrorHandler(new JsonErrors(MAX_HEADER_BYTES));
         } catch (RuntimeException e) {
             close();
             throw e;
         }
         federation.start();
         LOG.info("forge {} listening on {}:{} with {} upstream(s)", version, config.host(), port(), config.gateways().size());
+    }
+
+    /** A body announced larger than the limit is refused before anything reads it. */
+    private static boolean withinBodyLimit(Context ctx) {
+        if (ctx.contentLength() <= MAX_REQUEST_BYTES) {
+            return true;
+        }
+        ctx.status(413).contentType("application/json").result(Json.bytes(Json.object().put("error", "too_large")
+                .put("message", "Payload Too Large: " + ctx.contentLength() + " bytes; request bodies are limited to "
+                        + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB")));
+        return false;
     }
 
     private boolean notDraining(Context ctx) {

@@ -332,7 +332,9 @@ class SecurityTest {
     void oversizedBodiesDeepNestingAndHugeHeadersAreRefusedClearly() throws Exception {
         String token = admin();
         String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}}";
-        assertThat(Tokens.send("POST", base + "/rpc", token, huge).statusCode()).isEqualTo(413);
+        HttpResponse<String> tooLarge = Tokens.send("POST", base + "/rpc", token, huge);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json(tooLarge).path("message").asString()).contains("limited to 8 MiB");
 
         String deep = "[".repeat(5000) + "]".repeat(5000);
         HttpResponse<String> nested = Tokens.send("POST", base + "/rpc", token, deep);
@@ -344,6 +346,7 @@ class SecurityTest {
                 .header("Authorization", "Bearer " + token).header("X-Padding", "y".repeat(20 * 1024)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(header.statusCode()).isEqualTo(431);
+        assertThat(json(header).path("message").asString()).contains("headers are limited to 16 KiB");
     }
 
     @Test
