@@ -2,6 +2,11 @@ package dev.forge;
 
 import dev.forge.api.CatalogApi;
 import dev.forge.api.TokensApi;
+import dev.forge.config.ConfigException;
+import dev.forge.config.ServerRole;
+import dev.forge.config.ServiceConfig;
+import dev.forge.services.ServiceSupervisor;
+import dev.forge.services.ServicesApi;
 import dev.forge.api.AdminPage;
 import dev.forge.audit.AuditedHandler;
 import dev.forge.store.SecretBox;
@@ -82,7 +87,11 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Federation federation;
     private final SessionStore sessions;
+    /** The gateway's listener (null when this process runs only the service manager). */
     private final Javalin app;
+    /** The service manager's listener (null when this process does not run it). */
+    private final Javalin managerApp;
+    private final ServiceSupervisor supervisor;
     private final Database database;
     private final Security security;
     private volatile boolean draining;
@@ -120,13 +129,24 @@ public final class Gateway implements AutoCloseable {
         ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
         RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock, secrets), config.requestTimeout(),
                 addresses);
-        List<UpstreamConfig> upstreams = new ArrayList<>(gateways.bootstrap(config.gateways()));
-        if (!restTools.isEmpty()) {
-            upstreams.add(restTools.upstreamConfig());
-        }
         LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), config.requestTimeout());
-        if (!localItems.isEmpty()) {
-            upstreams.add(localItems.upstreamConfig());
+        List<UpstreamConfig> upstreams = new ArrayList<>();
+        if (config.runs(ServerRole.GATEWAY)) {
+            upstreams.addAll(gateways.bootstrap(config.gateways()));
+            if (!restTools.isEmpty()) {
+                upstreams.add(restTools.upstreamConfig());
+            }
+            if (!localItems.isEmpty()) {
+                upstreams.add(localItems.upstreamConfig());
+            }
+        }
+        List<ServiceConfig> services = config.runs(ServerRole.SERVICE_MANAGER) ? config.serviceManager().services() : List.of();
+        for (ServiceConfig service : services) {
+            if (upstreams.stream().anyMatch(u -> u.name().equals(service.name()))) {
+                throw new ConfigException("services.yml: service '" + service.name()
+                        + "' has the name of a gateway (expected: names unique across gateways and services)");
+            }
+            upstreams.add(service.upstream());
         }
         ForgeConfig registered = config.withGateways(upstreams).withServers(servers.bootstrap(config.servers()));
         this.federation = new Federation(registered, http, scheduler, version);
@@ -161,7 +181,57 @@ public final class Gateway implements AutoCloseable {
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
         OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining);
 
-        this.app = Javalin.create(c -> {
+        this.supervisor = config.runs(ServerRole.SERVICE_MANAGER) ? new ServiceSupervisor(federation, scheduler, clock) : null;
+        services.forEach(service -> supervisor.manage(service));
+        OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
+        this.app = !config.runs(ServerRole.GATEWAY) ? null : newApp(config.host(), config.port(), origins, routes -> {
+            new TokensApi(security.tokens).routes(routes);
+            routes.get("/admin", new AdminPage(federation, version)::serve);
+            new GatewaysApi(gateways).routes(routes);
+            new ServersApi(servers, federation).routes(routes);
+            new CatalogApi(federation, toolStates).routes(routes);
+            new RestToolsApi(restTools).routes(routes);
+            new LocalItemsApi(localItems).routes(routes);
+            new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
+            routes.post("/rpc", plainRpc::post);
+            opsRoutes(routes, ops);
+            mcpRoutes(routes, "", ctx -> Catalog.ALL, streamable, legacy);
+            mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
+            mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
+        });
+        this.managerApp = supervisor == null ? null : newApp(config.host(), config.serviceManager().port(), origins, routes -> {
+            opsRoutes(routes, ops);
+            new ServicesApi(federation, supervisor, config.requestTimeout(), clock).routes(routes);
+            mcpRoutes(routes, "/services/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
+        });
+        try {
+            // first, so a taken port fails before any upstream process is spawned
+            for (Javalin listener : java.util.Arrays.asList(app, managerApp)) {
+                if (listener != null) {
+                    listener.start();
+                    // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
+                    listener.jettyServer().server().setErrorHandler(new JsonErrors(MAX_HEADER_BYTES));
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        federation.start(services.stream().filter(service -> !service.autoStart()).map(ServiceConfig::name)
+                .collect(java.util.stream.Collectors.toSet()));
+        if (app != null) {
+            LOG.info("forge {} gateway listening on {}:{} with {} upstream(s)", version, config.host(), app.port(),
+                    federation.upstreams().size());
+        }
+        if (managerApp != null) {
+            LOG.info("forge {} service manager listening on {}:{} with {} service(s)", version, config.host(),
+                    managerApp.port(), services.size());
+        }
+    }
+
+    /** A listener with the common settings and every guard in front of the routes given. */
+    private Javalin newApp(String host, int port, OriginGuard origins, java.util.function.Consumer<io.javalin.config.RoutesConfig> routes) {
+        return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.concurrency.useVirtualThreads = true;
@@ -169,12 +239,11 @@ public final class Gateway implements AutoCloseable {
             c.jetty.addConnector((server, httpConfig) -> {
                 httpConfig.setRequestHeaderSize(MAX_HEADER_BYTES); // larger headers: 431 from Jetty
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-                connector.setHost(config.host());
-                connector.setPort(config.port());
+                connector.setHost(host);
+                connector.setPort(port);
                 connector.setAcceptQueueSize(ACCEPT_QUEUE); // bursts of new clients wait instead of being reset
                 return connector;
             });
-            OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
             c.routes.before(ctx -> {
                 // the guards in order; the first that refuses has written the answer
                 boolean admitted = withinBodyLimit(ctx)
@@ -188,37 +257,19 @@ public final class Gateway implements AutoCloseable {
                     ctx.skipRemainingHandlers();
                 }
             });
-            c.routes.after(this.security::auditRegistryChange);
+            c.routes.after(security::auditRegistryChange);
             c.routes.get("/.well-known/oauth-protected-resource", security.resourceMetadata::serve);
             c.routes.get("/.well-known/oauth-protected-resource/*", security.resourceMetadata::serve);
-            new TokensApi(security.tokens).routes(c.routes);
-            c.routes.get("/admin", new AdminPage(federation, version)::serve);
-            new GatewaysApi(gateways).routes(c.routes);
-            new ServersApi(servers, federation).routes(c.routes);
-            new CatalogApi(federation, toolStates).routes(c.routes);
-            new RestToolsApi(restTools).routes(c.routes);
-            new LocalItemsApi(localItems).routes(c.routes);
-            new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(c.routes);
-            c.routes.post("/rpc", plainRpc::post);
-            c.routes.get("/openapi.json", ops::openApi);
-            c.routes.get("/health", ops::health);
-            c.routes.get("/ready", ops::ready);
-            c.routes.get("/version", ops::version);
-            c.routes.get("/metrics", ops::metrics);
-            mcpRoutes(c.routes, "", ctx -> Catalog.ALL, streamable, legacy);
-            mcpRoutes(c.routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
-            mcpRoutes(c.routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
+            routes.accept(c.routes);
         });
-        try {
-            app.start(); // first, so a taken port fails before any upstream process is spawned
-            // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
-            app.jettyServer().server().setErrorHandler(new JsonErrors(MAX_HEADER_BYTES));
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
-        federation.start();
-        LOG.info("forge {} listening on {}:{} with {} upstream(s)", version, config.host(), port(), config.gateways().size());
+    }
+
+    private static void opsRoutes(io.javalin.config.RoutesConfig routes, OpsEndpoints ops) {
+        routes.get("/openapi.json", ops::openApi);
+        routes.get("/health", ops::health);
+        routes.get("/ready", ops::ready);
+        routes.get("/version", ops::version);
+        routes.get("/metrics", ops::metrics);
     }
 
     /** A body announced larger than the limit is refused before anything reads it. */
@@ -273,8 +324,14 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(config);
     }
 
+    /** The gateway's port, or the service manager's when only that runs. */
     public int port() {
-        return app.port();
+        return app != null ? app.port() : managerApp.port();
+    }
+
+    /** The service manager's port; -1 when this process does not run it. */
+    public int serviceManagerPort() {
+        return managerApp == null ? -1 : managerApp.port();
     }
 
     public Federation federation() {
@@ -309,10 +366,17 @@ public final class Gateway implements AutoCloseable {
         if (callsInFlight() > 0) {
             LOG.warn("stopping with {} calls still in flight after {} s", callsInFlight(), SHUTDOWN_GRACE.toSeconds());
         }
-        try {
-            app.stop();
-        } catch (RuntimeException e) {
-            LOG.warn("stopping the HTTP server failed", e);
+        for (Javalin listener : java.util.Arrays.asList(app, managerApp)) {
+            try {
+                if (listener != null) {
+                    listener.stop();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("stopping an HTTP listener failed", e);
+            }
+        }
+        if (supervisor != null) {
+            supervisor.close();
         }
         sessions.close();
         federation.close();

@@ -5,7 +5,6 @@ import dev.forge.catalog.Federation;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.ProtocolVersions;
 import dev.forge.upstream.Upstream;
-import dev.forge.upstream.UpstreamState;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -43,7 +42,7 @@ public final class OpsEndpoints {
             entry.put("status", u.state().label());
             entry.put("transport", u.transportKind());
             entry.put("since", u.since().toString());
-            if (u.state() == UpstreamState.READY) {
+            if (u.state().serves()) {
                 entry.put("protocol_version", u.protocolVersion());
                 entry.put("tools", u.lists().tools().size());
                 entry.put("resources", u.lists().resources().size());

@@ -180,7 +180,7 @@ public final class AccessGuard {
         if (parts.length == 4 && parts[1].equals("servers")) {
             return Catalog.serverScope(serverName.apply(parts[2]));
         }
-        if (parts.length == 4 && parts[1].equals("gateways")) {
+        if (parts.length == 4 && (parts[1].equals("gateways") || parts[1].equals("services"))) {
             return Catalog.gatewayScope(parts[2]);
         }
         return Catalog.ALL;

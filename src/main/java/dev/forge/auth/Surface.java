@@ -25,9 +25,9 @@ public enum Surface {
         };
     }
 
-    /** {@code /servers/{id}/mcp}, {@code /gateways/{name}/sse} and the like. */
+    /** {@code /servers/{id}/mcp}, {@code /gateways/{name}/sse}, {@code /services/{name}/mcp} and the like. */
     private static boolean isEndpointPath(String path) {
-        return (path.startsWith("/servers/") || path.startsWith("/gateways/"))
+        return (path.startsWith("/servers/") || path.startsWith("/gateways/") || path.startsWith("/services/"))
                 && (path.endsWith("/mcp") || path.endsWith("/sse") || path.endsWith("/message"))
                 && path.indexOf('/', path.indexOf('/', 1) + 1) == path.lastIndexOf('/');
     }

@@ -3,7 +3,6 @@ package dev.forge.catalog;
 import dev.forge.config.VirtualServerConfig;
 import dev.forge.upstream.Upstream;
 import dev.forge.upstream.UpstreamLists;
-import dev.forge.upstream.UpstreamState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,7 +44,7 @@ public final class CatalogBuilder {
     public Catalog build(List<Upstream> upstreams, long generation) {
         List<String> problems = new ArrayList<>();
         Map<String, CatalogView> views = new HashMap<>();
-        List<Upstream> ready = upstreams.stream().filter(u -> u.state() == UpstreamState.READY).toList();
+        List<Upstream> ready = upstreams.stream().filter(u -> u.state().serves()).toList();
         ViewParts all = new ViewParts(disabledTools, "");
         for (Upstream upstream : ready) {
             all.add(upstream, upstream.name() + separator, problems);
@@ -53,7 +52,7 @@ public final class CatalogBuilder {
         views.put(Catalog.ALL, all.view());
         for (Upstream upstream : upstreams) {
             ViewParts single = new ViewParts(disabledTools, upstream.name() + separator);
-            if (upstream.state() == UpstreamState.READY) {
+            if (upstream.state().serves()) {
                 single.add(upstream, "", new ArrayList<>());
             }
             views.put(Catalog.gatewayScope(upstream.name()), single.view());

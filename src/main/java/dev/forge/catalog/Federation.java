@@ -58,10 +58,19 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     /** Connects every upstream in parallel; returns at once. */
     public void start() {
+        start(java.util.Set.of());
+    }
+
+    /** Connects every upstream in parallel but those named, which stay stopped until started; returns at once. */
+    public void start(java.util.Set<String> notStarted) {
         upstreams.forEach(Upstream::startHealthChecks);
         for (Upstream upstream : upstreams) {
             Thread.ofVirtual().name("connect-" + upstream.name()).start(() -> {
                 try {
+                    if (notStarted.contains(upstream.name())) {
+                        upstream.halt("not started (auto_start: false)");
+                        return;
+                    }
                     upstream.connect();
                 } finally {
                     firstAttempts.countDown();

@@ -24,6 +24,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Port to listen on (default: $GATEWAY_PORT, $PORT, then 4444)")
     Integer port;
 
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "gateway | service-manager | tool-router (default: every role in this process)")
+    String role;
+
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default: $GATEWAY_HOST, $HOST, then 0.0.0.0)")
     String host;
 
@@ -31,12 +35,16 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ForgeConfig loaded;
         try {
-            loaded = new ConfigLoader(environment.variables()).load(new ConfigLoader.Flags(config, port, host));
+            loaded = new ConfigLoader(environment.variables()).load(new ConfigLoader.Flags(config, port, host, role));
         } catch (ConfigException e) {
             System.err.println("forge: invalid configuration: " + e.getMessage());
             return 2;
         }
         LogSetup.configure(loaded.logLevel(), loaded.jsonLogs());
+        if (loaded.roles().equals(java.util.Set.of(dev.forge.config.ServerRole.TOOL_ROUTER))) {
+            System.err.println("forge: --role tool-router: the tool router is not built yet; run the gateway or service-manager role");
+            return 2;
+        }
         Gateway gateway;
         try {
             gateway = Gateway.start(loaded);

@@ -44,9 +44,13 @@ public final class ConfigLoader {
     }
 
     /** Command-line values; null means not given. */
-    public record Flags(Path configFile, Integer port, String host) {
+    public record Flags(Path configFile, Integer port, String host, String role) {
+        public Flags(Path configFile, Integer port, String host) {
+            this(configFile, port, host, null);
+        }
+
         public static Flags none() {
-            return new Flags(null, null, null);
+            return new Flags(null, null, null, null);
         }
     }
 
@@ -82,9 +86,26 @@ public final class ConfigLoader {
         boolean skipMigrations = parseBoolean("SKIP_MIGRATIONS", firstOf(env("SKIP_MIGRATIONS"), "false"));
         Set<String> allowedHosts = commaList(env("ALLOWED_HOSTS"));
         Set<String> allowedOrigins = commaList(env("ALLOWED_ORIGINS"));
+        Set<ServerRole> roles = ServerRole.parse("--role", flags.role());
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
-                allowedHosts, allowedOrigins, security());
+                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request));
+    }
+
+    /**
+     * The service manager's settings; services come from {@code services.yml} in {@code CONFIG_PATH}, else beside
+     * the {@code --config} file.
+     */
+    private ServiceManagerConfig serviceManager(Path configFile, Duration requestTimeout) {
+        int smPort = env("FORGE_SERVICE_MANAGER_PORT") != null
+                ? parsePort("FORGE_SERVICE_MANAGER_PORT", env("FORGE_SERVICE_MANAGER_PORT")) : 9000;
+        Path servicesFile = env("CONFIG_PATH") != null ? Path.of(env("CONFIG_PATH"), "services.yml")
+                : configFile != null && configFile.toAbsolutePath().getParent() != null
+                ? configFile.toAbsolutePath().getParent().resolve("services.yml") : null;
+        List<ServiceConfig> services = new ServicesFile(this, requestTimeout).read(servicesFile);
+        boolean dynamic = parseBoolean("FORGE_ENABLE_DYNAMIC_SERVICES", firstOf(env("FORGE_ENABLE_DYNAMIC_SERVICES"), "false"));
+        URI managerUrl = httpUrl("FORGE_SERVICE_MANAGER_URL", firstOf(env("FORGE_SERVICE_MANAGER_URL"), "http://127.0.0.1:" + smPort));
+        return new ServiceManagerConfig(smPort, services, dynamic, managerUrl);
     }
 
     /** The security settings, from environment variables only (secrets do not belong in forge.yaml). */
@@ -209,7 +230,7 @@ public final class ConfigLoader {
         return null;
     }
 
-    private ObjectNode readYaml(Path file) {
+    ObjectNode readYaml(Path file) {
         JsonNode tree;
         try {
             tree = new YAMLMapper().readTree(Files.readString(file));
@@ -274,6 +295,14 @@ public final class ConfigLoader {
         };
     }
 
+    /** One service as in {@code services.yml} (or the body of {@code POST /services}), validated. */
+    public ServiceConfig service(String at, JsonNode spec, Duration defaultTimeout) {
+        if (!(spec instanceof ObjectNode)) {
+            throw new ConfigException(at + ": expected an object describing the service");
+        }
+        return new ServicesFile(this, defaultTimeout).service(at, spec);
+    }
+
     private UpstreamPolicy policy(String at, JsonNode g, Duration defaultTimeout) {
         Duration timeout = duration(at, g, "timeout", defaultTimeout);
         SessionMode mode = g.has("session_mode") ? SessionMode.parse(at + ".session_mode", text(at, g, "session_mode"))
@@ -325,7 +354,7 @@ public final class ConfigLoader {
         return result;
     }
 
-    private String requiredName(String at, JsonNode node) {
+    String requiredName(String at, JsonNode node) {
         String name = text(at, node, "name");
         if (name == null) {
             throw new ConfigException(at + ".name: missing (expected: [a-z0-9-]+)");
@@ -336,7 +365,7 @@ public final class ConfigLoader {
         return name;
     }
 
-    private List<String> command(String at, JsonNode g) {
+    List<String> command(String at, JsonNode g) {
         JsonNode c = g.get("command");
         List<String> words;
         if (c == null || c.isNull()) {
@@ -374,7 +403,7 @@ public final class ConfigLoader {
         }
     }
 
-    private Map<String, String> stringMap(String at, JsonNode node, String key) {
+    Map<String, String> stringMap(String at, JsonNode node, String key) {
         JsonNode m = node.get(key);
         Map<String, String> result = new LinkedHashMap<>();
         if (m == null || m.isNull()) {
@@ -405,7 +434,7 @@ public final class ConfigLoader {
         return result;
     }
 
-    private String text(String at, JsonNode node, String key) {
+    String text(String at, JsonNode node, String key) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             return null;
@@ -416,12 +445,12 @@ public final class ConfigLoader {
         return expand(at + "." + key, v.asString());
     }
 
-    private Duration duration(String at, JsonNode node, String key, Duration fallback) {
+    Duration duration(String at, JsonNode node, String key, Duration fallback) {
         String text = text(at, node, key);
         return text == null ? fallback : Durations.parse(at + "." + key, text);
     }
 
-    private static void checkKeys(String at, JsonNode node, Set<String> allowed) {
+    static void checkKeys(String at, JsonNode node, Set<String> allowed) {
         for (String key : node.propertyNames()) {
             if (!allowed.contains(key)) {
                 throw new ConfigException(at + ": unknown key '" + key + "' (expected one of: "
@@ -451,7 +480,7 @@ public final class ConfigLoader {
         return out.toString();
     }
 
-    private String env(String name) {
+    String env(String name) {
         String v = env.get(name);
         return v == null || v.isEmpty() ? null : v;
     }
@@ -491,7 +520,7 @@ public final class ConfigLoader {
         };
     }
 
-    private static boolean parseBoolean(String where, String text) {
+    static boolean parseBoolean(String where, String text) {
         return switch (text.trim().toLowerCase()) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;

@@ -27,12 +27,14 @@ final class StdioTransport implements UpstreamTransport {
     private final List<String> command;
     private final Map<String, String> env;
     private final Logger stderrLog;
+    private final LogRing ring;
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Process process;
     private volatile OutputStream stdin;
     private volatile boolean closing;
 
-    StdioTransport(String name, List<String> command, Map<String, String> env) {
+    StdioTransport(String name, List<String> command, Map<String, String> env, LogRing ring) {
+        this.ring = ring;
         this.name = name;
         this.command = command;
         this.env = env;
@@ -52,6 +54,7 @@ final class StdioTransport implements UpstreamTransport {
         Thread.ofVirtual().name("stdio-out-" + name).start(() -> readStdout(listener));
         Thread.ofVirtual().name("stdio-err-" + name).start(this::readStderr);
         LOG.info("upstream {} started pid {}: {}", name, process.pid(), String.join(" ", command));
+        ring.add("forge", "started pid " + process.pid() + ": " + String.join(" ", command));
     }
 
     private void readStdout(Listener listener) {
@@ -71,6 +74,7 @@ final class StdioTransport implements UpstreamTransport {
                     node = Json.mapper().readTree(line);
                 } catch (RuntimeException e) {
                     LOG.warn("upstream {} wrote non-JSON to stdout: {}", name, abbreviate(line));
+                    ring.add("stdout", line);
                     continue;
                 }
                 if (node instanceof ObjectNode object) {
@@ -97,6 +101,7 @@ final class StdioTransport implements UpstreamTransport {
                 Thread.currentThread().interrupt();
             }
         }
+        ring.add("forge", closing ? "stopped" : reason);
         listener.onClosed(closing ? "closed" : reason);
     }
 
@@ -105,6 +110,7 @@ final class StdioTransport implements UpstreamTransport {
             String line;
             while ((line = err.readLine()) != null) {
                 stderrLog.info("{}", abbreviate(line));
+                ring.add("stderr", line);
             }
         } catch (IOException ignored) {
             // the process is gone; stdout's reader reports it

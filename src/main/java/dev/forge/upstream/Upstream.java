@@ -70,6 +70,9 @@ public final class Upstream {
     private final java.util.concurrent.locks.ReentrantLock refreshLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile java.util.concurrent.ScheduledFuture<?> healthChecks;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+    private final LogRing logs = new LogRing(java.time.Clock.systemUTC());
+    private final java.util.concurrent.atomic.AtomicBoolean waking = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Instant lastUsed = Instant.now();
 
     public Upstream(UpstreamConfig config, HttpClient http, Duration connectTimeout, ScheduledExecutorService scheduler,
                     ChangeListener listener, String version, ProgressTokens progress, Consumer<ObjectNode> routedByContent) {
@@ -188,7 +191,7 @@ public final class Upstream {
     /** Opens and initializes a connection; {@code owner} is its one client, or null for the shared one. */
     private UpstreamClient open(Caller owner) {
         return switch (config) {
-            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), s.env()), owner);
+            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), s.env(), logs), owner);
             case UpstreamConfig.Sse s ->
                     initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
             case UpstreamConfig.Rest r -> initialize(new RestToolsTransport(r.source(), http, r.timeout()), owner);
@@ -528,6 +531,7 @@ public final class Upstream {
      * more on a fresh session.
      */
     public CompletableFuture<ObjectNode> forward(ObjectNode request, Caller caller) {
+        lastUsed = Instant.now();
         String token = null;
         JsonNode meta = request.path("params").get("_meta");
         if (caller != null && meta instanceof ObjectNode m && m.hasNonNull("progressToken")) {
@@ -569,6 +573,9 @@ public final class Upstream {
     }
 
     private UpstreamClient connectionFor(Caller caller) {
+        if (state == UpstreamState.SLEEPING) {
+            awaitWake();
+        }
         UpstreamClient shared = client;
         if (shared == null || state != UpstreamState.READY) {
             throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE,
@@ -594,6 +601,89 @@ public final class Upstream {
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /**
+     * Wakes a sleeping upstream for a call and waits (on the caller's virtual thread) until it is ready, at most the
+     * upstream's request timeout; the call then goes on as if it had never slept.
+     */
+    private void awaitWake() {
+        CompletableFuture<Void> ready = readySignal;
+        wake();
+        try {
+            ready.get(config.policy().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE, "Upstream '" + name()
+                    + "' was asleep and did not wake within " + config.policy().timeout().toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE, "Upstream '" + name() + "' could not be woken: "
+                    + messageOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE, "Interrupted while waking '" + name() + "'");
+        }
+    }
+
+    /**
+     * Stops the process to free its memory but keeps its lists in the catalog; the next call (or {@link #wake})
+     * starts it again. Only a ready upstream sleeps; true if this one now does.
+     */
+    public boolean sleep(String why) {
+        UpstreamClient c = client;
+        if (stopped || c == null || state != UpstreamState.READY) {
+            return false;
+        }
+        client = null; // first: the connection's end is then not taken for a crash
+        changeState(UpstreamState.SLEEPING, why);
+        logs.add("forge", "asleep: " + why);
+        LOG.info("upstream {} asleep: {}", name(), why);
+        c.close();
+        perClient.keySet().forEach(this::closeSession);
+        return true;
+    }
+
+    /** Starts a sleeping or stopped upstream again, in the background; a second call while it starts does nothing. */
+    public void wake() {
+        UpstreamState now = state;
+        if (stopped || !(now == UpstreamState.SLEEPING || now == UpstreamState.STOPPED) || !waking.compareAndSet(false, true)) {
+            return;
+        }
+        logs.add("forge", "waking");
+        Thread.ofVirtual().name("wake-" + name()).start(() -> {
+            try {
+                connectOnce();
+            } finally {
+                waking.set(false);
+            }
+        });
+    }
+
+    /**
+     * Stops the process and keeps it stopped (an operator's stop, or a limit exceeded), with the reason shown in
+     * health and the service list; its tools leave the catalog until {@link #wake} starts it again.
+     */
+    public void halt(String reason) {
+        UpstreamClient c = client;
+        client = null;
+        lists = UpstreamLists.EMPTY;
+        changeState(UpstreamState.STOPPED, reason);
+        logs.add("forge", "stopped: " + reason);
+        LOG.warn("upstream {} stopped: {}", name(), reason);
+        firstAttempt.complete(null);
+        if (c != null) {
+            c.close();
+        }
+        perClient.keySet().forEach(this::closeSession);
+    }
+
+    /** When a client last sent it a request. */
+    public Instant lastUsed() {
+        return lastUsed;
+    }
+
+    /** What its process wrote and what happened to it, newest last. */
+    public LogRing logs() {
+        return logs;
     }
 
     /** Ends the upstream session a client had here, if it had one (its process, for stdio). */
