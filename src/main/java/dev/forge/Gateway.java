@@ -7,6 +7,7 @@ import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
 import dev.forge.services.ServiceSupervisor;
 import dev.forge.services.ServicesApi;
+import dev.forge.services.ServiceDirectory;
 import dev.forge.api.AdminPage;
 import dev.forge.audit.AuditedHandler;
 import dev.forge.store.SecretBox;
@@ -92,6 +93,7 @@ public final class Gateway implements AutoCloseable {
     /** The service manager's listener (null when this process does not run it). */
     private final Javalin managerApp;
     private final ServiceSupervisor supervisor;
+    private final ServiceDirectory directory;
     private final Database database;
     private final Security security;
     private volatile boolean draining;
@@ -115,7 +117,8 @@ public final class Gateway implements AutoCloseable {
         http.setIdleTimeout(config.requestTimeout().plusMinutes(5).toMillis()); // long-lived SSE streams stay open
         http.setMaxConnectionsPerDestination(256);
         http.setFollowRedirects(false);
-        AddressPolicy addresses = new AddressPolicy(config.security().ssrfAllowPrivate(), config.security().ssrfAllowLocalhost());
+        AddressPolicy addresses = new AddressPolicy(config.security().ssrfAllowPrivate(), config.security().ssrfAllowLocalhost(),
+                java.util.Set.of(config.serviceManager().managerUrl().getHost()));
         http.setSocketAddressResolver(addresses); // the SSRF guard judges every address Forge connects to upstream
         http.start();
 
@@ -217,8 +220,18 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
+        if (config.runs(ServerRole.GATEWAY) && !config.runs(ServerRole.SERVICE_MANAGER) && config.serviceManager().dynamicServices()) {
+            String credential = security.tokens.internal("forge-gateway", java.time.Duration.ofDays(366));
+            this.directory = new ServiceDirectory(config.serviceManager().managerUrl(), http, federation, () -> credential,
+                    config.requestTimeout());
+        } else {
+            this.directory = null;
+        }
         federation.start(services.stream().filter(service -> !service.autoStart()).map(ServiceConfig::name)
                 .collect(java.util.stream.Collectors.toSet()));
+        if (directory != null) {
+            directory.start(scheduler);
+        }
         if (app != null) {
             LOG.info("forge {} gateway listening on {}:{} with {} upstream(s)", version, config.host(), app.port(),
                     federation.upstreams().size());
@@ -377,6 +390,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (supervisor != null) {
             supervisor.close();
+        }
+        if (directory != null) {
+            directory.close();
         }
         sessions.close();
         federation.close();

@@ -97,6 +97,26 @@ public final class TokenService {
         return new Issued(record, token);
     }
 
+    /**
+     * A token for Forge's own calls to another Forge role (the gateway to its service manager): signed like the
+     * others but not stored, since nobody else ever holds it. Null when there is no secret to sign with.
+     */
+    public String internal(String subject, Duration lifetime) {
+        if (key == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime))).claim("role", Role.DEVELOPER.label());
+        if (issuer != null) {
+            claims.issuer(issuer);
+        }
+        if (audience != null) {
+            claims.audience(audience);
+        }
+        return key.sign(claims.build());
+    }
+
     public List<TokenRecord> list() {
         return tokens.list();
     }

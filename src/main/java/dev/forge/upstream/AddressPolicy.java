@@ -28,10 +28,17 @@ public final class AddressPolicy implements SocketAddressResolver {
 
     private final boolean allowPrivate;
     private final boolean allowLoopback;
+    private final Set<String> trustedHosts;
 
     public AddressPolicy(boolean allowPrivate, boolean allowLoopback) {
+        this(allowPrivate, allowLoopback, Set.of());
+    }
+
+    /** {@code trustedHosts}: hosts the operator named for Forge's own use (its service manager), allowed in any range. */
+    public AddressPolicy(boolean allowPrivate, boolean allowLoopback, Set<String> trustedHosts) {
         this.allowPrivate = allowPrivate;
         this.allowLoopback = allowLoopback;
+        this.trustedHosts = trustedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** Null if Forge may connect to the URL's host; otherwise why not. Resolves the name. */
@@ -64,6 +71,9 @@ public final class AddressPolicy implements SocketAddressResolver {
         }
         if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || address.isMulticastAddress()) {
             return shown + " is a link-local, unspecified or multicast address (always refused)";
+        }
+        if (trustedHosts.contains(h)) {
+            return null;
         }
         if (address.isLoopbackAddress() && !allowLoopback) {
             return shown + " is a loopback address (refused: SSRF_ALLOW_LOCALHOST=false)";

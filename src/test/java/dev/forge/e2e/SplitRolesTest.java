@@ -1,0 +1,63 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.forge.Gateway;
+import dev.forge.config.ConfigLoader;
+import dev.forge.config.ServerRole;
+import dev.forge.config.ServiceConfig;
+import dev.forge.config.ServiceManagerConfig;
+import dev.forge.protocol.Json;
+import dev.forge.support.Peers;
+import dev.forge.support.TestGateways;
+import dev.forge.support.Tokens;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The production layout: a service manager and a gateway in separate processes (here: separate instances), the
+ * gateway with FORGE_ENABLE_DYNAMIC_SERVICES federating the manager's services, both requiring tokens. A call
+ * through the gateway to a sleeping service wakes it on the manager.
+ */
+class SplitRolesTest {
+
+    static final String SECRET = "split-roles-secret-0123456789-abcdefgh";
+
+    @Test
+    void aGatewayFederatesTheServicesOfASeparateServiceManager() throws Exception {
+        ServiceConfig everything = new ConfigLoader(Map.of()).service("test", Json.parse("""
+                {"name":"everything","command":%s,"sleep_policy":{"idle_timeout":"2s"}}"""
+                .formatted(Json.text(Json.valueToTree(Peers.everythingStdio())))), Duration.ofSeconds(20));
+        var security = TestGateways.security(Map.of("JWT_SECRET", SECRET));
+        try (Gateway manager = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(security)
+                .withRoles(EnumSet.of(ServerRole.SERVICE_MANAGER),
+                        new ServiceManagerConfig(0, List.of(everything), false, URI.create("http://127.0.0.1:0"))))) {
+            URI managerUrl = URI.create("http://127.0.0.1:" + manager.serviceManagerPort());
+            try (Gateway gateway = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(security)
+                    .withRoles(EnumSet.of(ServerRole.GATEWAY), new ServiceManagerConfig(0, List.of(), true, managerUrl)))) {
+                String token = Tokens.hs256(SECRET, Tokens.claims("user").claim("role", "developer").build());
+                String rpc = TestGateways.baseUrl(gateway) + "/rpc";
+                String echo = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"everything__echo\",\"arguments\":{\"message\":\"%s\"}}}";
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        Tokens.send("POST", rpc, token, echo.formatted("first")).body().contains("Echo: first"));
+
+                String services = managerUrl + "/services/everything";
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        Json.parse(Tokens.send("GET", services, token, null).body()).path("state").asString().equals("sleeping"));
+                JsonNode woken = Json.parse(Tokens.send("POST", rpc, token, echo.formatted("woken")).body());
+                assertThat(woken.path("result").path("content").get(0).path("text").asString()).isEqualTo("Echo: woken");
+                assertThat(Json.parse(Tokens.send("GET", services, token, null).body()).path("state").asString()).isEqualTo("running");
+
+                // the manager's own API and endpoints need a token like the gateway's
+                assertThat(Tokens.send("GET", managerUrl + "/services", null, null).statusCode()).isEqualTo(401);
+            }
+        }
+        assertThat(TestGateways.childProcesses("server-everything")).isZero();
+    }
+}
