@@ -198,7 +198,8 @@ public final class Gateway implements AutoCloseable {
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
             routes.post("/rpc", plainRpc::post);
             opsRoutes(routes, ops);
-            mcpRoutes(routes, "", ctx -> Catalog.ALL, streamable, legacy);
+            String root = config.rootUpstream() == null ? Catalog.ALL : Catalog.gatewayScope(config.rootUpstream());
+            mcpRoutes(routes, "", ctx -> root, streamable, legacy);
             mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
             mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });

@@ -23,6 +23,10 @@ public final class AccessGuard {
     /** Query parameters that would carry a credential into access logs and browser history. */
     private static final Set<String> QUERY_CREDENTIALS = Set.of("access_token", "token", "api_key", "apikey", "jwt");
 
+    /** Whoever holds the one bearer token a translate bridge was started with. */
+    private static final Principal STATIC_BEARER = new Principal("bearer", Role.ADMIN, Role.ADMIN.defaultScopes(), Set.of(),
+            null, null, true);
+
     private final SecurityConfig config;
     private final TokenVerifier verifier;
     private final RateLimiter failedLogins;
@@ -97,6 +101,14 @@ public final class AccessGuard {
         String credential;
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             credential = header.substring(7).trim();
+            if (config.staticBearer() != null) {
+                if (MessageDigest.isEqual(credential.getBytes(StandardCharsets.UTF_8), config.staticBearer().getBytes(StandardCharsets.UTF_8))) {
+                    return STATIC_BEARER;
+                }
+                if (config.jwtSecret() == null && config.jwksUrl() == null) {
+                    throw new AuthException("bearer token refused: it is not the one this bridge was started with");
+                }
+            }
             if (!config.hasTokenKeys()) {
                 throw new AuthException("bearer token refused: no JWT_SECRET or JWT_JWKS_URL is configured to check it");
             }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code forge} command. */
 @Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Forge MCP gateway: federates MCP servers behind one endpoint.",
-        subcommands = {ServeCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class, RestoreCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class, RestoreCommand.class, TokenCommand.class, TranslateCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -16,9 +16,14 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         dev.forge.observe.LogSetup.configure("warn", false); // commands print results on stdout; logs go to stderr
         int code = new CommandLine(new Main()).execute(args);
-        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+        if (code != 0 || args.length == 0 || !("serve".equals(args[0]) || isBridgeServing(args))) {
             System.exit(code);
         }
+    }
+
+    /** {@code translate --stdio} keeps serving after its command returns; the other translate direction does not. */
+    private static boolean isBridgeServing(String[] args) {
+        return "translate".equals(args[0]) && java.util.Arrays.asList(args).contains("--stdio");
     }
 
     @Override

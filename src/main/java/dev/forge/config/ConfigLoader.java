@@ -89,7 +89,7 @@ public final class ConfigLoader {
         Set<ServerRole> roles = ServerRole.parse("--role", flags.role());
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
-                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request));
+                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null);
     }
 
     /**
@@ -154,6 +154,7 @@ public final class ConfigLoader {
                 retention,
                 parseBoolean("AUDIT_TOOL_ARGUMENTS", firstOf(env("AUDIT_TOOL_ARGUMENTS"), "false")),
                 commaList(env("TRUSTED_PROXIES")),
+                null,
                 production);
     }
 

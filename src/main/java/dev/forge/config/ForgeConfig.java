@@ -27,7 +27,8 @@ public record ForgeConfig(
         Set<String> allowedOrigins,
         SecurityConfig security,
         Set<ServerRole> roles,
-        ServiceManagerConfig serviceManager) {
+        ServiceManagerConfig serviceManager,
+        String rootUpstream) {
 
     public ForgeConfig {
         gateways = List.copyOf(gateways);
@@ -39,43 +40,53 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
     }
 
     public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager);
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
     }
 
     public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager);
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
     }
 
     public ForgeConfig withDatabase(DatabaseUrl newDatabase) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, newDatabase, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager);
+                security, roles, serviceManager, rootUpstream);
     }
 
     public ForgeConfig withSecurity(SecurityConfig newSecurity) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                newSecurity, roles, serviceManager);
+                newSecurity, roles, serviceManager, rootUpstream);
     }
 
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
     }
 
     public ForgeConfig withRoles(Set<ServerRole> newRoles, ServiceManagerConfig newServiceManager) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, newRoles, newServiceManager);
+                security, newRoles, newServiceManager, rootUpstream);
     }
 
     public boolean runs(ServerRole role) {
         return roles.contains(role);
+    }
+
+    /**
+     * Serve this one upstream, names unprefixed, at the root endpoints ({@code /mcp}, {@code /sse}): what
+     * {@code forge translate --stdio} does. Null: the root endpoints federate every upstream.
+     */
+    public ForgeConfig withRootUpstream(String name) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
+                security, roles, serviceManager, name);
     }
 }

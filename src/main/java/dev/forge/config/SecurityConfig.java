@@ -32,6 +32,7 @@ import java.util.List;
  * @param logRetention            {@code LOG_RETENTION}: days of audit files kept
  * @param auditArguments          {@code AUDIT_TOOL_ARGUMENTS}: record tool arguments (redacted) in the audit line
  * @param trustedProxies          {@code TRUSTED_PROXIES}: proxy addresses whose {@code X-Forwarded-For} is believed
+ * @param staticBearer            one fixed bearer token that is accepted as admin ({@code forge translate --oauth2-bearer})
  * @param production              {@code FORGE_ENV}/{@code NODE_ENV} is production: stricter checks
  */
 public record SecurityConfig(
@@ -58,6 +59,7 @@ public record SecurityConfig(
         Duration logRetention,
         boolean auditArguments,
         java.util.Set<String> trustedProxies,
+        String staticBearer,
         boolean production) {
 
     public static final int DEFAULT_RATE_LIMIT = 600;
@@ -71,6 +73,28 @@ public record SecurityConfig(
 
     /** True if bearer tokens can be verified at all. */
     public boolean hasTokenKeys() {
-        return jwtSecret != null || jwksUrl != null;
+        return jwtSecret != null || jwksUrl != null || staticBearer != null;
+    }
+
+    public SecurityConfig withStaticBearer(String token) {
+        return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
+                basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
+                redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, corsEnabled, auditLog,
+                logRetention, auditArguments, trustedProxies, token, production);
+    }
+
+    public SecurityConfig withCors(boolean enabled) {
+        return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
+                basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
+                redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, enabled, auditLog,
+                logRetention, auditArguments, trustedProxies, staticBearer, production);
+    }
+
+    /** The same settings, audit lines going to {@code auditFile} (null: the main log) and {@code perMinute} requests allowed. */
+    public SecurityConfig withAuditAndRateLimit(Path auditFile, int perMinute) {
+        return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
+                basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, perMinute, authRateLimitPerMinute,
+                redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, corsEnabled, auditFile,
+                logRetention, auditArguments, trustedProxies, staticBearer, production);
     }
 }
