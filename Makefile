@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build peers bench conformance clean generate-secrets
+.PHONY: run test build peers bench bench-translate conformance clean generate-secrets
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -34,6 +34,10 @@ $(PEERS): peers/package.json peers/package-lock.json
 
 bench: build
 	bench/run.sh
+
+# forge translate side by side with supergateway and mcp-proxy (installed from npm at pinned versions on first use)
+bench-translate: build
+	bench/translate.sh
 
 conformance: $(PEERS)
 	mvn -B -q -Dstyle.color=never test -Dtest=ConformanceSuiteTest -Dsurefire.failIfNoSpecifiedTests=false
