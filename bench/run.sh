@@ -49,7 +49,7 @@ AUDIT_LOG_PATH=$work/audit.log
 LOG_LEVEL=warn
 ENV
 token=$(bin/forge token create --env-file "$work/forge.env" --name bench --role developer --expires 1h 2>/dev/null)
-LOG_LEVEL=warn bin/forge serve --env-file "$work/forge.env" --config "$work/forge.yaml" --port "$gateway_port" --host 127.0.0.1 >"$work/forge.log" 2>&1 & pids+=($!)
+LOG_LEVEL=warn bin/forge serve --role gateway --env-file "$work/forge.env" --config "$work/forge.yaml" --port "$gateway_port" --host 127.0.0.1 >"$work/forge.log" 2>&1 & pids+=($!)
 forge_pid=$!
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gateway_port/ready")" = 200 ] && break; sleep 0.2; done
 
@@ -63,7 +63,7 @@ gateways:
 YAML
 sed -e "s|^DATABASE_URL=.*|DATABASE_URL=sqlite:///$work/hop.db|" -e "s|^AUDIT_LOG_PATH=.*|AUDIT_LOG_PATH=$work/hop-audit.log|" \
   "$work/forge.env" >"$work/hop.env"
-LOG_LEVEL=warn bin/forge serve --env-file "$work/hop.env" --config "$work/hop.yaml" --port "$hop_port" --host 127.0.0.1 >"$work/hop.log" 2>&1 & pids+=($!)
+LOG_LEVEL=warn bin/forge serve --role gateway --env-file "$work/hop.env" --config "$work/hop.yaml" --port "$hop_port" --host 127.0.0.1 >"$work/hop.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hop_port/ready")" = 200 ] && break; sleep 0.2; done
 
 # The same stdio path with security off (no key: loopback served without a token; no rate limit; no audit file), so
@@ -75,7 +75,7 @@ gateways:
     command: ["$node", "$everything", "stdio"]
 YAML
 DATABASE_URL="sqlite:///$work/open.db" RATE_LIMIT_PER_MINUTE=0 AUDIT_LOG_PATH=off LOG_LEVEL=warn \
-  bin/forge serve --config "$work/open.yaml" --port "$open_port" --host 127.0.0.1 >"$work/open.log" 2>&1 & pids+=($!)
+  bin/forge serve --role gateway --config "$work/open.yaml" --port "$open_port" --host 127.0.0.1 >"$work/open.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$open_port/ready")" = 200 ] && break; sleep 0.2; done
 
 session() { # url [token]

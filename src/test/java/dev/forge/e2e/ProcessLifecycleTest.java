@@ -41,7 +41,7 @@ class ProcessLifecycleTest {
                 """.formatted(Peers.node(), Peers.module("@modelcontextprotocol/server-everything/dist/index.js")));
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--config", config.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1")
+                "serve", "--role", "gateway", "--config", config.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("forge.log").toFile());
         builder.environment().put("DATA_PATH", dir.resolve("data").toString());
         builder.environment().remove("DATABASE_URL");

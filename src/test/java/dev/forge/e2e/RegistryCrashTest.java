@@ -33,7 +33,7 @@ class RegistryCrashTest {
         int port = NodeHttpServer.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--port", Integer.toString(port), "--host", "127.0.0.1")
+                "serve", "--role", "gateway", "--port", Integer.toString(port), "--host", "127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("forge.log").toFile());
         builder.environment().put("DATA_PATH", dir.toString());
         builder.environment().remove("DATABASE_URL");
