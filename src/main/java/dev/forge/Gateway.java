@@ -118,7 +118,8 @@ public final class Gateway implements AutoCloseable {
         http.setMaxConnectionsPerDestination(256);
         http.setFollowRedirects(false);
         AddressPolicy addresses = new AddressPolicy(config.security().ssrfAllowPrivate(), config.security().ssrfAllowLocalhost(),
-                java.util.Set.of(config.serviceManager().managerUrl().getHost()));
+                config.serviceManager().dynamicServices() ? java.util.Set.of(config.serviceManager().managerUrl().getHost())
+                        : java.util.Set.of());
         http.setSocketAddressResolver(addresses); // the SSRF guard judges every address Forge connects to upstream
         http.start();
 

@@ -86,9 +86,17 @@ public final class RemoteToStdio {
                 Thread.ofVirtual().name("translate-send").start(() -> toRemote(message));
             }
         } finally {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            connected.close();
-            http.stop();
+            boolean stopping;
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stopping = false;
+            } catch (IllegalStateException e) {
+                stopping = true; // a signal ended us: the hook is closing the session, with the client still running
+            }
+            if (!stopping) {
+                connected.close();
+                http.stop();
+            }
         }
         return 0;
     }

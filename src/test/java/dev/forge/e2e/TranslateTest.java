@@ -66,7 +66,30 @@ class TranslateTest {
             } finally {
                 client.closeGracefully();
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.sessions().all().isEmpty()); // the bridge ended its session
+        }
+    }
+
+    @Test
+    void whenItsClientClosesStdinTheBridgeEndsItsRemoteSessionAndExits() throws Exception {
+        try (Gateway gateway = TestGateways.start(TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())),
+                List.of()))) {
+            Process bridge = new ProcessBuilder(forge("translate", "--connect-streamable-http", TestGateways.baseUrl(gateway) + "/mcp"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(bridge.getInputStream(), StandardCharsets.UTF_8));
+            var in = bridge.getOutputStream();
+            in.write((dev.forge.support.RawMcp.initializeBody("{}") + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertThat(Json.parse(out.readLine()).path("result").path("protocolVersion").asString()).isNotEmpty();
+            in.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n".getBytes(StandardCharsets.UTF_8));
+            in.write("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"everything__echo\",\"arguments\":{\"message\":\"hi\"}}}\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertThat(out.readLine()).contains("Echo: hi");
+            assertThat(gateway.sessions().all()).hasSize(1);
+            in.close();
+            assertThat(bridge.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(bridge.exitValue()).isZero();
+            assertThat(gateway.sessions().all()).isEmpty(); // it sent DELETE before exiting
         }
     }
 
