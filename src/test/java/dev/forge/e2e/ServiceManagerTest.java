@@ -102,6 +102,7 @@ class ServiceManagerTest {
         assertThat(asleep.path("reason").asString()).contains("idle for");
         assertThat(asleep.has("pid")).isFalse();
         assertThat(TestGateways.childProcesses(SLEEPY_MARKER)).isZero(); // its process is gone
+        await().atMost(Duration.ofSeconds(5)).until(() -> service("memory").path("memory_bytes").asLong() == 0); // and its memory
         JsonNode tools = Json.parse(Tokens.send("POST", gatewayUrl + "/rpc", null,
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").body());
         assertThat(tools.path("result").path("tools")).extracting(t -> t.path("name").asString()).contains("memory__read_graph");
