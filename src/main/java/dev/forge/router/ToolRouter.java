@@ -1,0 +1,154 @@
+package dev.forge.router;
+
+import dev.forge.catalog.Catalog;
+import dev.forge.catalog.CatalogView;
+import dev.forge.catalog.Route;
+import dev.forge.store.FeedbackRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Ranks the federated tools for a task described in words. Follows the catalog: every change rebuilds the index
+ * in the background (changes arriving meanwhile are folded into one more rebuild), so what is searched is at most
+ * one rebuild behind — well under a second for 10,000 tools.
+ */
+public final class ToolRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ToolRouter.class);
+    public static final int MAX_LIMIT = 50;
+    /** How many first-stage candidates feedback and the re-ranker may reorder, per result asked for. */
+    private static final int CANDIDATES_PER_RESULT = 3;
+    private static final int LATENCY_WINDOW = 10_000;
+
+    private final ToolIndex index;
+    private final Feedback feedback;
+    private final Reranker reranker;
+    private final Supplier<Catalog> catalog;
+    private final String excludedUpstream;
+    private final AtomicBoolean rebuilding = new AtomicBoolean();
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final AtomicLong queries = new AtomicLong();
+    private final long[] latencies = new long[LATENCY_WINDOW];
+    private final AtomicLong latencyCount = new AtomicLong();
+
+    /** {@code excludedUpstream}: the router's own meta-tools, which are never proposed. */
+    public ToolRouter(Supplier<Catalog> catalog, FeedbackRepository feedback, Reranker reranker, String excludedUpstream, Clock clock) {
+        this.index = new ToolIndex(clock);
+        this.feedback = new Feedback(feedback);
+        this.reranker = reranker;
+        this.catalog = catalog;
+        this.excludedUpstream = excludedUpstream;
+    }
+
+    /** Rebuilds from the current catalog, at once if idle, else right after the rebuild under way. */
+    public void catalogChanged() {
+        dirty.set(true);
+        if (!rebuilding.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("tool-router-index").start(() -> {
+            try {
+                while (dirty.getAndSet(false)) {
+                    index.rebuild(tools(catalog.get()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("rebuilding the tool index failed; searches use the previous one: {}", e.toString());
+            } finally {
+                rebuilding.set(false);
+                if (dirty.get()) {
+                    catalogChanged();
+                }
+            }
+        });
+    }
+
+    /** Rebuilds now, on this thread (start-up, tests, benchmarks). */
+    public void rebuildNow(List<IndexedTool> tools) {
+        index.rebuild(tools);
+    }
+
+    public void rebuildNow() {
+        index.rebuild(tools(catalog.get()));
+    }
+
+    private List<IndexedTool> tools(Catalog current) {
+        CatalogView all = current.view(Catalog.ALL);
+        if (all == null) {
+            return List.of();
+        }
+        List<IndexedTool> tools = new ArrayList<>(all.tools().size());
+        for (ObjectNode definition : all.tools()) {
+            String name = definition.path("name").asString("");
+            Route route = all.tool(name);
+            if (route == null || route.upstream().name().equals(excludedUpstream)) {
+                continue;
+            }
+            List<String> tags = new ArrayList<>();
+            JsonNode declared = definition.has("tags") ? definition.get("tags") : definition.path("_meta").path("tags");
+            declared.forEach(t -> tags.add(t.asString()));
+            tools.add(new IndexedTool(name, route.upstream().name(), definition, tags));
+        }
+        return tools;
+    }
+
+    /** The best tools for the task, best first, at most {@code limit} ({@value #MAX_LIMIT} at most). */
+    public List<RankedTool> route(String task, String context, int limit) {
+        long start = System.nanoTime();
+        int wanted = Math.max(1, Math.min(limit, MAX_LIMIT));
+        List<RankedTool> first = index.search(task, context, wanted * CANDIDATES_PER_RESULT);
+        List<RankedTool> nudged = new ArrayList<>(first.size());
+        for (RankedTool r : first) {
+            nudged.add(r.withScore(r.score() * feedback.multiplier(r.tool().name())));
+        }
+        nudged.sort(Comparator.comparingDouble(RankedTool::score).reversed());
+        List<RankedTool> result = reranker.rerank(task, nudged);
+        result = result.size() > wanted ? List.copyOf(result.subList(0, wanted)) : result;
+        long took = System.nanoTime() - start;
+        latencies[(int) (latencyCount.getAndIncrement() % LATENCY_WINDOW)] = took;
+        queries.incrementAndGet();
+        return result;
+    }
+
+    public void recordFeedback(String tool, String task, boolean success) {
+        feedback.record(tool, task, success);
+    }
+
+    public int indexSize() {
+        return index.size();
+    }
+
+    public Instant lastUpdate() {
+        return index.built();
+    }
+
+    public long lastBuildMillis() {
+        return index.lastBuildMillis();
+    }
+
+    public long queriesServed() {
+        return queries.get();
+    }
+
+    /** Latency percentile (0–100) over the last {@value #LATENCY_WINDOW} queries, in milliseconds; 0 before any. */
+    public double latencyMillis(double percentile) {
+        int n = (int) Math.min(latencyCount.get(), LATENCY_WINDOW);
+        if (n == 0) {
+            return 0;
+        }
+        long[] copy = Arrays.copyOf(latencies, n);
+        Arrays.sort(copy);
+        int at = (int) Math.min(n - 1, Math.ceil(percentile / 100.0 * n) - 1);
+        return copy[Math.max(0, at)] / 1_000_000.0;
+    }
+}
