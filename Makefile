@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build peers bench bench-translate conformance clean generate-secrets
+.PHONY: run test build peers bench bench-translate bench-router router-eval conformance clean generate-secrets
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -38,6 +38,14 @@ bench: build
 # forge translate side by side with supergateway and mcp-proxy (installed from npm at pinned versions on first use)
 bench-translate: build
 	bench/translate.sh
+
+# the tool router over 10,000 tools: index rebuild time and query latency percentiles
+bench-router:
+	mvn -B -q -Dstyle.color=never test -Dtest=ToolRouterBenchmarkTest -Dforge.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+
+# the tool router's recall@1, recall@5 and MRR on the evaluation set in src/test/resources/router
+router-eval:
+	mvn -B -q -Dstyle.color=never test -Dtest=ToolRouterEvaluationTest -Dsurefire.failIfNoSpecifiedTests=false
 
 conformance: $(PEERS)
 	mvn -B -q -Dstyle.color=never test -Dtest=ConformanceSuiteTest -Dsurefire.failIfNoSpecifiedTests=false

@@ -2,6 +2,16 @@ package dev.forge;
 
 import dev.forge.api.CatalogApi;
 import dev.forge.api.TokensApi;
+import dev.forge.auth.AccessGuard;
+import dev.forge.config.UpstreamPolicy;
+import dev.forge.config.VirtualServerConfig;
+import dev.forge.dispatch.MetaTools;
+import dev.forge.router.Reranker;
+import dev.forge.router.RouterApi;
+import dev.forge.router.RouterMetaTools;
+import dev.forge.router.ToolRouter;
+import dev.forge.store.FeedbackRepository;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.forge.config.ConfigException;
 import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
@@ -92,6 +102,8 @@ public final class Gateway implements AutoCloseable {
     private final Javalin app;
     /** The service manager's listener (null when this process does not run it). */
     private final Javalin managerApp;
+    /** The tool router's listener (null when this process does not run it). */
+    private final Javalin routerApp;
     private final ServiceSupervisor supervisor;
     private final ServiceDirectory directory;
     private final Database database;
@@ -135,7 +147,8 @@ public final class Gateway implements AutoCloseable {
                 addresses);
         LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), config.requestTimeout());
         List<UpstreamConfig> upstreams = new ArrayList<>();
-        if (config.runs(ServerRole.GATEWAY)) {
+        boolean routing = config.runs(ServerRole.TOOL_ROUTER);
+        if (config.runs(ServerRole.GATEWAY) || routing) { // a tool router alone indexes the same upstreams
             upstreams.addAll(gateways.bootstrap(config.gateways()));
             if (!restTools.isEmpty()) {
                 upstreams.add(restTools.upstreamConfig());
@@ -152,8 +165,27 @@ public final class Gateway implements AutoCloseable {
             }
             upstreams.add(service.upstream());
         }
-        ForgeConfig registered = config.withGateways(upstreams).withServers(servers.bootstrap(config.servers()));
+        FeedbackRepository feedback = new FeedbackRepository(database, clock);
+        AtomicReference<Federation> federationRef = new AtomicReference<>();
+        ToolRouter router = !routing ? null : new ToolRouter(() -> federationRef.get().catalog(), feedback, Reranker.NONE,
+                RouterMetaTools.UPSTREAM, clock);
+        RouterMetaTools metaTools = router == null ? null : new RouterMetaTools(router, () -> federationRef.get().catalog(),
+                config.separator());
+        List<VirtualServerConfig> declaredServers = new ArrayList<>(config.servers());
+        if (metaTools != null) {
+            if (upstreams.stream().anyMatch(u -> u.name().equals(RouterMetaTools.UPSTREAM))) {
+                throw new ConfigException("gateways: the name '" + RouterMetaTools.UPSTREAM
+                        + "' is the tool router's own (expected: another name)");
+            }
+            upstreams.add(new UpstreamConfig.Meta(RouterMetaTools.UPSTREAM, UpstreamPolicy.of(config.requestTimeout(),
+                    dev.forge.config.SessionMode.SHARED), metaTools));
+            if (declaredServers.stream().noneMatch(v -> v.name().equals(config.router().serverName()))) {
+                declaredServers.add(new VirtualServerConfig(config.router().serverName(), metaTools.namespacedNames(), List.of(), List.of()));
+            }
+        }
+        ForgeConfig registered = config.withGateways(upstreams).withServers(servers.bootstrap(declaredServers));
         this.federation = new Federation(registered, http, scheduler, version);
+        federationRef.set(federation);
         gateways.attach(federation);
         servers.attach(federation);
         restTools.attach(federation);
@@ -178,7 +210,8 @@ public final class Gateway implements AutoCloseable {
         this.security = new Security(config.security(), config.allowedOrigins(), database, servers::nameOf, scheduler,
                 config.connectTimeout(), clock);
 
-        McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version), registry),
+        McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version,
+                metaTools == null ? MetaTools.NONE : metaTools), registry),
                 federation, security.audit);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
@@ -188,30 +221,36 @@ public final class Gateway implements AutoCloseable {
         this.supervisor = config.runs(ServerRole.SERVICE_MANAGER) ? new ServiceSupervisor(federation, scheduler, clock) : null;
         services.forEach(service -> supervisor.manage(service));
         OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
-        this.app = !config.runs(ServerRole.GATEWAY) ? null : newApp(config.host(), config.port(), origins, routes -> {
+        String root = config.rootUpstream() == null ? Catalog.ALL : Catalog.gatewayScope(config.rootUpstream());
+        this.app = !config.runs(ServerRole.GATEWAY) ? null : newApp(config.host(), config.port(), root, origins, routes -> {
             new TokensApi(security.tokens).routes(routes);
             routes.get("/admin", new AdminPage(federation, version)::serve);
             new GatewaysApi(gateways).routes(routes);
             new ServersApi(servers, federation).routes(routes);
             new CatalogApi(federation, toolStates).routes(routes);
-            new RestToolsApi(restTools).routes(routes);
+            new RestToolsApi(restTools, router == null ? null : new RouterApi(router)).routes(routes);
             new LocalItemsApi(localItems).routes(routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
             routes.post("/rpc", plainRpc::post);
             opsRoutes(routes, ops);
-            String root = config.rootUpstream() == null ? Catalog.ALL : Catalog.gatewayScope(config.rootUpstream());
             mcpRoutes(routes, "", ctx -> root, streamable, legacy);
             mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
             mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
-        this.managerApp = supervisor == null ? null : newApp(config.host(), config.serviceManager().port(), origins, routes -> {
+        String routerScope = Catalog.serverScope(config.router().serverName());
+        this.routerApp = router == null ? null : newApp(config.host(), config.router().port(), routerScope, origins, routes -> {
+            opsRoutes(routes, ops);
+            new RouterApi(router).routes(routes);
+            mcpRoutes(routes, "", ctx -> routerScope, streamable, legacy);
+        });
+        this.managerApp = supervisor == null ? null : newApp(config.host(), config.serviceManager().port(), Catalog.ALL, origins, routes -> {
             opsRoutes(routes, ops);
             new ServicesApi(federation, supervisor, config.requestTimeout(), clock).routes(routes);
             mcpRoutes(routes, "/services/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
         try {
             // first, so a taken port fails before any upstream process is spawned
-            for (Javalin listener : java.util.Arrays.asList(app, managerApp)) {
+            for (Javalin listener : java.util.Arrays.asList(app, managerApp, routerApp)) {
                 if (listener != null) {
                     listener.start();
                     // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
@@ -234,6 +273,12 @@ public final class Gateway implements AutoCloseable {
         if (directory != null) {
             directory.start(scheduler);
         }
+        if (router != null) {
+            federation.onCatalogChange(catalog -> router.catalogChanged());
+            router.catalogChanged();
+            LOG.info("forge {} tool router listening on {}:{} (meta-tools at /mcp there and at /servers/{}/mcp)", version,
+                    config.host(), routerApp.port(), config.router().serverName());
+        }
         if (app != null) {
             LOG.info("forge {} gateway listening on {}:{} with {} upstream(s)", version, config.host(), app.port(),
                     federation.upstreams().size());
@@ -245,7 +290,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** A listener with the common settings and every guard in front of the routes given. */
-    private Javalin newApp(String host, int port, OriginGuard origins, java.util.function.Consumer<io.javalin.config.RoutesConfig> routes) {
+    private Javalin newApp(String host, int port, String rootScope, OriginGuard origins,
+                           java.util.function.Consumer<io.javalin.config.RoutesConfig> routes) {
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -260,6 +306,7 @@ public final class Gateway implements AutoCloseable {
                 return connector;
             });
             c.routes.before(ctx -> {
+                ctx.attribute(AccessGuard.ROOT_SCOPE, rootScope);
                 // the guards in order; the first that refuses has written the answer
                 boolean admitted = withinBodyLimit(ctx)
                         && security.clientAddress.admit(ctx)
@@ -341,7 +388,12 @@ public final class Gateway implements AutoCloseable {
 
     /** The gateway's port, or the service manager's when only that runs. */
     public int port() {
-        return app != null ? app.port() : managerApp.port();
+        return app != null ? app.port() : managerApp != null ? managerApp.port() : routerApp.port();
+    }
+
+    /** The tool router's port; -1 when this process does not run it. */
+    public int toolRouterPort() {
+        return routerApp == null ? -1 : routerApp.port();
     }
 
     /** The service manager's port; -1 when this process does not run it. */
@@ -381,7 +433,7 @@ public final class Gateway implements AutoCloseable {
         if (callsInFlight() > 0) {
             LOG.warn("stopping with {} calls still in flight after {} s", callsInFlight(), SHUTDOWN_GRACE.toSeconds());
         }
-        for (Javalin listener : java.util.Arrays.asList(app, managerApp)) {
+        for (Javalin listener : java.util.Arrays.asList(app, managerApp, routerApp)) {
             try {
                 if (listener != null) {
                     listener.stop();

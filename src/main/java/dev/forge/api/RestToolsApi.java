@@ -14,16 +14,22 @@ import tools.jackson.databind.JsonNode;
 public final class RestToolsApi {
 
     private final RestToolRegistry registry;
+    /** Null when this process runs no tool router. */
+    private final dev.forge.router.RouterApi router;
 
-    public RestToolsApi(RestToolRegistry registry) {
+    public RestToolsApi(RestToolRegistry registry, dev.forge.router.RouterApi router) {
         this.registry = registry;
+        this.router = router;
     }
 
     public void routes(RoutesConfig routes) {
         routes.post("/tools", AdminApi.admin(ctx -> {
             JsonNode body = AdminApi.body(ctx);
+            if (router != null && router.routeIfTask(ctx, body)) {
+                return; // a routing query (the deployment guide's check), not a registration
+            }
             if (body.has("task")) {
-                throw new RegistryException(501, "Routing a task to a tool is the tool router's work, which this build does not have yet");
+                throw new RegistryException(501, "Routing a task to a tool is the tool router's work, which this process does not run");
             }
             var stored = registry.create(body);
             AdminApi.json(ctx, 201, Json.object().put("id", stored.id()).put("name", stored.name())

@@ -20,6 +20,9 @@ import java.util.function.UnaryOperator;
  */
 public final class AccessGuard {
 
+    /** The request attribute naming what a listener serves at its root MCP endpoints. */
+    public static final String ROOT_SCOPE = "forge.root-scope";
+
     /** Query parameters that would carry a credential into access logs and browser history. */
     private static final Set<String> QUERY_CREDENTIALS = Set.of("access_token", "token", "api_key", "apikey", "jwt");
 
@@ -171,23 +174,39 @@ public final class AccessGuard {
     /** The scope this request needs, for the 403 challenge and the audit line. */
     private String neededScope(Context ctx, Surface surface) {
         return switch (surface) {
-            case MCP -> Scopes.forEndpoint(catalogScope(ctx.path()));
+            case MCP -> Scopes.forEndpoint(catalogScope(ctx));
             case ADMIN_UI, METRICS -> Scopes.ADMIN_READ;
-            case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
+            case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") || isQuery(ctx) ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
             case OPEN -> null;
         };
     }
 
     private boolean allowed(Principal principal, Surface surface, String needed, Context ctx) {
         return switch (surface) {
-            case MCP -> principal.mayUse(catalogScope(ctx.path()));
+            case MCP -> principal.mayUse(catalogScope(ctx));
             case ADMIN_UI, METRICS, ADMIN_API -> needed.equals(Scopes.ADMIN_READ) ? principal.mayRead() : principal.mayWrite();
             case OPEN -> true;
         };
     }
 
-    /** The catalog scope of an MCP path: {@code all}, {@code server/NAME} or {@code gateway/NAME}. */
-    private String catalogScope(String path) {
+    /**
+     * POSTs that only ask: the tool router's {@code /route} and {@code /feedback}, and {@code POST /tools} with a
+     * {@code task} (a routing query in the deployment guide's shape, not a registration).
+     */
+    private static boolean isQuery(Context ctx) {
+        String path = ctx.path();
+        if (path.equals("/route") || path.equals("/feedback")) {
+            return true;
+        }
+        return path.equals("/tools") && ctx.method().name().equals("POST") && ctx.body().contains("\"task\"");
+    }
+
+    /**
+     * The catalog scope of an MCP path: {@code all}, {@code server/NAME} or {@code gateway/NAME}; the root endpoints
+     * show what their listener serves there (the tool router's port: its virtual server).
+     */
+    private String catalogScope(Context ctx) {
+        String path = ctx.path();
         String[] parts = path.split("/");
         if (parts.length == 4 && parts[1].equals("servers")) {
             return Catalog.serverScope(serverName.apply(parts[2]));
@@ -195,7 +214,8 @@ public final class AccessGuard {
         if (parts.length == 4 && (parts[1].equals("gateways") || parts[1].equals("services"))) {
             return Catalog.gatewayScope(parts[2]);
         }
-        return Catalog.ALL;
+        String root = ctx.attribute(ROOT_SCOPE);
+        return root == null ? Catalog.ALL : root;
     }
 
     private static boolean isRead(Context ctx) {

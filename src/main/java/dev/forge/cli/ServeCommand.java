@@ -41,10 +41,7 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         LogSetup.configure(loaded.logLevel(), loaded.jsonLogs());
-        if (loaded.roles().equals(java.util.Set.of(dev.forge.config.ServerRole.TOOL_ROUTER))) {
-            System.err.println("forge: --role tool-router: the tool router is not built yet; run the gateway or service-manager role");
-            return 2;
-        }
+
         Gateway gateway;
         try {
             gateway = Gateway.start(loaded);

@@ -89,7 +89,16 @@ public final class ConfigLoader {
         Set<ServerRole> roles = ServerRole.parse("--role", flags.role());
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
-                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null);
+                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router());
+    }
+
+    private RouterConfig router() {
+        int routerPort = env("TOOL_ROUTER_PORT") != null ? parsePort("TOOL_ROUTER_PORT", env("TOOL_ROUTER_PORT")) : 8001;
+        String server = firstOf(env("TOOL_ROUTER_SERVER"), "router");
+        if (!NAME.matcher(server).matches()) {
+            throw new ConfigException("TOOL_ROUTER_SERVER: '" + server + "' (expected: [a-z0-9-]+)");
+        }
+        return new RouterConfig(routerPort, server);
     }
 
     /**

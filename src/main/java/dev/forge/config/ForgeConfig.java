@@ -28,7 +28,8 @@ public record ForgeConfig(
         SecurityConfig security,
         Set<ServerRole> roles,
         ServiceManagerConfig serviceManager,
-        String rootUpstream) {
+        String rootUpstream,
+        RouterConfig router) {
 
     public ForgeConfig {
         gateways = List.copyOf(gateways);
@@ -40,40 +41,40 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
     }
 
     public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
     }
 
     public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
     }
 
     public ForgeConfig withDatabase(DatabaseUrl newDatabase) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, newDatabase, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream);
+                security, roles, serviceManager, rootUpstream, router);
     }
 
     public ForgeConfig withSecurity(SecurityConfig newSecurity) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                newSecurity, roles, serviceManager, rootUpstream);
+                newSecurity, roles, serviceManager, rootUpstream, router);
     }
 
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
     }
 
     public ForgeConfig withRoles(Set<ServerRole> newRoles, ServiceManagerConfig newServiceManager) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, newRoles, newServiceManager, rootUpstream);
+                security, newRoles, newServiceManager, rootUpstream, router);
     }
 
     public boolean runs(ServerRole role) {
@@ -87,6 +88,12 @@ public record ForgeConfig(
     public ForgeConfig withRootUpstream(String name) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, name);
+                security, roles, serviceManager, name, router);
+    }
+
+    public ForgeConfig withRouter(RouterConfig newRouter) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
+                security, roles, serviceManager, rootUpstream, newRouter);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** One upstream MCP server, by how we reach it. */
 public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamConfig.StreamableHttp, UpstreamConfig.Sse,
-        UpstreamConfig.Rest, UpstreamConfig.Local {
+        UpstreamConfig.Rest, UpstreamConfig.Local, UpstreamConfig.Meta {
 
     String name();
 
@@ -51,4 +51,7 @@ public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamCon
 
     /** Forge's own upstream serving the prompts and resources defined through the API. */
     record Local(String name, UpstreamPolicy policy, LocalItemSource source) implements UpstreamConfig {}
+
+    /** Forge's own meta-tools (the tool router's), listed like an upstream's and answered by the gateway itself. */
+    record Meta(String name, UpstreamPolicy policy, MetaToolSource source) implements UpstreamConfig {}
 }

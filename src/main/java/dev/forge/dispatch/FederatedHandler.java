@@ -28,8 +28,14 @@ public final class FederatedHandler implements McpHandler {
     private final String version;
     private final ResourceSubscriptions subscriptions = new ResourceSubscriptions();
     private final TaskRoutes tasks;
+    private final MetaTools metaTools;
 
     public FederatedHandler(Federation federation, TaskRoutes tasks, int pageSize, String version) {
+        this(federation, tasks, pageSize, version, MetaTools.NONE);
+    }
+
+    public FederatedHandler(Federation federation, TaskRoutes tasks, int pageSize, String version, MetaTools metaTools) {
+        this.metaTools = metaTools;
         this.federation = federation;
         this.tasks = tasks;
         this.pages = new Pages(pageSize);
@@ -117,14 +123,45 @@ public final class FederatedHandler implements McpHandler {
     }
 
     private CompletableFuture<ObjectNode> callTool(SessionCaller caller, Message.Request request) {
+        return callTool(caller, request, view(caller.session()), true);
+    }
+
+    /**
+     * A call made through a meta-tool: routed in the all-upstreams view, allowed when the session's token could
+     * have called the tool directly (an endpoint that shows it, and the tool itself).
+     */
+    private CompletableFuture<ObjectNode> callThroughMeta(SessionCaller caller, Message.Request request) {
+        CatalogView all = federation.catalog().view(Catalog.ALL);
+        String name = request.params().path("name").asString(null);
+        Route route = name == null || all == null ? null : all.tool(name);
+        if (route != null) {
+            var principal = caller.session().principal();
+            if (!principal.mayUse(Catalog.ALL) && !principal.mayUse(Catalog.gatewayScope(route.upstream().name()))) {
+                throw new JsonRpcException(JsonRpcError.ACCESS_DENIED, "Forbidden: this token may not call " + name
+                        + " (insufficient_scope: it reaches no endpoint that shows the tool)");
+            }
+        }
+        return callTool(caller, request, all, false);
+    }
+
+    private CompletableFuture<ObjectNode> callTool(SessionCaller caller, Message.Request request, CatalogView view, boolean metaAllowed) {
         ObjectNode params = request.params();
         String name = params.path("name").asString(null);
         if (name == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: tools/call needs a tool name");
         }
-        Route route = view(caller.session()).tool(name);
-        if (route == null) {
+        Route route = view == null ? null : view.tool(name);
+        if (route == null || (!metaAllowed && route.upstream().name().equals(metaTools.upstream()))) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + name);
+        }
+        if (route.upstream().name().equals(metaTools.upstream())) {
+            return metaTools.call(caller.session(), request, route.upstreamName(), call -> {
+                try {
+                    return callThroughMeta(caller, call);
+                } catch (RuntimeException e) {
+                    return CompletableFuture.completedFuture(Message.error(call.id(), Failures.toError(e)).node());
+                }
+            });
         }
         if (!caller.session().principal().mayCall(namespaced(route))) {
             throw new JsonRpcException(JsonRpcError.ACCESS_DENIED, "Forbidden: this token may not call " + name

@@ -19,6 +19,7 @@ final class UpstreamSpecs {
             case UpstreamConfig.Sse s -> "sse";
             case UpstreamConfig.Rest r -> "rest";
             case UpstreamConfig.Local l -> "local";
+            case UpstreamConfig.Meta m -> "meta";
         };
     }
 
@@ -41,6 +42,7 @@ final class UpstreamSpecs {
             }
             case UpstreamConfig.Rest r -> { } // built in: nothing to store
             case UpstreamConfig.Local l -> { }
+            case UpstreamConfig.Meta m -> { }
         }
         UpstreamPolicy policy = config.policy();
         spec.put("timeout", policy.timeout().toMillis() + "ms");

@@ -13,11 +13,14 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -82,7 +85,7 @@ final class ToolIndex {
                     doc.add(new TextField(field, value, Field.Store.NO));
                     toolTerms.put(field, new HashSet<>(analyzer.terms(value)));
                 });
-                doc.add(new StoredField("n", terms.size()));
+                doc.add(new NumericDocValuesField("n", terms.size()));
                 writer.addDocument(doc);
                 terms.add(toolTerms);
             }
@@ -119,7 +122,7 @@ final class ToolIndex {
             TopDocs top = s.searcher().search(query.build(), limit);
             List<RankedTool> ranked = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc hit : top.scoreDocs) {
-                int n = s.searcher().storedFields().document(hit.doc).getField("n").numericValue().intValue();
+                int n = toolNumber(s.searcher(), hit.doc);
                 List<String> matched = new ArrayList<>();
                 s.terms().get(n).forEach((field, fieldTerms) -> {
                     if (weights.keySet().stream().anyMatch(fieldTerms::contains)) {
@@ -133,6 +136,15 @@ final class ToolIndex {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Which tool a document is: read from doc values, which cost far less per hit than stored fields. */
+    private static int toolNumber(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        NumericDocValues numbers = leaf.reader().getNumericDocValues("n");
+        numbers.advanceExact(doc - leaf.docBase);
+        return (int) numbers.longValue();
     }
 
     int size() {

@@ -42,7 +42,7 @@ public final class StdioToHttp {
                 base.sessionIdleTimeout(), base.logLevel(), base.jsonLogs(), base.prometheusEnabled(),
                 List.of(new UpstreamConfig.Stdio(UPSTREAM, command, env, policy)), List.of(), scratchDatabase(), false,
                 base.allowedHosts(), corsOrigins.isEmpty() ? base.allowedOrigins() : corsOrigins, security,
-                EnumSet.of(ServerRole.GATEWAY), base.serviceManager().withServices(List.of()), UPSTREAM);
+                EnumSet.of(ServerRole.GATEWAY), base.serviceManager().withServices(List.of()), UPSTREAM, base.router());
         return bridge;
     }
 

@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
  * on a virtual thread of their own, as a separate server would, and definition changes are announced with
  * {@code list_changed} notifications.
  */
-abstract sealed class InProcessTransport implements UpstreamTransport permits RestToolsTransport, LocalItemsTransport {
+abstract sealed class InProcessTransport implements UpstreamTransport permits RestToolsTransport, LocalItemsTransport, MetaToolsTransport {
 
     private volatile Listener listener;
 

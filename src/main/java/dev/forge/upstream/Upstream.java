@@ -127,6 +127,7 @@ public final class Upstream {
             case UpstreamConfig.Sse s -> "sse";
             case UpstreamConfig.Rest r -> "rest";
             case UpstreamConfig.Local l -> "local";
+            case UpstreamConfig.Meta m -> "meta";
         };
     }
 
@@ -196,6 +197,7 @@ public final class Upstream {
                     initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
             case UpstreamConfig.Rest r -> initialize(new RestToolsTransport(r.source(), http, r.timeout()), owner);
             case UpstreamConfig.Local l -> initialize(new LocalItemsTransport(l.source()), owner);
+            case UpstreamConfig.Meta m -> initialize(new MetaToolsTransport(m.source()), owner);
             case UpstreamConfig.StreamableHttp h -> {
                 try {
                     yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout()), owner);

@@ -21,7 +21,7 @@ public final class TestGateways {
         return new ForgeConfig("127.0.0.1", 0, "__", Duration.ofSeconds(20), Duration.ofSeconds(20),
                 Duration.ofMinutes(5), "info", false, true, upstreams, servers, freshDatabase(), false, java.util.Set.of(), java.util.Set.of(),
                 security(Map.of()), java.util.EnumSet.of(dev.forge.config.ServerRole.GATEWAY),
-                dev.forge.config.ServiceManagerConfig.none(), null);
+                dev.forge.config.ServiceManagerConfig.none(), null, dev.forge.config.RouterConfig.defaults().withPort(0));
     }
 
     /**

@@ -1,0 +1,70 @@
+package dev.forge.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forge.protocol.Json;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code make bench-router}: 10,000 tools (the evaluation catalog copied under 33 upstream names), indexed from
+ * scratch five times, then the evaluation tasks asked 5,000 times after a warm-up. Bounded: a few seconds.
+ */
+@Tag("bench")
+class ToolRouterBenchmarkTest {
+
+    static List<IndexedTool> tenThousand() throws Exception {
+        List<IndexedTool> base = ToolRouterEvaluationTest.catalog();
+        List<IndexedTool> tools = new ArrayList<>(10_000);
+        for (int copy = 0; tools.size() < 10_000; copy++) {
+            for (IndexedTool t : base) {
+                if (tools.size() == 10_000) break;
+                String upstream = t.upstream() + "-" + copy;
+                String name = upstream + "__" + ToolIndex.bareName(t);
+                ObjectNode definition = t.definition().deepCopy();
+                definition.put("name", name);
+                tools.add(new IndexedTool(name, upstream, definition, t.tags()));
+            }
+        }
+        return tools;
+    }
+
+    @Test
+    void tenThousandToolsIndexInUnderASecondAndAnswerInMilliseconds() throws Exception {
+        ToolRouter router = ToolRouterEvaluationTest.router();
+        List<IndexedTool> tools = tenThousand();
+        long[] builds = new long[5];
+        for (int i = 0; i < builds.length; i++) {
+            long start = System.nanoTime();
+            router.rebuildNow(tools);
+            builds[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        assertThat(router.indexSize()).isEqualTo(10_000);
+        List<String> tasks = new ArrayList<>();
+        for (JsonNode task : ToolRouterEvaluationTest.resource("tasks.json")) {
+            tasks.add(task.path("task").asString());
+        }
+        for (int i = 0; i < 2_000; i++) {
+            router.route(tasks.get(i % tasks.size()), null, 10); // warm-up
+        }
+        long[] took = new long[5_000];
+        for (int i = 0; i < took.length; i++) {
+            long start = System.nanoTime();
+            router.route(tasks.get(i % tasks.size()), "testing", 10);
+            took[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(took);
+        double p50 = took[took.length / 2] / 1e6;
+        double p99 = took[(int) (took.length * 0.99)] / 1e6;
+        double max = took[took.length - 1] / 1e6;
+        System.out.printf("tool router over %d tools: rebuild ms %s (last %d); query p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                router.indexSize(), Arrays.toString(builds), builds[builds.length - 1], p50, p99, max);
+        assertThat(builds[builds.length - 1]).isLessThan(1_000);
+        assertThat(p99).isLessThan(5.0);
+    }
+}
