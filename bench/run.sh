@@ -23,9 +23,8 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+. "$root/bench/lib.sh"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "bench: $1 did not come up" >&2; exit 1; }
 
 direct_port=$(free_port)
 PORT=$direct_port "$node" "$everything" streamableHttp >"$work/direct.log" 2>&1 & pids+=($!)
@@ -78,16 +77,6 @@ DATABASE_URL="sqlite:///$work/open.db" RATE_LIMIT_PER_MINUTE=0 AUDIT_LOG_PATH=of
   bin/forge serve --role gateway --config "$work/open.yaml" --port "$open_port" --host 127.0.0.1 >"$work/open.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$open_port/ready")" = 200 ] && break; sleep 0.2; done
 
-session() { # url [token]
-  local auth=(); [ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2")
-  curl -s -D "$work/h.txt" -o /dev/null -X POST "$1" "${auth[@]}" -H 'Content-Type: application/json' \
-    -H 'Accept: application/json, text/event-stream' \
-    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
-  local sid; sid=$(grep -i '^mcp-session-id:' "$work/h.txt" | awk '{print $2}' | tr -d '\r')
-  curl -s -o /dev/null -X POST "$1" "${auth[@]}" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
-    -H "mcp-session-id: $sid" -H 'mcp-protocol-version: 2025-06-18' -d '{"jsonrpc":"2.0","method":"notifications/initialized"}'
-  echo "$sid"
-}
 
 measure() { # name url tool [token]
   local sid; sid=$(session "$2" "${4:-}")

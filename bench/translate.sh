@@ -25,8 +25,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do pkill -TERM -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "bench: $1 did not come up" >&2; exit 1; }
+. "$root/bench/lib.sh"
 tree_rss_mib() { # resident memory of a process and its descendants
   local total=0 p
   for p in $1 $(pgrep -P "$1" 2>/dev/null) $(for c in $(pgrep -P "$1" 2>/dev/null); do pgrep -P "$c"; done); do
@@ -45,14 +44,6 @@ mp_port=$(free_port)
   >"$work/mp.log" 2>&1 & pids+=($!); mp_pid=$!
 wait_http "http://127.0.0.1:$forge_port/health"; wait_http "http://127.0.0.1:$sg_port/mcp"; wait_http "http://127.0.0.1:$mp_port/mcp"
 
-session() {
-  curl -s -D "$work/h.txt" -o /dev/null -X POST "$1" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
-    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
-  local sid; sid=$(grep -i '^mcp-session-id:' "$work/h.txt" | awk '{print $2}' | tr -d '\r')
-  curl -s -o /dev/null -X POST "$1" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
-    -H "mcp-session-id: $sid" -H 'mcp-protocol-version: 2025-06-18' -d '{"jsonrpc":"2.0","method":"notifications/initialized"}'
-  echo "$sid"
-}
 measure() { # name url pid
   local sid; sid=$(session "$2")
   MCP_SID=$sid MCP_TOOL=echo wrk -t2 -c"$connections" -d"$warmup" -s "$lua" "$2" >/dev/null

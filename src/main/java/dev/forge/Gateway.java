@@ -2,7 +2,6 @@ package dev.forge;
 
 import dev.forge.api.CatalogApi;
 import dev.forge.api.TokensApi;
-import dev.forge.auth.AccessGuard;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
 import dev.forge.dispatch.MetaTools;
@@ -52,9 +51,6 @@ import dev.forge.dispatch.McpHandler;
 import dev.forge.dispatch.TaskRoutes;
 import dev.forge.observe.MeteredHandler;
 import dev.forge.observe.UpstreamMetrics;
-import dev.forge.protocol.Json;
-import dev.forge.protocol.JsonRpcError;
-import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
 import dev.forge.session.InMemorySessionStore;
 import dev.forge.session.ListChangeNotifier;
@@ -64,7 +60,6 @@ import dev.forge.store.Database;
 import dev.forge.transport.LegacySseEndpoint;
 import dev.forge.transport.StreamableHttpEndpoint;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -75,8 +70,6 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,10 +79,6 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final int PAGE_SIZE = 100;
-    private static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
-    private static final int ACCEPT_QUEUE = 1024;
-    private static final int MAX_HEADER_BYTES = 16 * 1024;
-    private static final java.util.Set<String> OPS_PATHS = java.util.Set.of("/health", "/ready", "/version", "/metrics", "/openapi.json");
     /** How long calls in flight may take to finish once shutdown starts. */
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 
@@ -220,9 +209,10 @@ public final class Gateway implements AutoCloseable {
 
         this.supervisor = config.runs(ServerRole.SERVICE_MANAGER) ? new ServiceSupervisor(federation, scheduler, clock) : null;
         services.forEach(service -> supervisor.manage(service));
-        OriginGuard origins = new OriginGuard(config.allowedHosts(), config.allowedOrigins());
+        Listeners listeners = new Listeners(security, new OriginGuard(config.allowedHosts(), config.allowedOrigins()),
+                this::draining);
         String root = config.rootUpstream() == null ? Catalog.ALL : Catalog.gatewayScope(config.rootUpstream());
-        this.app = !config.runs(ServerRole.GATEWAY) ? null : newApp(config.host(), config.port(), root, origins, routes -> {
+        this.app = !config.runs(ServerRole.GATEWAY) ? null : listeners.create(config.host(), config.port(), root, routes -> {
             new TokensApi(security.tokens).routes(routes);
             routes.get("/admin", new AdminPage(federation, version)::serve);
             new GatewaysApi(gateways).routes(routes);
@@ -232,21 +222,21 @@ public final class Gateway implements AutoCloseable {
             new LocalItemsApi(localItems).routes(routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
             routes.post("/rpc", plainRpc::post);
-            opsRoutes(routes, ops);
-            mcpRoutes(routes, "", ctx -> root, streamable, legacy);
-            mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
-            mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
+            Listeners.opsRoutes(routes, ops);
+            Listeners.mcpRoutes(routes, "", ctx -> root, streamable, legacy);
+            Listeners.mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
+            Listeners.mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
         String routerScope = Catalog.serverScope(config.router().serverName());
-        this.routerApp = router == null ? null : newApp(config.host(), config.router().port(), routerScope, origins, routes -> {
-            opsRoutes(routes, ops);
+        this.routerApp = router == null ? null : listeners.create(config.host(), config.router().port(), routerScope, routes -> {
+            Listeners.opsRoutes(routes, ops);
             new RouterApi(router).routes(routes);
-            mcpRoutes(routes, "", ctx -> routerScope, streamable, legacy);
+            Listeners.mcpRoutes(routes, "", ctx -> routerScope, streamable, legacy);
         });
-        this.managerApp = supervisor == null ? null : newApp(config.host(), config.serviceManager().port(), Catalog.ALL, origins, routes -> {
-            opsRoutes(routes, ops);
+        this.managerApp = supervisor == null ? null : listeners.create(config.host(), config.serviceManager().port(), Catalog.ALL, routes -> {
+            Listeners.opsRoutes(routes, ops);
             new ServicesApi(federation, supervisor, config.requestTimeout(), clock).routes(routes);
-            mcpRoutes(routes, "/services/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
+            Listeners.mcpRoutes(routes, "/services/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
         try {
             // first, so a taken port fails before any upstream process is spawned
@@ -254,7 +244,7 @@ public final class Gateway implements AutoCloseable {
                 if (listener != null) {
                     listener.start();
                     // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
-                    listener.jettyServer().server().setErrorHandler(new JsonErrors(MAX_HEADER_BYTES));
+                    listener.jettyServer().server().setErrorHandler(new JsonErrors(Listeners.MAX_HEADER_BYTES));
                 }
             }
         } catch (RuntimeException e) {
@@ -289,88 +279,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** A listener with the common settings and every guard in front of the routes given. */
-    private Javalin newApp(String host, int port, String rootScope, OriginGuard origins,
-                           java.util.function.Consumer<io.javalin.config.RoutesConfig> routes) {
-        return Javalin.create(c -> {
-            c.startup.showJavalinBanner = false;
-            c.startup.showOldJavalinVersionWarning = false;
-            c.concurrency.useVirtualThreads = true;
-            c.http.maxRequestSize = MAX_REQUEST_BYTES;
-            c.jetty.addConnector((server, httpConfig) -> {
-                httpConfig.setRequestHeaderSize(MAX_HEADER_BYTES); // larger headers: 431 from Jetty
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-                connector.setHost(host);
-                connector.setPort(port);
-                connector.setAcceptQueueSize(ACCEPT_QUEUE); // bursts of new clients wait instead of being reset
-                return connector;
-            });
-            c.routes.before(ctx -> {
-                ctx.attribute(AccessGuard.ROOT_SCOPE, rootScope);
-                // the guards in order; the first that refuses has written the answer
-                boolean admitted = withinBodyLimit(ctx)
-                        && security.clientAddress.admit(ctx)
-                        && security.headers.admit(ctx)
-                        && (!isMcpPath(ctx.path()) || origins.admit(ctx))
-                        && notDraining(ctx)
-                        && security.access.admit(ctx)
-                        && security.rateLimits.admit(ctx);
-                if (!admitted) {
-                    ctx.skipRemainingHandlers();
-                }
-            });
-            c.routes.after(security::auditRegistryChange);
-            c.routes.get("/.well-known/oauth-protected-resource", security.resourceMetadata::serve);
-            c.routes.get("/.well-known/oauth-protected-resource/*", security.resourceMetadata::serve);
-            routes.accept(c.routes);
-        });
-    }
-
-    private static void opsRoutes(io.javalin.config.RoutesConfig routes, OpsEndpoints ops) {
-        routes.get("/openapi.json", ops::openApi);
-        routes.get("/health", ops::health);
-        routes.get("/ready", ops::ready);
-        routes.get("/version", ops::version);
-        routes.get("/metrics", ops::metrics);
-    }
-
-    /** A body announced larger than the limit is refused before anything reads it. */
-    private static boolean withinBodyLimit(Context ctx) {
-        if (ctx.contentLength() <= MAX_REQUEST_BYTES) {
-            return true;
-        }
-        ctx.status(413).contentType("application/json").result(Json.bytes(Json.object().put("error", "too_large")
-                .put("message", "Payload Too Large: " + ctx.contentLength() + " bytes; request bodies are limited to "
-                        + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB")));
-        return false;
-    }
-
-    private boolean notDraining(Context ctx) {
-        if (!draining || OPS_PATHS.contains(ctx.path())) {
-            return true;
-        }
-        ctx.header("Retry-After", "5");
-        ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
-                new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, "Service Unavailable: the gateway is shutting down")).node()));
-        return false;
-    }
-
-    private static void mcpRoutes(io.javalin.config.RoutesConfig routes, String base,
-                                  java.util.function.Function<Context, String> scope,
-                                  StreamableHttpEndpoint streamable, LegacySseEndpoint legacy) {
-        routes.post(base + "/mcp", ctx -> streamable.post(ctx, scope.apply(ctx)));
-        routes.get(base + "/mcp", ctx -> streamable.get(ctx, scope.apply(ctx)));
-        routes.delete(base + "/mcp", ctx -> streamable.delete(ctx, scope.apply(ctx)));
-        routes.get(base + "/sse", ctx -> legacy.stream(ctx, scope.apply(ctx)));
-        routes.post(base + "/message", ctx -> legacy.message(ctx, scope.apply(ctx)));
-    }
-
     private boolean scopeExists(String scope) {
         return federation.catalog().view(scope) != null;
-    }
-
-    private static boolean isMcpPath(String path) {
-        return path.endsWith("/mcp") || path.endsWith("/sse") || path.endsWith("/message") || path.equals("/rpc");
     }
 
     private int callsInFlight() {

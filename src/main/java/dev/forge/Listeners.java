@@ -1,0 +1,120 @@
+package dev.forge;
+
+import dev.forge.api.OpsEndpoints;
+import dev.forge.auth.AccessGuard;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.Message;
+import dev.forge.transport.LegacySseEndpoint;
+import dev.forge.transport.OriginGuard;
+import dev.forge.transport.StreamableHttpEndpoint;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Builds the HTTP listeners of the roles (gateway, service manager, tool router): the same server settings and the
+ * same guards in front of each, in one order, with each role's routes behind them.
+ */
+final class Listeners {
+
+    static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final int ACCEPT_QUEUE = 1024;
+    private static final Set<String> OPS_PATHS = Set.of("/health", "/ready", "/version", "/metrics", "/openapi.json");
+
+    private final Security security;
+    private final OriginGuard origins;
+    private final BooleanSupplier draining;
+
+    Listeners(Security security, OriginGuard origins, BooleanSupplier draining) {
+        this.security = security;
+        this.origins = origins;
+        this.draining = draining;
+    }
+
+    /** A listener; {@code rootScope} is what its root MCP endpoints ({@code /mcp}, {@code /sse}) serve. */
+    Javalin create(String host, int port, String rootScope, Consumer<RoutesConfig> routes) {
+        return Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.concurrency.useVirtualThreads = true;
+            c.http.maxRequestSize = MAX_REQUEST_BYTES;
+            c.jetty.addConnector((server, httpConfig) -> {
+                httpConfig.setRequestHeaderSize(MAX_HEADER_BYTES); // larger headers: 431 from Jetty
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE); // bursts of new clients wait instead of being reset
+                return connector;
+            });
+            c.routes.before(ctx -> {
+                ctx.attribute(AccessGuard.ROOT_SCOPE, rootScope);
+                // the guards in order; the first that refuses has written the answer
+                boolean admitted = withinBodyLimit(ctx)
+                        && security.clientAddress.admit(ctx)
+                        && security.headers.admit(ctx)
+                        && (!isMcpPath(ctx.path()) || origins.admit(ctx))
+                        && notDraining(ctx)
+                        && security.access.admit(ctx)
+                        && security.rateLimits.admit(ctx);
+                if (!admitted) {
+                    ctx.skipRemainingHandlers();
+                }
+            });
+            c.routes.after(security::auditRegistryChange);
+            c.routes.get("/.well-known/oauth-protected-resource", security.resourceMetadata::serve);
+            c.routes.get("/.well-known/oauth-protected-resource/*", security.resourceMetadata::serve);
+            routes.accept(c.routes);
+        });
+    }
+
+    static void opsRoutes(RoutesConfig routes, OpsEndpoints ops) {
+        routes.get("/openapi.json", ops::openApi);
+        routes.get("/health", ops::health);
+        routes.get("/ready", ops::ready);
+        routes.get("/version", ops::version);
+        routes.get("/metrics", ops::metrics);
+    }
+
+    /** The MCP endpoints under {@code base}: Streamable HTTP at {@code /mcp}, legacy SSE at {@code /sse} + {@code /message}. */
+    static void mcpRoutes(RoutesConfig routes, String base, Function<Context, String> scope,
+                          StreamableHttpEndpoint streamable, LegacySseEndpoint legacy) {
+        routes.post(base + "/mcp", ctx -> streamable.post(ctx, scope.apply(ctx)));
+        routes.get(base + "/mcp", ctx -> streamable.get(ctx, scope.apply(ctx)));
+        routes.delete(base + "/mcp", ctx -> streamable.delete(ctx, scope.apply(ctx)));
+        routes.get(base + "/sse", ctx -> legacy.stream(ctx, scope.apply(ctx)));
+        routes.post(base + "/message", ctx -> legacy.message(ctx, scope.apply(ctx)));
+    }
+
+    /** A body announced larger than the limit is refused before anything reads it. */
+    private static boolean withinBodyLimit(Context ctx) {
+        if (ctx.contentLength() <= MAX_REQUEST_BYTES) {
+            return true;
+        }
+        ctx.status(413).contentType("application/json").result(Json.bytes(Json.object().put("error", "too_large")
+                .put("message", "Payload Too Large: " + ctx.contentLength() + " bytes; request bodies are limited to "
+                        + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB")));
+        return false;
+    }
+
+    private boolean notDraining(Context ctx) {
+        if (!draining.getAsBoolean() || OPS_PATHS.contains(ctx.path())) {
+            return true;
+        }
+        ctx.header("Retry-After", "5");
+        ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
+                new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, "Service Unavailable: the gateway is shutting down")).node()));
+        return false;
+    }
+
+    private static boolean isMcpPath(String path) {
+        return path.endsWith("/mcp") || path.endsWith("/sse") || path.endsWith("/message") || path.equals("/rpc");
+    }
+}
