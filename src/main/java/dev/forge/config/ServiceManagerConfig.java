@@ -24,8 +24,4 @@ public record ServiceManagerConfig(int port, List<ServiceConfig> services, boole
     public ServiceManagerConfig withServices(List<ServiceConfig> newServices) {
         return new ServiceManagerConfig(port, newServices, dynamicServices, managerUrl);
     }
-
-    public ServiceManagerConfig withPort(int newPort) {
-        return new ServiceManagerConfig(newPort, services, dynamicServices, managerUrl);
-    }
 }

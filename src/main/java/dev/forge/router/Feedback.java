@@ -33,8 +33,4 @@ final class Feedback {
         }
         return 0.75 + 0.5 * (t.successes() + 1.0) / (t.successes() + t.failures() + 2.0);
     }
-
-    FeedbackRepository.Tally tally(String tool) {
-        return tallies.getOrDefault(tool, new FeedbackRepository.Tally(0, 0));
-    }
 }

@@ -78,10 +78,6 @@ public final class ToolRouter {
         index.rebuild(tools);
     }
 
-    public void rebuildNow() {
-        index.rebuild(tools(catalog.get()));
-    }
-
     private List<IndexedTool> tools(Catalog current) {
         CatalogView all = current.view(Catalog.ALL);
         if (all == null) {
