@@ -87,6 +87,9 @@ public final class ConfigLoader {
         Set<String> allowedHosts = commaList(env("ALLOWED_HOSTS"));
         Set<String> allowedOrigins = commaList(env("ALLOWED_ORIGINS"));
         Set<ServerRole> roles = ServerRole.parse("--role", flags.role());
+        if (env("MAX_WORKERS") != null && count("MAX_WORKERS", env("MAX_WORKERS"), 1) < 1) { // applied by bin/forge to the JVM
+            throw new ConfigException("MAX_WORKERS: '" + env("MAX_WORKERS") + "' (expected: an integer >= 1)");
+        }
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
                 allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router());

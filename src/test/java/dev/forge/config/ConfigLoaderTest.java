@@ -128,6 +128,12 @@ class ConfigLoaderTest {
                 .hasMessageContaining("WORKER_TIMEOUT");
         assertThatThrownBy(() -> new ConfigLoader(Map.of("PROMETHEUS_ENABLED", "maybe")).load(ConfigLoader.Flags.none()))
                 .hasMessageContaining("PROMETHEUS_ENABLED: 'maybe'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("MAX_WORKERS", "0")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("MAX_WORKERS: '0'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("TOOL_ROUTER_PORT", "eighty")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("TOOL_ROUTER_PORT");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("FORGE_ENABLE_DYNAMIC_SERVICES", "sometimes")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("FORGE_ENABLE_DYNAMIC_SERVICES: 'sometimes'");
     }
 
     @Test
@@ -159,5 +165,41 @@ class ConfigLoaderTest {
                 .hasMessageContaining("JWT_DEFAULT_ROLE: 'root'");
         assertThatThrownBy(() -> new ConfigLoader(Map.of("LOG_RETENTION", "forever")).security())
                 .hasMessageContaining("LOG_RETENTION: 'forever'");
+    }
+
+    @Test
+    void servicesYmlBesideTheConfigFileIsReadInTheGuidesShape() throws Exception {
+        Path config = file("gateways: []\n");
+        Files.writeString(dir.resolve("services.yml"), """
+                services:
+                  memory:
+                    image: mcp/memory:latest
+                    command: ["npx", "-y", "@modelcontextprotocol/server-memory"]
+                    environment: { MEMORY_FILE_PATH: /data/memory.jsonl }
+                    port: 8080
+                    auto_start: false
+                    sleep_policy: { enabled: true, idle_timeout: 300s, min_sleep_time: 60s }
+                    health_check: { interval: 15s }
+                    resources: { memory: 256m, cpu: 0.5 }
+                """);
+        var services = new ConfigLoader(Map.of()).load(flags(config)).serviceManager().services();
+        assertThat(services).hasSize(1);
+        var memory = services.getFirst();
+        assertThat(memory.name()).isEqualTo("memory");
+        assertThat(memory.autoStart()).isFalse();
+        assertThat(memory.cpu()).isEqualTo(0.5);
+        assertThat(memory.upstream().command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-memory");
+        assertThat(memory.upstream().env()).containsEntry("MEMORY_FILE_PATH", "/data/memory.jsonl").containsEntry("PORT", "8080");
+        var lifecycle = memory.upstream().policy().lifecycle();
+        assertThat(lifecycle.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(lifecycle.minUptime()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(lifecycle.memoryLimitBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(memory.upstream().policy().healthCheckInterval()).isEqualTo(java.time.Duration.ofSeconds(15));
+
+        Files.writeString(dir.resolve("services.yml"), "services:\n  - name: bad\n    command: x\n    resources: { memory: lots }\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(config)))
+                .hasMessageContaining("services.bad.resources.memory: 'lots'");
+        Files.writeString(dir.resolve("services.yml"), "services:\n  x:\n    command: y\n    sleep: always\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(config))).hasMessageContaining("unknown key 'sleep'");
     }
 }
