@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * What every admin endpoint shares: the one mapping from failures to a status and a body that says what was wrong.
  * Who may call which endpoint is decided before any of them runs, by the access guard.
  */
-final class AdminApi {
+public final class AdminApi {
 
     private AdminApi() {}
 
@@ -43,11 +43,13 @@ final class AdminApi {
         }
     }
 
-    static void json(Context ctx, int status, JsonNode body) {
+    /** A JSON answer with this status; every API of Forge answers this way. */
+    public static void json(Context ctx, int status, JsonNode body) {
         ctx.status(status).contentType("application/json").result(Json.bytes(body));
     }
 
-    static void error(Context ctx, int status, String kind, String message) {
+    /** The one shape of an API error: {@code {"error": kind, "message": what was wrong}}. */
+    public static void error(Context ctx, int status, String kind, String message) {
         json(ctx, status, Json.object().put("error", kind).put("message", message));
     }
 }

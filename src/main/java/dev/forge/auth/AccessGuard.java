@@ -100,10 +100,8 @@ public final class AccessGuard {
             throw new AuthException("missing credentials: send Authorization: Bearer <token> "
                     + "(bin/forge token create issues one)");
         }
-        notBlocked(ctx);
-        String credential;
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            credential = header.substring(7).trim();
+            String credential = header.substring(7).trim();
             if (config.staticBearer() != null) {
                 if (MessageDigest.isEqual(credential.getBytes(StandardCharsets.UTF_8), config.staticBearer().getBytes(StandardCharsets.UTF_8))) {
                     return STATIC_BEARER;
@@ -115,6 +113,11 @@ public final class AccessGuard {
             if (!config.hasTokenKeys()) {
                 throw new AuthException("bearer token refused: no JWT_SECRET or JWT_JWKS_URL is configured to check it");
             }
+            Principal known = verifier.accepted(credential); // the hot path: one cache read, no signature work
+            if (known != null) {
+                return known;
+            }
+            notBlocked(ctx);
             return verifier.verify(credential);
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -122,6 +125,7 @@ public final class AccessGuard {
                 throw new AuthException("basic credentials are accepted only by the admin UI, and only when "
                         + "BASIC_AUTH_PASSWORD is set; use a bearer token");
             }
+            notBlocked(ctx);
             return basic(header.substring(6).trim());
         }
         throw new AuthException("unsupported Authorization scheme (expected: Bearer)");
@@ -129,10 +133,6 @@ public final class AccessGuard {
 
     /** Before checking a credential this address has not shown before: refuse while it has failed too often. */
     private void notBlocked(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header.regionMatches(true, 0, "Bearer ", 0, 7) && verifier.known(header.substring(7).trim())) {
-            return;
-        }
         long waitNanos = failedLogins.waitNanos(failedLoginKey(ctx));
         if (waitNanos > 0) {
             throw new TooManyAttempts(waitNanos);

@@ -61,15 +61,19 @@ public final class TokenVerifier {
         this.clock = clock;
     }
 
-    /** True if a previously accepted token is being presented again: no signature work, no brute-force check needed. */
-    public boolean known(String token) {
-        return accepted.getIfPresent(token) != null;
+    /**
+     * The principal of a token accepted before and still valid, or null if this token was not seen (then
+     * {@link #verify} does the signature work); an expired or since-revoked one is refused.
+     */
+    public Principal accepted(String token) {
+        Principal cached = accepted.getIfPresent(token);
+        return cached == null ? null : stillValid(cached);
     }
 
     public Principal verify(String token) {
-        Principal cached = accepted.getIfPresent(token);
+        Principal cached = accepted(token);
         if (cached != null) {
-            return stillValid(cached);
+            return cached;
         }
         JWTClaimsSet claims = claims(parse(token));
         try {

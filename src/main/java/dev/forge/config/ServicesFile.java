@@ -102,9 +102,7 @@ final class ServicesFile {
         JsonNode sleep = spec.get("sleep_policy");
         if (sleep != null && !sleep.isNull()) {
             ConfigLoader.checkKeys(at + ".sleep_policy", sleep, SLEEP_KEYS);
-            boolean enabled = ConfigLoader.parseBoolean(at + ".sleep_policy.enabled",
-                    orDefault(loader.text(at + ".sleep_policy", sleep, "enabled"), "true"));
-            if (enabled) {
+            if (enabled(at + ".sleep_policy", sleep)) {
                 idle = loader.duration(at + ".sleep_policy", sleep, "idle_timeout", Duration.ofMinutes(5));
                 minUptime = loader.duration(at + ".sleep_policy", sleep, "min_sleep_time", Duration.ZERO);
             }
@@ -113,9 +111,7 @@ final class ServicesFile {
         JsonNode health = spec.get("health_check");
         if (health != null && !health.isNull()) {
             ConfigLoader.checkKeys(at + ".health_check", health, HEALTH_KEYS);
-            boolean enabled = ConfigLoader.parseBoolean(at + ".health_check.enabled",
-                    orDefault(loader.text(at + ".health_check", health, "enabled"), "true"));
-            healthInterval = enabled ? loader.duration(at + ".health_check", health, "interval", healthInterval) : Duration.ZERO;
+            healthInterval = enabled(at + ".health_check", health) ? loader.duration(at + ".health_check", health, "interval", healthInterval) : Duration.ZERO;
         }
         long memory = 0;
         double cpu = 0;
@@ -132,6 +128,11 @@ final class ServicesFile {
         UpstreamPolicy policy = new UpstreamPolicy(timeout, Map.of(), SessionMode.SHARED, UpstreamPolicy.DEFAULT_MAX_CONCURRENCY,
                 healthInterval, new Lifecycle(idle, minUptime, memory));
         return new ServiceConfig(new UpstreamConfig.Stdio(name, loader.command(at, spec), env, policy), autoStart, cpu);
+    }
+
+    /** A section's {@code enabled} flag; a section that is present is on unless it says otherwise. */
+    private boolean enabled(String at, JsonNode section) {
+        return ConfigLoader.parseBoolean(at + ".enabled", orDefault(loader.text(at, section, "enabled"), "true"));
     }
 
     /** {@code 256m}, {@code 1g}, {@code 512MiB}, {@code 1.5G}, or a number of bytes. */

@@ -1,5 +1,6 @@
 package dev.forge.router;
 
+import dev.forge.api.AdminApi;
 import dev.forge.auth.Principal;
 import dev.forge.catalog.Catalog;
 import dev.forge.protocol.Json;
@@ -80,7 +81,7 @@ public final class RouterApi {
             t.set("inputSchema", r.tool().definition().path("inputSchema"));
         }
         result.put("took_ms", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0);
-        ctx.status(200).contentType("application/json").result(Json.bytes(result));
+        AdminApi.json(ctx, 200, result);
     }
 
     private void feedback(Context ctx) {
@@ -95,7 +96,7 @@ public final class RouterApi {
             return;
         }
         router.recordFeedback(tool, task, body.get("success").asBoolean());
-        ctx.status(201).contentType("application/json").result(Json.bytes(Json.object().put("recorded", tool)));
+        AdminApi.json(ctx, 201, Json.object().put("recorded", tool));
     }
 
     private void status(Context ctx) {
@@ -109,7 +110,7 @@ public final class RouterApi {
         latency.put("p50", router.latencyMillis(50));
         latency.put("p95", router.latencyMillis(95));
         latency.put("p99", router.latencyMillis(99));
-        ctx.status(200).contentType("application/json").result(Json.bytes(s));
+        AdminApi.json(ctx, 200, s);
     }
 
     private static JsonNode body(Context ctx) {
@@ -127,6 +128,6 @@ public final class RouterApi {
     }
 
     private static void error(Context ctx, int status, String message) {
-        ctx.status(status).contentType("application/json").result(Json.bytes(Json.object().put("error", "invalid").put("message", message)));
+        AdminApi.error(ctx, status, "invalid", message);
     }
 }

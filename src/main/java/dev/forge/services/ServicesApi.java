@@ -1,5 +1,6 @@
 package dev.forge.services;
 
+import dev.forge.api.AdminApi;
 import dev.forge.catalog.Federation;
 import dev.forge.config.ConfigException;
 import dev.forge.config.ConfigLoader;
@@ -43,13 +44,13 @@ public final class ServicesApi {
         routes.get("/services", ctx -> {
             ArrayNode list = Json.array();
             supervisor.services().stream().sorted(Comparator.comparing(ServiceConfig::name)).forEach(s -> list.add(view(s)));
-            json(ctx, 200, list);
+            AdminApi.json(ctx, 200, list);
         });
         routes.post("/services", this::register);
         routes.get("/services/{name}", ctx -> {
             ServiceConfig service = service(ctx);
             if (service != null) {
-                json(ctx, 200, view(service));
+                AdminApi.json(ctx, 200, view(service));
             }
         });
         routes.delete("/services/{name}", ctx -> {
@@ -59,7 +60,7 @@ public final class ServicesApi {
             }
             federation.remove(service.name());
             supervisor.forget(service.name());
-            json(ctx, 200, Json.object().put("deleted", service.name()));
+            AdminApi.json(ctx, 200, Json.object().put("deleted", service.name()));
         });
         routes.get("/services/{name}/logs", this::logs);
         for (String action : java.util.List.of("start", "stop", "restart", "sleep", "wake")) {
@@ -78,7 +79,7 @@ public final class ServicesApi {
             case "stop" -> upstream.halt("stopped by " + dev.forge.auth.Principal.of(ctx).subject());
             case "sleep" -> {
                 if (!upstream.sleep("put to sleep by " + dev.forge.auth.Principal.of(ctx).subject())) {
-                    error(ctx, 409, "conflict", "service " + service.name() + " is " + label(upstream.state())
+                    AdminApi.error(ctx, 409, "conflict", "service " + service.name() + " is " + label(upstream.state())
                             + "; only a running service can sleep");
                     return;
                 }
@@ -89,7 +90,7 @@ public final class ServicesApi {
             }
             default -> throw new IllegalArgumentException(action);
         }
-        json(ctx, 202, view(service));
+        AdminApi.json(ctx, 202, view(service));
     }
 
     private void register(Context ctx) {
@@ -99,11 +100,11 @@ public final class ServicesApi {
             body = Json.parse(ctx.bodyAsBytes());
             service = bodies.service("body", body, defaultTimeout);
         } catch (ConfigException | dev.forge.protocol.JsonRpcException e) {
-            error(ctx, 422, "invalid", e.getMessage());
+            AdminApi.error(ctx, 422, "invalid", e.getMessage());
             return;
         }
         if (federation.find(service.name()) != null) {
-            error(ctx, 409, "conflict", "an upstream or service named '" + service.name() + "' already exists");
+            AdminApi.error(ctx, 409, "conflict", "an upstream or service named '" + service.name() + "' already exists");
             return;
         }
         supervisor.manage(service);
@@ -112,7 +113,7 @@ public final class ServicesApi {
             upstream.firstAttempt().orTimeout(service.upstream().policy().timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .exceptionally(e -> null).join();
         }
-        json(ctx, 201, view(service));
+        AdminApi.json(ctx, 201, view(service));
     }
 
     private void logs(Context ctx) {
@@ -126,7 +127,7 @@ public final class ServicesApi {
             try {
                 limit = Math.max(1, Integer.parseInt(asked));
             } catch (NumberFormatException e) {
-                error(ctx, 422, "invalid", "lines: '" + asked + "' (expected: a positive integer)");
+                AdminApi.error(ctx, 422, "invalid", "lines: '" + asked + "' (expected: a positive integer)");
                 return;
             }
         }
@@ -134,7 +135,7 @@ public final class ServicesApi {
         for (LogRing.Line line : federation.find(service.name()).logs().tail(limit)) {
             lines.addObject().put("at", line.at().toString()).put("stream", line.stream()).put("text", line.text());
         }
-        json(ctx, 200, Json.object().put("service", service.name()).set("lines", lines));
+        AdminApi.json(ctx, 200, Json.object().put("service", service.name()).set("lines", lines));
     }
 
     /** The service the path names, or null after answering 404. */
@@ -142,7 +143,7 @@ public final class ServicesApi {
         String name = ctx.pathParam("name");
         ServiceConfig service = supervisor.service(name);
         if (service == null || federation.find(name) == null) {
-            error(ctx, 404, "not_found", "no service named '" + name + "'");
+            AdminApi.error(ctx, 404, "not_found", "no service named '" + name + "'");
             return null;
         }
         return service;
@@ -197,13 +198,5 @@ public final class ServicesApi {
             case STOPPED -> "stopped";
             case FAILED -> "crashed";
         };
-    }
-
-    private static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType("application/json").result(Json.bytes(body));
-    }
-
-    private static void error(Context ctx, int status, String kind, String message) {
-        json(ctx, status, Json.object().put("error", kind).put("message", message));
     }
 }
