@@ -11,6 +11,9 @@ import dev.forge.transport.StreamableHttpEndpoint;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -25,6 +28,8 @@ import org.eclipse.jetty.server.ServerConnector;
 final class Listeners {
 
     static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+    /** Beyond this an oversized body is not worth reading to be polite; the connection is closed instead. */
+    private static final long MAX_DISCARDED_BYTES = 4 * MAX_REQUEST_BYTES;
     static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int ACCEPT_QUEUE = 1024;
     private static final Set<String> OPS_PATHS = Set.of("/health", "/ready", "/version", "/metrics", "/openapi.json");
@@ -93,15 +98,33 @@ final class Listeners {
         routes.post(base + "/message", ctx -> legacy.message(ctx, scope.apply(ctx)));
     }
 
-    /** A body announced larger than the limit is refused before anything reads it. */
+    /**
+     * A body announced larger than the limit is refused without being parsed. It is still read and discarded (up to
+     * {@link #MAX_DISCARDED_BYTES}) so that the client, which is usually still sending, gets to read the 413: closing a
+     * socket with unread bytes resets the connection and loses the answer.
+     */
     private static boolean withinBodyLimit(Context ctx) {
-        if (ctx.contentLength() <= MAX_REQUEST_BYTES) {
+        long announced = ctx.contentLength();
+        if (announced <= MAX_REQUEST_BYTES) {
             return true;
+        }
+        if (announced <= MAX_DISCARDED_BYTES) {
+            discardBody(ctx);
+        } else {
+            ctx.header("Connection", "close");
         }
         ctx.status(413).contentType("application/json").result(Json.bytes(Json.object().put("error", "too_large")
                 .put("message", "Payload Too Large: " + ctx.contentLength() + " bytes; request bodies are limited to "
                         + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB")));
         return false;
+    }
+
+    private static void discardBody(Context ctx) {
+        try (InputStream body = ctx.req().getInputStream()) {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            ctx.header("Connection", "close");
+        }
     }
 
     private boolean notDraining(Context ctx) {
