@@ -5,6 +5,7 @@ import dev.forge.catalog.CatalogView;
 import dev.forge.catalog.Route;
 import dev.forge.store.FeedbackRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,7 @@ public final class ToolRouter {
     /** How many first-stage candidates feedback and the re-ranker may reorder, per result asked for. */
     private static final int CANDIDATES_PER_RESULT = 3;
     private static final int LATENCY_WINDOW = 10_000;
+    private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(2);
 
     private final ToolIndex index;
     private final Feedback feedback;
@@ -38,6 +42,11 @@ public final class ToolRouter {
     private final String excludedUpstream;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
     private final AtomicBoolean dirty = new AtomicBoolean();
+    /** Catalog changes seen, and the last one the index includes: searches wait (briefly) for the two to meet. */
+    private final AtomicLong changes = new AtomicLong();
+    private final ReentrantLock indexLock = new ReentrantLock();
+    private final Condition indexed = indexLock.newCondition();
+    private volatile long indexedChange;
     private final AtomicLong queries = new AtomicLong();
     private final long[] latencies = new long[LATENCY_WINDOW];
     private final AtomicLong latencyCount = new AtomicLong();
@@ -53,6 +62,7 @@ public final class ToolRouter {
 
     /** Rebuilds from the current catalog, at once if idle, else right after the rebuild under way. */
     public void catalogChanged() {
+        changes.incrementAndGet();
         dirty.set(true);
         if (!rebuilding.compareAndSet(false, true)) {
             return;
@@ -60,10 +70,13 @@ public final class ToolRouter {
         Thread.ofVirtual().name("tool-router-index").start(() -> {
             try {
                 while (dirty.getAndSet(false)) {
+                    long covered = changes.get();
                     index.rebuild(tools(catalog.get()));
+                    markIndexed(covered);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("rebuilding the tool index failed; searches use the previous one: {}", e.toString());
+                markIndexed(changes.get());
             } finally {
                 rebuilding.set(false);
                 if (dirty.get()) {
@@ -71,6 +84,40 @@ public final class ToolRouter {
                 }
             }
         });
+    }
+
+    private void markIndexed(long change) {
+        indexLock.lock();
+        try {
+            if (change > indexedChange) {
+                indexedChange = change;
+            }
+            indexed.signalAll();
+        } finally {
+            indexLock.unlock();
+        }
+    }
+
+    /**
+     * A search that follows a catalog change (an upstream just connected, a tool was added) sees it: it waits for the
+     * rebuild under way, at most {@link #FRESHNESS_WAIT}, then searches what there is.
+     */
+    private void awaitCurrentIndex() {
+        long wanted = changes.get();
+        if (indexedChange >= wanted) {
+            return;
+        }
+        indexLock.lock();
+        try {
+            long remaining = FRESHNESS_WAIT.toNanos();
+            while (indexedChange < wanted && remaining > 0) {
+                remaining = indexed.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            indexLock.unlock();
+        }
     }
 
     /** Rebuilds now, on this thread (start-up, tests, benchmarks). */
@@ -100,6 +147,7 @@ public final class ToolRouter {
 
     /** The best tools for the task, best first, at most {@code limit} ({@value #MAX_LIMIT} at most). */
     public List<RankedTool> route(String task, String context, int limit) {
+        awaitCurrentIndex();
         long start = System.nanoTime();
         int wanted = Math.max(1, Math.min(limit, MAX_LIMIT));
         List<RankedTool> first = index.search(task, context, wanted * CANDIDATES_PER_RESULT);
