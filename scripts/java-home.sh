@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Prints the home of a JDK whose major version is 21 or newer: $JAVA_HOME if it qualifies,
 # else the newest JDK under /usr/lib/jvm. Exits 1 with a message naming what to install otherwise.
+# --runtime: a JRE will do (running Forge needs no compiler; the container image carries only a JRE).
 set -euo pipefail
+tools=(java javac)
+[ "${1:-}" = --runtime ] && tools=(java)
 
 major_of() {
   local v
@@ -9,7 +12,11 @@ major_of() {
   echo "${v%%.*}"
 }
 
-qualifies() { [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ "$(major_of "$1")" -ge 21 ] 2>/dev/null; }
+qualifies() {
+  local tool
+  for tool in "${tools[@]}"; do [ -x "$1/bin/$tool" ] || return 1; done
+  [ "$(major_of "$1")" -ge 21 ] 2>/dev/null
+}
 
 if [ -n "${JAVA_HOME:-}" ] && qualifies "$JAVA_HOME"; then echo "$JAVA_HOME"; exit 0; fi
 

@@ -156,7 +156,8 @@ public final class Gateway implements AutoCloseable {
         }
         FeedbackRepository feedback = new FeedbackRepository(database, clock);
         AtomicReference<Federation> federationRef = new AtomicReference<>();
-        ToolRouter router = !routing ? null : new ToolRouter(() -> federationRef.get().catalog(), feedback, Reranker.NONE,
+        // the gateway keeps its own index too, so POST /tools {"task"} and the meta-tools answer without the :8001 role
+        ToolRouter router = !(routing || config.runs(ServerRole.GATEWAY)) ? null : new ToolRouter(() -> federationRef.get().catalog(), feedback, Reranker.NONE,
                 RouterMetaTools.UPSTREAM, clock);
         RouterMetaTools metaTools = router == null ? null : new RouterMetaTools(router, () -> federationRef.get().catalog(),
                 config.separator());
@@ -228,7 +229,7 @@ public final class Gateway implements AutoCloseable {
             Listeners.mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
         String routerScope = Catalog.serverScope(config.router().serverName());
-        this.routerApp = router == null ? null : listeners.create(config.host(), config.router().port(), routerScope, routes -> {
+        this.routerApp = !routing ? null : listeners.create(config.host(), config.router().port(), routerScope, routes -> {
             Listeners.opsRoutes(routes, ops);
             new RouterApi(router).routes(routes);
             Listeners.mcpRoutes(routes, "", ctx -> routerScope, streamable, legacy);
@@ -266,6 +267,8 @@ public final class Gateway implements AutoCloseable {
         if (router != null) {
             federation.onCatalogChange(catalog -> router.catalogChanged());
             router.catalogChanged();
+        }
+        if (routerApp != null) {
             LOG.info("forge {} tool router listening on {}:{} (meta-tools at /mcp there and at /servers/{}/mcp)", version,
                     config.host(), routerApp.port(), config.router().serverName());
         }

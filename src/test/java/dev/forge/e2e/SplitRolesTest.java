@@ -54,6 +54,11 @@ class SplitRolesTest {
                 assertThat(woken.path("result").path("content").get(0).path("text").asString()).isEqualTo("Echo: woken");
                 assertThat(Json.parse(Tokens.send("GET", services, token, null).body()).path("state").asString()).isEqualTo("running");
 
+                // a gateway without the tool-router role still finds tools for a task (the guide's POST /tools check)
+                JsonNode routed = Json.parse(Tokens.send("POST", TestGateways.baseUrl(gateway) + "/tools", token,
+                        "{\"task\": \"echo back a message\", \"context\": \"testing\"}").body());
+                assertThat(routed.toString()).contains("everything__echo");
+
                 // the manager's own API and endpoints need a token like the gateway's
                 assertThat(Tokens.send("GET", managerUrl + "/services", null, null).statusCode()).isEqualTo(401);
             }
