@@ -1,0 +1,52 @@
+# One image for every role: `forge serve` runs all of them, `--role gateway|service-manager|tool-router` one.
+# It carries the runtimes local MCP servers need (Node 22 for npx, Python 3 with uv for uvx), because the service
+# manager runs them as its own child processes instead of asking a Docker socket for containers.
+
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline || true
+COPY src src
+RUN mvn -B -q -DskipTests package \
+ && mkdir -p /native \
+ && cd /native \
+ && jar xf /src/target/lib/sqlite-jdbc-*.jar "org/sqlite/native/Linux/$(uname -m | sed 's/arm64/aarch64/')/libsqlitejdbc.so" \
+ && mv org/sqlite/native/Linux/*/libsqlitejdbc.so . && rm -rf org
+
+FROM node:22-bookworm-slim AS node
+
+FROM eclipse-temurin:21-jre-noble
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends bash curl tini python3 python3-venv ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
+COPY --from=ghcr.io/astral-sh/uv:0.5 /uv /uvx /usr/local/bin/
+
+RUN groupadd --gid 1000 forge && useradd --uid 1000 --gid forge --home-dir /data --no-create-home forge \
+ && mkdir -p /data /config && chown forge:forge /data
+WORKDIR /app
+COPY --from=build /src/target/forge.jar target/forge.jar
+COPY --from=build /src/target/lib target/lib
+COPY --from=build /native/libsqlitejdbc.so native/libsqlitejdbc.so
+COPY bin bin
+COPY scripts/java-home.sh scripts/java-home.sh
+COPY docker/entrypoint.sh docker/entrypoint.sh
+COPY config /config
+
+# The root filesystem may be read-only with a noexec /tmp (as in the deployment guide): SQLite's native library is
+# loaded from the image instead of being unpacked into /tmp, and npm/uv caches live on the data volume.
+ENV DATA_PATH=/data \
+    CONFIG_PATH=/config \
+    HOME=/data \
+    npm_config_cache=/data/.npm \
+    UV_CACHE_DIR=/data/.uv \
+    FORGE_JAVA_OPTS="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=60 -Dorg.sqlite.lib.path=/app/native -Dorg.sqlite.lib.name=libsqlitejdbc.so"
+USER forge
+VOLUME ["/data"]
+EXPOSE 4444 9000 8001
+HEALTHCHECK --interval=30s --timeout=10s --start-period=40s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${GATEWAY_PORT:-4444}/health" || curl -fsS http://127.0.0.1:9000/health || curl -fsS http://127.0.0.1:8001/health
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/docker/entrypoint.sh"]

@@ -1,0 +1,70 @@
+# Shared by deploy-production.sh and backup-production.sh (sourced, not run): the install root, the env file's
+# values, and which runtime holds Forge — Docker Compose when an engine answers, else Forge's own processes.
+
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+env_file=${ENV_FILE:-$root/.env.production}
+compose_file=${COMPOSE_FILE:-$root/docker-compose.production.yml}
+state_dir=${FORGE_STATE_DIR:-$root/run}
+log_dir=${FORGE_LOG_DIR:-$root/logs}
+pid_file=$state_dir/forge.pid
+
+die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+say() { echo "==> $*"; }
+
+# setting NAME [DEFAULT]: the real environment wins over the env file, as it does for Forge itself.
+setting() {
+  local name=$1 default=${2:-} value
+  if [ -n "${!name:-}" ]; then
+    printf '%s' "${!name}"
+    return
+  fi
+  if [ -r "$env_file" ]; then
+    value=$(grep -E "^(export )?${name}=" "$env_file" | tail -n 1 | sed -E "s/^(export )?${name}=//; s/^[\"']//; s/[\"']$//" || true)
+    if [ -n "$value" ]; then
+      printf '%s' "$value"
+      return
+    fi
+  fi
+  printf '%s' "$default"
+}
+
+compose() {
+  if docker compose version >/dev/null 2>&1; then
+    docker compose -f "$compose_file" --env-file "$env_file" "$@"
+  else
+    docker-compose -f "$compose_file" --env-file "$env_file" "$@"
+  fi
+}
+
+# FORGE_DEPLOY_MODE=compose|process picks the runtime; unset, compose is used only where an engine answers.
+deploy_mode() {
+  local mode=${FORGE_DEPLOY_MODE:-auto}
+  case "$mode" in
+    compose|process) echo "$mode" ;;
+    auto)
+      if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 \
+          && { docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; }; then
+        echo compose
+      else
+        echo process
+      fi ;;
+    *) die "FORGE_DEPLOY_MODE: '$mode' (expected: compose, process or auto)" ;;
+  esac
+}
+
+# The pid of the Forge this install started, if it still runs.
+running_pid() {
+  local pid
+  [ -r "$pid_file" ] || return 1
+  pid=$(cat "$pid_file")
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+# Runs the forge CLI where Forge runs: inside the gateway container, or from this install.
+forge_cli() {
+  if [ "$(deploy_mode)" = compose ]; then
+    compose exec -T gateway /app/bin/forge "$@"
+  else
+    "$root/bin/forge" "$@" --env-file "$env_file"
+  fi
+}
