@@ -14,15 +14,17 @@ source "$(dirname "$(readlink -f "$0")")/deploy-lib.sh"
 backup_dir=${BACKUP_DIR:-$root/backups}
 database_url=$(setting DATABASE_URL "sqlite:///$(setting DATA_PATH ./data)/mcp.db")
 
+staging=""
+trap '[ -z "$staging" ] || rm -rf "$staging"' EXIT
+
 postgres() { [[ "$database_url" == postgres://* || "$database_url" == postgresql://* ]]; }
 
 backup() {
-  local stamp staging archive snapshot
+  local stamp archive snapshot
   stamp=$(date +%Y%m%d_%H%M%S)
   umask 077
   mkdir -p "$backup_dir"
   staging=$(mktemp -d "$backup_dir/.staging-XXXXXX")
-  trap 'rm -rf "$staging"' EXIT
   archive="$backup_dir/forge-mcp-gateway-backup-$stamp.tar.gz"
   echo "Creating backup: $archive"
   mkdir -p "$staging/data"
@@ -33,20 +35,21 @@ backup() {
     # inside the container /data is this install's data/; the snapshot lands there, then moves into the archive
     snapshot=".backup-$stamp.db"
     forge_cli backup --output "/data/$snapshot" >/dev/null
-    mv "$root/data/$snapshot" "$staging/data/mcp.db"
+    mv "$(host_dir DATA_PATH data)/$snapshot" "$staging/data/mcp.db"
   else
-    forge_cli backup --output "$staging/data/mcp.db" >/dev/null
+    local failure
+    failure=$(forge_cli backup --output "$staging/data/mcp.db" 2>&1 >/dev/null) || die "forge backup failed: $failure"
   fi
-  [ -d "$root/data/logs" ] && cp -a "$root/data/logs" "$staging/data/logs"
-  [ -d "$root/config" ] && cp -a "$root/config" "$staging/config"
-  [ -f "$env_file" ] && cp -a "$env_file" "$staging/$(basename "$env_file")"
+  [ ! -d "$(host_dir DATA_PATH data)/logs" ] || cp -a "$(host_dir DATA_PATH data)/logs" "$staging/data/logs"
+  [ ! -d "$(host_dir CONFIG_PATH config)" ] || cp -a "$(host_dir CONFIG_PATH config)" "$staging/config"
+  [ ! -f "$env_file" ] || cp -a "$env_file" "$staging/$(basename "$env_file")"
   tar -czf "$archive.partial" -C "$staging" .
   mv "$archive.partial" "$archive"
   echo "Backup completed: $archive ($(du -h "$archive" | cut -f1))"
 }
 
 restore() {
-  local archive=${1:-} staging saved stamp
+  local archive=${1:-} saved stamp config
   if [ -z "$archive" ]; then
     archive=$(ls -1t "$backup_dir"/forge-mcp-gateway-backup-*.tar.gz 2>/dev/null | head -n 1 || true)
     [ -n "$archive" ] || die "no backups in $backup_dir"
@@ -57,7 +60,6 @@ restore() {
   fi
   echo "Restoring $archive"
   staging=$(mktemp -d)
-  trap 'rm -rf "$staging"' EXIT
   tar -xzf "$archive" -C "$staging" || die "$archive is not a readable archive"
   [ -f "$staging/data/mcp.db" ] || [ -f "$staging/data/forge.pgdump" ] || die "$archive holds no Forge database"
   stamp=$(date +%Y%m%d_%H%M%S)
@@ -71,10 +73,11 @@ restore() {
     postgres && die "the backup is of SQLite but DATABASE_URL is PostgreSQL"
     restore_sqlite "$staging/data/mcp.db" "$stamp"
   fi
+  config=$(host_dir CONFIG_PATH config)
   if [ -d "$staging/config" ]; then
-    [ -d "$root/config" ] && cp -a "$root/config" "$saved/config"
-    rm -rf "$root/config"
-    cp -a "$staging/config" "$root/config"
+    [ ! -d "$config" ] || cp -a "$config" "$saved/config"
+    rm -rf "$config"
+    cp -a "$staging/config" "$config"
   fi
   if [ -f "$staging/$(basename "$env_file")" ]; then
     [ -f "$env_file" ] && cp -a "$env_file" "$saved/"
@@ -87,9 +90,9 @@ restore() {
 restore_sqlite() {
   local copy=$1 stamp=$2
   if [ "$(deploy_mode)" = compose ]; then
-    cp "$copy" "$root/data/.restore-$stamp.db"
+    cp "$copy" "$(host_dir DATA_PATH data)/.restore-$stamp.db"
     compose run --rm --no-deps gateway restore "/data/.restore-$stamp.db"
-    rm -f "$root/data/.restore-$stamp.db"
+    rm -f "$(host_dir DATA_PATH data)/.restore-$stamp.db"
   else
     "$root/bin/forge" restore "$copy" --env-file "$env_file"
   fi

@@ -28,6 +28,17 @@ setting() {
   printf '%s' "$default"
 }
 
+# host_dir NAME DEFAULT: the directory a setting names, on this host. The compose file mounts ./data and ./config at
+# /data and /config; a process install uses the setting as a path (relative to the install), else ./DEFAULT.
+host_dir() {
+  local dir
+  dir=$(setting "$1" "./$2")
+  if [ "$(deploy_mode)" = compose ] || [ "$dir" = "/$2" ]; then
+    dir="./$2"
+  fi
+  [[ "$dir" == /* ]] && echo "$dir" || echo "$root/${dir#./}"
+}
+
 compose() {
   if docker compose version >/dev/null 2>&1; then
     docker compose -f "$compose_file" --env-file "$env_file" "$@"

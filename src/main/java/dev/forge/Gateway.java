@@ -158,10 +158,11 @@ public final class Gateway implements AutoCloseable {
         }
         FeedbackRepository feedback = new FeedbackRepository(database, clock);
         AtomicReference<Federation> federationRef = new AtomicReference<>();
-        // the gateway keeps its own index too, so POST /tools {"task"} and the meta-tools answer without the :8001 role
+        // the gateway keeps its own index too, so POST /tools {"task"} answers without the tool-router role; the
+        // meta-tools and the router's virtual server belong to that role
         ToolRouter router = !(routing || config.runs(ServerRole.GATEWAY)) ? null : new ToolRouter(() -> federationRef.get().catalog(), feedback, Reranker.NONE,
                 RouterMetaTools.UPSTREAM, clock);
-        RouterMetaTools metaTools = router == null ? null : new RouterMetaTools(router, () -> federationRef.get().catalog(),
+        RouterMetaTools metaTools = !routing ? null : new RouterMetaTools(router, () -> federationRef.get().catalog(),
                 config.separator());
         List<VirtualServerConfig> declaredServers = new ArrayList<>(config.servers());
         if (metaTools != null) {

@@ -25,13 +25,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ForgeConfig loaded = new ConfigLoader(environment.variables()).load(new ConfigLoader.Flags(config, null, null));
+        java.util.Optional<java.nio.file.Path> damaged;
         try {
-            SqliteBackup.restore(loaded.database(), file, percent -> System.err.print("\rrestoring: " + percent + "%"));
+            damaged = SqliteBackup.restore(loaded.database(), file, percent -> System.err.print("\rrestoring: " + percent + "%"));
         } catch (IllegalArgumentException | IllegalStateException | java.sql.SQLException e) {
             System.err.println("forge: restore refused, nothing was changed: " + e.getMessage());
             return 2;
+        } catch (java.io.IOException e) {
+            System.err.println("forge: restore failed moving the damaged database aside: " + e);
+            return 1;
         }
         System.err.println();
+        damaged.ifPresent(moved -> System.err.println("forge: the database could not be opened; it was kept as " + moved));
         System.out.println("restored " + file.toAbsolutePath());
         return 0;
     }

@@ -1,0 +1,142 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment guide's scripts against the packaged Forge (bin/forge and target/forge.jar, so this runs after
+ * {@code package}): {@code deploy-production.sh} deploys, verifies with a real token, stops; {@code
+ * backup-production.sh} backs up while Forge runs, refuses to restore under it, and restores what was lost.
+ */
+class DeploymentScriptsIT {
+
+    record Run(int code, String output) {}
+
+    private Path dir;
+    private Path envFile;
+    private int gatewayPort;
+
+    @BeforeEach
+    void install() throws IOException {
+        dir = Files.createTempDirectory("forge-deploy");
+        Files.createDirectories(dir.resolve("config"));
+        for (String file : List.of("forge.yaml", "services.yml")) {
+            Files.copy(Path.of("config", file), dir.resolve("config").resolve(file));
+        }
+        envFile = dir.resolve(".env.production");
+        gatewayPort = freePort();
+        Files.writeString(envFile, String.join("\n",
+                "JWT_SECRET=deploy-test-secret-0123456789-abcdefghijklmnop",
+                "FORGE_ENCRYPTION_KEY=deploy-test-key-0123456789-abcdefghijklmnopq",
+                "NODE_ENV=production",
+                "LOG_LEVEL=warn",
+                "GATEWAY_PORT=" + gatewayPort,
+                "FORGE_SERVICE_MANAGER_PORT=" + freePort(),
+                "TOOL_ROUTER_PORT=" + freePort(),
+                "DATA_PATH=" + dir.resolve("data"),
+                "DATABASE_URL=sqlite:///" + dir.resolve("data/mcp.db"),
+                "CONFIG_PATH=" + dir.resolve("config"),
+                "FORGE_DEMO_DIR=" + dir,
+                ""));
+    }
+
+    @AfterEach
+    void stopWhateverRuns() throws Exception {
+        script("deploy-production.sh", "stop");
+    }
+
+    @Test
+    void deploysVerifiesBacksUpAndRestoresAProcessInstall() throws Exception {
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Run exposed = script("deploy-production.sh", "preflight");
+        assertThat(exposed.code()).isNotZero();
+        assertThat(exposed.output()).contains("readable by others: chmod 600");
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        assertThat(script("deploy-production.sh", "preflight").code()).isZero();
+
+        Run deployed = script("deploy-production.sh", "deploy");
+        assertThat(deployed.code()).as(deployed.output()).isZero();
+        assertThat(deployed.output()).contains("gateway").contains("healthy, ready");
+        Run verified = script("deploy-production.sh", "verify");
+        assertThat(verified.code()).as(verified.output()).isZero();
+        assertThat(verified.output()).contains("POST /tools {task}          ok").contains("GET /services       ok")
+                .contains("GET /status             ok").contains("verified");
+        assertThat(script("deploy-production.sh", "status").output()).contains("Forge is running: pid");
+
+        Run backedUp = script("backup-production.sh");
+        assertThat(backedUp.code()).as(backedUp.output()).isZero();
+        Path archive;
+        try (Stream<Path> files = Files.list(dir.resolve("backups"))) {
+            archive = files.filter(f -> f.getFileName().toString().matches("forge-mcp-gateway-backup-\\d{8}_\\d{6}\\.tar\\.gz"))
+                    .findFirst().orElseThrow();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive))).isEqualTo("rw-------");
+        assertThat(run(List.of("tar", "tzf", archive.toString()), Map.of()).output())
+                .contains("./data/mcp.db").contains("./config/forge.yaml").contains("./.env.production");
+
+        Run underForge = script("backup-production.sh", "restore");
+        assertThat(underForge.code()).isNotZero();
+        assertThat(underForge.output()).contains("Forge is running; stop it first");
+
+        Run stopped = script("deploy-production.sh", "stop");
+        assertThat(stopped.output()).contains("stopped");
+        Run down = script("deploy-production.sh", "health");
+        assertThat(down.code()).isNotZero();
+        assertThat(down.output()).contains("DOWN");
+
+        Files.writeString(dir.resolve("data/mcp.db"), "not a database any more");
+        Run restored = script("backup-production.sh", "restore");
+        assertThat(restored.code()).as(restored.output()).isZero();
+        assertThat(restored.output()).contains("could not be opened; it was kept as").contains("Restore completed");
+        Run redeployed = script("deploy-production.sh", "deploy");
+        assertThat(redeployed.code()).as(redeployed.output()).isZero();
+        assertThat(script("deploy-production.sh", "verify").output()).contains("verified");
+    }
+
+    @Test
+    void aPlaceholderSecretStopsTheDeploymentBeforeAnythingStarts() throws Exception {
+        Files.writeString(envFile, Files.readString(envFile).replaceFirst("JWT_SECRET=.*",
+                "JWT_SECRET=your-super-secure-jwt-secret-key-here-at-least-32-chars"));
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        Run full = script("deploy-production.sh", "full");
+        assertThat(full.code()).isNotZero();
+        assertThat(full.output()).contains("JWT_SECRET is a placeholder").doesNotContain("starting");
+        assertThat(script("deploy-production.sh", "health").output()).contains("DOWN");
+    }
+
+    private Run script(String name, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of("scripts", name).toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return run(command, Map.of("ENV_FILE", envFile.toString(), "FORGE_STATE_DIR", dir.resolve("run").toString(),
+                "FORGE_LOG_DIR", dir.resolve("logs").toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
+                "FORGE_DEPLOY_MODE", "process", "DEPLOY_TIMEOUT", "90"));
+    }
+
+    private static Run run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(150, TimeUnit.SECONDS)).as(output).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
