@@ -16,7 +16,6 @@ import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
 import dev.forge.services.ServiceSupervisor;
 import dev.forge.services.ServicesApi;
-import dev.forge.services.ServiceDirectory;
 import dev.forge.api.AdminPage;
 import dev.forge.audit.AuditedHandler;
 import dev.forge.store.SecretBox;
@@ -45,6 +44,7 @@ import dev.forge.registry.GatewayRegistry;
 import dev.forge.store.GatewayRepository;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.Federation;
+import dev.forge.catalog.RemoteDirectory;
 import dev.forge.config.ForgeConfig;
 import dev.forge.dispatch.FederatedHandler;
 import dev.forge.dispatch.McpHandler;
@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
     /** The tool router's listener (null when this process does not run it). */
     private final Javalin routerApp;
     private final ServiceSupervisor supervisor;
-    private final ServiceDirectory directory;
+    private final RemoteDirectory directory;
     private final Database database;
     private final Security security;
     private volatile boolean draining;
@@ -120,9 +120,17 @@ public final class Gateway implements AutoCloseable {
         http.setIdleTimeout(config.requestTimeout().plusMinutes(5).toMillis()); // long-lived SSE streams stay open
         http.setMaxConnectionsPerDestination(256);
         http.setFollowRedirects(false);
+        // the operator's own Forge processes (a separate service manager, the gateway a lone tool router indexes) are
+        // trusted wherever they are
+        java.util.Set<String> ownHosts = new java.util.HashSet<>();
+        if (config.serviceManager().dynamicServices()) {
+            ownHosts.add(config.serviceManager().managerUrl().getHost());
+        }
+        if (config.runs(ServerRole.TOOL_ROUTER) && !config.runs(ServerRole.GATEWAY)) {
+            ownHosts.add(config.router().gatewayUrl().getHost());
+        }
         AddressPolicy addresses = new AddressPolicy(config.security().ssrfAllowPrivate(), config.security().ssrfAllowLocalhost(),
-                config.serviceManager().dynamicServices() ? java.util.Set.of(config.serviceManager().managerUrl().getHost())
-                        : java.util.Set.of());
+                java.util.Set.copyOf(ownHosts));
         http.setSocketAddressResolver(addresses); // the SSRF guard judges every address Forge connects to upstream
         http.start();
 
@@ -139,7 +147,7 @@ public final class Gateway implements AutoCloseable {
         LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), config.requestTimeout());
         List<UpstreamConfig> upstreams = new ArrayList<>();
         boolean routing = config.runs(ServerRole.TOOL_ROUTER);
-        if (config.runs(ServerRole.GATEWAY) || routing) { // a tool router alone indexes the same upstreams
+        if (config.runs(ServerRole.GATEWAY)) { // a tool router alone indexes the gateway's upstreams through it (below)
             upstreams.addAll(gateways.bootstrap(config.gateways()));
             if (!restTools.isEmpty()) {
                 upstreams.add(restTools.upstreamConfig());
@@ -259,8 +267,12 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.runs(ServerRole.GATEWAY) && !config.runs(ServerRole.SERVICE_MANAGER) && config.serviceManager().dynamicServices()) {
             String credential = security.tokens.internal("forge-gateway", java.time.Duration.ofDays(366));
-            this.directory = new ServiceDirectory(config.serviceManager().managerUrl(), http, federation, () -> credential,
-                    config.requestTimeout());
+            this.directory = RemoteDirectory.ofServiceManager(config.serviceManager().managerUrl(), http, federation,
+                    () -> credential, config.requestTimeout());
+        } else if (routing && !config.runs(ServerRole.GATEWAY)) {
+            String credential = security.tokens.internal("forge-tool-router", java.time.Duration.ofDays(366));
+            this.directory = RemoteDirectory.ofGateway(config.router().gatewayUrl(), java.util.Set.of(RouterMetaTools.UPSTREAM),
+                    http, federation, () -> credential, config.requestTimeout());
         } else {
             this.directory = null;
         }

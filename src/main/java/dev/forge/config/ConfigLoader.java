@@ -101,7 +101,9 @@ public final class ConfigLoader {
         if (!NAME.matcher(server).matches()) {
             throw new ConfigException("TOOL_ROUTER_SERVER: '" + server + "' (expected: [a-z0-9-]+)");
         }
-        return new RouterConfig(routerPort, server);
+        String gatewayPort = firstOf(env("GATEWAY_PORT"), env("PORT"), "4444");
+        URI gatewayUrl = httpUrl("FORGE_GATEWAY_URL", firstOf(env("FORGE_GATEWAY_URL"), "http://127.0.0.1:" + gatewayPort));
+        return new RouterConfig(routerPort, server, gatewayUrl);
     }
 
     /**

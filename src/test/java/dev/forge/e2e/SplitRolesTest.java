@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.forge.Gateway;
 import dev.forge.config.ConfigLoader;
+import dev.forge.config.RouterConfig;
 import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
 import dev.forge.config.ServiceManagerConfig;
@@ -64,5 +65,29 @@ class SplitRolesTest {
             }
         }
         assertThat(TestGateways.childProcesses("server-everything")).isZero();
+    }
+
+    @Test
+    void aToolRouterOnItsOwnIndexesTheGatewaysUpstreamsAndCallsThroughIt() throws Exception {
+        var security = TestGateways.security(Map.of("JWT_SECRET", SECRET));
+        try (Gateway gateway = TestGateways.start(TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())),
+                List.of()).withSecurity(security))) {
+            URI gatewayUrl = URI.create(TestGateways.baseUrl(gateway));
+            try (Gateway router = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(security)
+                    .withRoles(EnumSet.of(ServerRole.TOOL_ROUTER), ServiceManagerConfig.none())
+                    .withRouter(RouterConfig.defaults().withPort(0).withGatewayUrl(gatewayUrl)))) {
+                String routerUrl = "http://127.0.0.1:" + router.toolRouterPort();
+                String token = Tokens.hs256(SECRET, Tokens.claims("user").claim("role", "developer").build());
+                await().atMost(Duration.ofSeconds(30)).until(() -> Tokens.send("POST", routerUrl + "/route", token,
+                        "{\"task\": \"echo back a message\"}").body().contains("everything__echo"));
+
+                String session = Tokens.initialize(routerUrl + "/mcp", token).headers().firstValue("Mcp-Session-Id").orElseThrow();
+                JsonNode called = Json.parse(SecurityTest.send(routerUrl + "/mcp", token, session, """
+                        {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"router__call_tool","arguments":{"name":"everything__echo","arguments":{"message":"via the router"}}}}""").body());
+                assertThat(called.toString()).contains("Echo: via the router");
+                // the call went through the gateway's server: the router started no copy of its own
+                assertThat(TestGateways.childProcesses("server-everything")).isEqualTo(1);
+            }
+        }
     }
 }
