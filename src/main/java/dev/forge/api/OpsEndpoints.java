@@ -1,5 +1,6 @@
 package dev.forge.api;
 
+import dev.forge.auth.Principal;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.Federation;
 import dev.forge.protocol.Json;
@@ -32,14 +33,22 @@ public final class OpsEndpoints {
         this.version = version;
     }
 
-    /** 200 while the process serves; {@code status} is degraded when an upstream is down, and each says why. */
+    /**
+     * 200 while the process serves; {@code status} is degraded when an upstream is down. Anyone sees each upstream's
+     * state; why it is down (errors, pids, counters, catalog problems) only a caller with {@code admin:read}.
+     */
     public void health(Context ctx) {
         ObjectNode body = Json.object();
         boolean allReady = true;
+        boolean detailed = Principal.of(ctx).mayRead();
         ObjectNode upstreams = Json.object();
         for (Upstream u : federation.upstreams()) {
             ObjectNode entry = upstreams.putObject(u.name());
             entry.put("status", u.state().label());
+            if (!detailed) {
+                allReady &= u.state().serves();
+                continue;
+            }
             entry.put("transport", u.transportKind());
             entry.put("since", u.since().toString());
             if (u.state().serves()) {
@@ -70,7 +79,7 @@ public final class OpsEndpoints {
         body.put("version", version);
         body.put("uptime_seconds", Duration.between(started, clock.instant()).toSeconds());
         body.set("upstreams", upstreams);
-        if (!catalog.problems().isEmpty()) {
+        if (detailed && !catalog.problems().isEmpty()) {
             body.set("catalog_problems", Json.valueToTree(catalog.problems()));
         }
         ctx.contentType("application/json").result(Json.bytes(body));

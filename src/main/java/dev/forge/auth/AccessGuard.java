@@ -52,6 +52,9 @@ public final class AccessGuard {
     public boolean admit(Context ctx) {
         Surface surface = Surface.of(ctx.path());
         if (surface == Surface.OPEN || (surface == Surface.METRICS && config.metricsPublic())) {
+            if (ctx.path().endsWith("/health")) { // open, but its details (errors, pids) only for admin:read
+                ctx.attribute(Principal.ATTRIBUTE, optionalPrincipal(ctx, surface));
+            }
             return true;
         }
         String query = ctx.queryString();
@@ -81,6 +84,15 @@ public final class AccessGuard {
             return false;
         }
         return true;
+    }
+
+    /** Who the caller is if they say so convincingly, else {@link Principal#ANONYMOUS}; never refuses. */
+    private Principal optionalPrincipal(Context ctx, Surface surface) {
+        try {
+            return authenticate(ctx, surface);
+        } catch (AuthException | TooManyAttempts e) {
+            return Principal.ANONYMOUS;
+        }
     }
 
     private Principal authenticate(Context ctx, Surface surface) {

@@ -22,6 +22,9 @@ public record Principal(String subject, Role role, Set<String> scopes, Set<Strin
     public static final Principal LOCAL = new Principal("local", Role.ADMIN, Role.ADMIN.defaultScopes(), Set.of(),
             null, null, false);
 
+    /** On an open endpoint, a caller without a usable credential: may read nothing beyond what is open. */
+    public static final Principal ANONYMOUS = new Principal("anonymous", Role.VIEWER, Set.of(), Set.of(), null, null, false);
+
     public Principal {
         scopes = Set.copyOf(scopes);
         tools = Set.copyOf(tools);

@@ -317,6 +317,20 @@ class SecurityTest {
     }
 
     @Test
+    void healthIsOpenButItsDetailsNeedAdminRead() throws Exception {
+        JsonNode open = json(Tokens.send("GET", base + "/health", null, null));
+        assertThat(open.path("status").asString()).isEqualTo("healthy");
+        assertThat(open.path("upstreams").path("everything").path("status").asString()).isEqualTo("ready");
+        assertThat(open.path("upstreams").path("everything").has("pid")).isFalse();
+        assertThat(open.path("upstreams").path("everything").has("transport")).isFalse();
+        JsonNode forged = json(Tokens.send("GET", base + "/health", "not-a-token", null));
+        assertThat(forged.path("upstreams").path("everything").has("pid")).isFalse();
+        JsonNode detailed = json(Tokens.send("GET", base + "/health", admin(), null));
+        assertThat(detailed.path("upstreams").path("everything").path("pid").asLong()).isPositive();
+        assertThat(detailed.path("upstreams").path("everything").path("transport").asString()).isEqualTo("stdio");
+    }
+
+    @Test
     void everyAnswerCarriesSecurityHeadersAndNoCorsUnlessConfigured() throws Exception {
         HttpResponse<String> r = Tokens.send("GET", base + "/gateways", admin(), null);
         assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
