@@ -10,7 +10,7 @@
 #   scripts/deploy-production.sh status | stop | logs
 #
 # Runtime: Docker Compose (docker-compose.production.yml) where an engine answers, else Forge's own process
-# (bin/forge serve, all roles, pid in run/forge.pid, output in logs/forge.log); FORGE_DEPLOY_MODE=compose|process
+# (bin/forge serve, all roles, pid in run/forge.pid, log in logs/forge.log); FORGE_DEPLOY_MODE=compose|process
 # chooses. Settings come from the environment, then ENV_FILE (default .env.production).
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/deploy-lib.sh"
@@ -107,13 +107,16 @@ deploy() {
 start_process() {
   local pid
   mkdir -p "$state_dir" "$log_dir"
-  [ -f "$log_dir/forge.log" ] && mv -f "$log_dir/forge.log" "$log_dir/forge.log.1"
-  say "starting bin/forge serve (all roles; output in $log_dir/forge.log)"
+  [ ! -f "$log_dir/forge.out" ] || mv -f "$log_dir/forge.out" "$log_dir/forge.out.1"
+  # Forge's log rolls itself (daily and at 100 MB, LOG_RETENTION kept); forge.out holds only what the JVM prints
+  # before logging starts or after it fails
+  [ -n "$(setting LOG_FILE)" ] || export LOG_FILE="$log_dir/forge.log"
+  say "starting bin/forge serve (all roles; log in $(setting LOG_FILE))"
   cd "$root"
   # the install's config/ (forge.yaml, services.yml) unless the env file names another directory
   [ -n "$(setting CONFIG_PATH)" ] || export CONFIG_PATH="$root/config"
   # setsid: Forge outlives this shell and its terminal; it reaps its own children when stopped.
-  setsid "$root/bin/forge" serve --env-file "$env_file" ${FORGE_SERVE_ARGS:-} >"$log_dir/forge.log" 2>&1 </dev/null &
+  setsid "$root/bin/forge" serve --env-file "$env_file" ${FORGE_SERVE_ARGS:-} >"$log_dir/forge.out" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$pid_file"
   echo "  pid $pid"
@@ -124,8 +127,8 @@ wait_until_healthy() {
   say "waiting up to ${timeout}s for every role to be healthy"
   until health quiet; do
     if [ "$(deploy_mode)" = process ] && ! running_pid >/dev/null; then
-      echo "  Forge exited while starting; the end of $log_dir/forge.log:" >&2
-      tail -n 40 "$log_dir/forge.log" >&2 || true
+      echo "  Forge exited while starting; what it said:" >&2
+      tail -n 40 "$log_dir/forge.out" "$(setting LOG_FILE "$log_dir/forge.log")" >&2 2>/dev/null || true
       rm -f "$pid_file"
       return 1
     fi
@@ -232,7 +235,7 @@ logs() {
   if [ "$(deploy_mode)" = compose ]; then
     compose logs -f --tail=100
   else
-    tail -n 100 -f "$log_dir/forge.log"
+    tail -n 100 -F "$(setting LOG_FILE "$log_dir/forge.log")"
   fi
 }
 

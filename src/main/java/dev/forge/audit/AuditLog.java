@@ -6,7 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.rolling.RollingFileAppender;
-import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
+import dev.forge.observe.RollingFile;
 import dev.forge.protocol.Json;
 import dev.forge.store.TokenRecord;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public final class AuditLog implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Audit lines in {@code file} (rolled daily, {@code retention} kept), or in the main log when file is null. */
+    /** Audit lines in {@code file} (see {@link RollingFile}: rolled daily and by size, {@code retention} kept), or in the main log when file is null. */
     public static AuditLog open(Path file, Duration retention, boolean recordArguments, Clock clock) {
         if (file == null) {
             return new AuditLog(LoggerFactory.getLogger("forge.audit"), null, recordArguments, clock);
@@ -52,20 +52,7 @@ public final class AuditLog implements AutoCloseable {
         encoder.setContext(context);
         encoder.setPattern("%msg%n");
         encoder.start();
-        RollingFileAppender<ILoggingEvent> fileAppender = new RollingFileAppender<>();
-        fileAppender.setContext(context);
-        fileAppender.setFile(file.toString());
-        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
-        policy.setContext(context);
-        policy.setParent(fileAppender);
-        String base = file.toString().endsWith(".log") ? file.toString().substring(0, file.toString().length() - 4) : file.toString();
-        policy.setFileNamePattern(base + ".%d{yyyy-MM-dd}.log");
-        policy.setMaxHistory((int) Math.max(1, retention.toDays()));
-        policy.setCleanHistoryOnStart(true);
-        policy.start();
-        fileAppender.setRollingPolicy(policy);
-        fileAppender.setEncoder(encoder);
-        fileAppender.start();
+        RollingFileAppender<ILoggingEvent> fileAppender = RollingFile.appender(context, file, retention, encoder);
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
         async.setQueueSize(8192);

@@ -34,13 +34,16 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ForgeConfig loaded;
+        java.nio.file.Path logFile;
         try {
-            loaded = new ConfigLoader(environment.variables()).load(new ConfigLoader.Flags(config, port, host, role));
+            ConfigLoader loader = new ConfigLoader(environment.variables());
+            loaded = loader.load(new ConfigLoader.Flags(config, port, host, role));
+            logFile = loader.logFile();
         } catch (ConfigException e) {
             System.err.println("forge: invalid configuration: " + e.getMessage());
             return 2;
         }
-        LogSetup.configure(loaded.logLevel(), loaded.jsonLogs());
+        LogSetup.configure(loaded.logLevel(), loaded.jsonLogs(), logFile, loaded.security().logRetention());
 
         Gateway gateway;
         try {

@@ -495,6 +495,27 @@ public final class ConfigLoader {
         return out.toString();
     }
 
+    /**
+     * {@code LOG_FILE}: where the main log goes instead of standard error (rolled and capped, see
+     * {@code observe.RollingFile}); null when unset.
+     */
+    public Path logFile() {
+        String file = env("LOG_FILE");
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(file).toAbsolutePath();
+        try {
+            Files.createDirectories(path.getParent());
+        } catch (IOException e) {
+            throw new ConfigException("LOG_FILE: '" + file + "' (expected: a file in a writable directory; " + e.getMessage() + ")");
+        }
+        if (Files.isDirectory(path)) {
+            throw new ConfigException("LOG_FILE: '" + file + "' is a directory (expected: a file)");
+        }
+        return path;
+    }
+
     String env(String name) {
         String v = env.get(name);
         return v == null || v.isEmpty() ? null : v;

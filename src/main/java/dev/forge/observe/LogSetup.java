@@ -5,17 +5,25 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.LoggerFactory;
 
-/** Configures logging at start: one line per event to stderr, JSON in production, level from LOG_LEVEL. */
+/** Configures logging at start: one line per event to stderr (or LOG_FILE), JSON in production, level from LOG_LEVEL. */
 public final class LogSetup {
 
     private LogSetup() {}
 
     public static void configure(String level, boolean json) {
+        configure(level, json, null, null);
+    }
+
+    /** As {@link #configure(String, boolean)}, into {@code file} (rolled, {@code retention} kept) when it is not null. */
+    public static void configure(String level, boolean json, Path file, Duration retention) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         Encoder<ILoggingEvent> encoder;
@@ -33,11 +41,17 @@ public final class LogSetup {
         }
         encoder.setContext(context);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-        appender.setContext(context);
-        appender.setTarget("System.err");
-        appender.setEncoder(encoder);
-        appender.start();
+        Appender<ILoggingEvent> appender;
+        if (file != null) {
+            appender = RollingFile.appender(context, file, retention, encoder);
+        } else {
+            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+            console.setContext(context);
+            console.setTarget("System.err");
+            console.setEncoder(encoder);
+            console.start();
+            appender = console;
+        }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
         root.setLevel(Level.toLevel(level, Level.INFO));

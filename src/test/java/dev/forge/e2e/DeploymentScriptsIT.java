@@ -75,6 +75,7 @@ class DeploymentScriptsIT {
         assertThat(verified.output()).contains("POST /tools {task}          ok").contains("GET /services       ok")
                 .contains("GET /status             ok").contains("verified");
         assertThat(script("deploy-production.sh", "status").output()).contains("Forge is running: pid");
+        assertThat(dir.resolve("logs/forge.log")).exists(); // Forge's own rolled log, not a redirected stream
 
         Run backedUp = script("backup-production.sh");
         assertThat(backedUp.code()).as(backedUp.output()).isZero();
@@ -115,6 +116,16 @@ class DeploymentScriptsIT {
         assertThat(full.code()).isNotZero();
         assertThat(full.output()).contains("JWT_SECRET is a placeholder").doesNotContain("starting");
         assertThat(script("deploy-production.sh", "health").output()).contains("DOWN");
+    }
+
+    @Test
+    void aForgeThatCannotStartIsReportedWithItsOwnWords() throws Exception {
+        Files.writeString(envFile, Files.readString(envFile) + "CONNECTION_TIMEOUT=soon\n");
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        Run deployed = script("deploy-production.sh", "deploy");
+        assertThat(deployed.code()).isNotZero();
+        assertThat(deployed.output()).contains("Forge exited while starting").contains("CONNECTION_TIMEOUT");
+        assertThat(script("deploy-production.sh", "status").output()).contains("Forge is not running");
     }
 
     private Run script(String name, String... args) throws Exception {
