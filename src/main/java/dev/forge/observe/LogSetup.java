@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
@@ -12,6 +13,7 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Configures logging at start: one line per event to stderr (or LOG_FILE), JSON in production, level from LOG_LEVEL. */
 public final class LogSetup {
@@ -26,6 +28,15 @@ public final class LogSetup {
     public static void configure(String level, boolean json, Path file, Duration retention) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
+        LevelChangePropagator levels = new LevelChangePropagator(); // JUL drops what the level excludes, cheaply
+        levels.setContext(context);
+        levels.setResetJUL(true);
+        context.addListener(levels);
+        levels.start();
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         Encoder<ILoggingEvent> encoder;
         if (json) {
             LayoutWrappingEncoder<ILoggingEvent> wrapping = new LayoutWrappingEncoder<>();
@@ -55,6 +66,8 @@ public final class LogSetup {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
         root.setLevel(Level.toLevel(level, Level.INFO));
+        // Lucene suggests its vector module at each start; the tool index is BM25 text search and does not use it
+        context.getLogger("org.apache.lucene.internal.vectorization").setLevel(Level.ERROR);
         // Jetty's own chatter below warn is rarely what an operator wants unless debugging Forge itself
         if (!"debug".equals(level) && !"trace".equals(level)) {
             context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);

@@ -128,6 +128,20 @@ class DeploymentScriptsIT {
         assertThat(script("deploy-production.sh", "status").output()).contains("Forge is not running");
     }
 
+    @Test
+    void theImagesEntrypointServesARoleOrRunsAForgeCommand() throws Exception {
+        Path entrypoint = Path.of("docker", "entrypoint.sh").toAbsolutePath();
+        Run help = run(List.of(entrypoint.toString(), "--help"), Map.of());
+        assertThat(help.code()).as(help.output()).isZero();
+        assertThat(help.output()).contains("serve").contains("--role");
+        Run tokens = run(List.of(entrypoint.toString(), "token", "list", "--env-file", envFile.toString()), Map.of());
+        assertThat(tokens.code()).as(tokens.output()).isZero();
+        assertThat(tokens.output()).contains("NAME").contains("EXPIRES");
+        Run unknownRole = run(List.of(entrypoint.toString(), "--role", "janitor"), Map.of());
+        assertThat(unknownRole.code()).isNotZero();
+        assertThat(unknownRole.output()).contains("janitor");
+    }
+
     private Run script(String name, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of("scripts", name).toAbsolutePath().toString()));
         command.addAll(List.of(args));

@@ -1,0 +1,66 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The compose file and the image, read as an operator's tools would (no Docker engine runs here to start them): the
+ * guide's service and container names, each role's port published and health-checked where it listens, no Docker
+ * socket, every variable they set documented, and every file the Dockerfile copies present.
+ */
+class DeploymentFilesTest {
+
+    record Role(String service, String container, int port) {}
+
+    static final List<Role> ROLES = List.of(new Role("gateway", "forge-mcpgateway", 4444),
+            new Role("service-manager", "forge-service-manager", 9000), new Role("tool-router", "forge-tool-router", 8001));
+
+    @Test
+    void theComposeFileRunsEachRoleWhereTheGuideExpectsIt() throws Exception {
+        JsonNode compose = new YAMLMapper().readTree(Files.readString(Path.of("docker-compose.production.yml")));
+        JsonNode shared = compose.path("x-forge");
+        assertThat(shared.path("env_file").get(0).asString()).isEqualTo(".env.production");
+        assertThat(shared.path("read_only").asBoolean()).isTrue();
+        assertThat(shared.path("user").asString()).isEqualTo("1000:1000");
+        String configuration = Files.readString(Path.of("docs/CONFIGURATION.md"));
+        for (Role role : ROLES) {
+            JsonNode service = compose.path("services").path(role.service());
+            assertThat(service.path("<<").asString()).as(role.service()).isEqualTo("forge");
+            assertThat(service.path("container_name").asString()).isEqualTo(role.container());
+            assertThat(service.path("command").get(0).asString()).isEqualTo(role.service()); // docker/entrypoint.sh's role names
+            assertThat(service.path("ports").get(0).asString()).endsWith(":" + role.port());
+            assertThat(service.path("healthcheck").path("test").toString()).contains("localhost:" + role.port() + "/health");
+            assertThat(service.path("volumes").toString()).doesNotContain("docker.sock");
+            service.path("environment").propertyNames().forEach(name ->
+                    assertThat(configuration).as("%s of %s is documented", name, role.service()).contains("`" + name + "`"));
+        }
+        assertThat(compose.path("services").path("tool-router").path("environment").path("FORGE_GATEWAY_URL").asString())
+                .isEqualTo("http://gateway:4444");
+    }
+
+    @Test
+    void everyFileTheImageCopiesExists() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        Matcher copy = Pattern.compile("(?m)^COPY (?!--from)(\\S+) ").matcher(dockerfile);
+        int copies = 0;
+        while (copy.find()) {
+            assertThat(Path.of(copy.group(1))).as("COPY source").exists();
+            copies++;
+        }
+        assertThat(copies).isGreaterThanOrEqualTo(4);
+        assertThat(dockerfile).contains("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/app/docker/entrypoint.sh\"]");
+        assertThat(Path.of("docker/entrypoint.sh")).isExecutable();
+        for (Map.Entry<String, String> ignored : Map.of(".cache", "peers", "target", "build output", ".env", "secrets").entrySet()) {
+            assertThat(Files.readAllLines(Path.of(".dockerignore"))).as(ignored.getValue()).contains(ignored.getKey());
+        }
+    }
+}
