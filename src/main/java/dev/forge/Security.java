@@ -15,6 +15,7 @@ import dev.forge.ratelimit.RateLimitGuard;
 import dev.forge.ratelimit.RateLimiter;
 import dev.forge.ratelimit.RedisBuckets;
 import dev.forge.store.Database;
+import dev.forge.store.RedisLink;
 import dev.forge.store.TokenRepository;
 import dev.forge.transport.ResponseHeaders;
 import io.javalin.http.Context;
@@ -41,7 +42,8 @@ final class Security implements AutoCloseable {
     final AccessGuard access;
     final RateLimitGuard rateLimits;
     final ResourceMetadata resourceMetadata;
-    private final RedisBuckets redis;
+    private final RedisLink redis;
+    private final RedisBuckets buckets;
 
     /** {@code serverName}: a virtual server's name from the id or name in its path. */
     Security(SecurityConfig config, Set<String> allowedOrigins, Database database, UnaryOperator<String> serverName,
@@ -51,7 +53,12 @@ final class Security implements AutoCloseable {
         Revocations revocations = new Revocations(tokenRepository);
         revocations.reloadEvery(scheduler);
         this.tokens = new TokenService(config, tokenRepository, revocations, audit, clock);
-        this.redis = config.redisUrl() == null ? null : new RedisBuckets(config.redisUrl(), connectTimeout);
+        this.redis = config.redisUrl() == null ? null : new RedisLink(config.redisUrl(), connectTimeout);
+        this.buckets = redis == null ? null : new RedisBuckets(redis);
+        if (redis != null) { // replicas hear of a revocation at once instead of at their next reload
+            redis.subscribe(Revocations.CHANNEL, jti -> revocations.reload());
+            revocations.announceThrough(jti -> redis.publish(Revocations.CHANNEL, jti));
+        }
         RateLimiter requestBudget = budget("requests", config.rateLimitPerMinute());
         RateLimiter authBudget = budget("auth", config.authRateLimitPerMinute());
         this.clientAddress = new ClientAddress(config.trustedProxies());
@@ -63,7 +70,7 @@ final class Security implements AutoCloseable {
     }
 
     private RateLimiter budget(String name, int perMinute) {
-        return redis == null ? BucketRateLimiter.local(name, perMinute) : BucketRateLimiter.shared(name, perMinute, redis);
+        return buckets == null ? BucketRateLimiter.local(name, perMinute) : BucketRateLimiter.shared(name, perMinute, buckets);
     }
 
     /** After each request: an audit line for every admin API write that got past access control. */

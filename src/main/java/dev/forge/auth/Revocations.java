@@ -6,20 +6,24 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The deny list of revoked token ids, held in memory for the hot path and reloaded from the database on every
- * local revocation and periodically, so a revocation made on another replica takes effect within the period.
+ * local revocation and periodically, so a revocation made on another replica takes effect within the period — at
+ * once when replicas share Redis: a revocation is announced on {@link #CHANNEL} and every listener reloads.
  */
 public final class Revocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
     public static final Duration RELOAD_PERIOD = Duration.ofSeconds(15);
+    public static final String CHANNEL = "forge:token-revocations";
 
     private final TokenRepository tokens;
     private volatile Set<String> revoked;
+    private volatile Consumer<String> announce = jti -> { };
 
     public Revocations(TokenRepository tokens) {
         this.tokens = tokens;
@@ -33,6 +37,12 @@ public final class Revocations {
     public void revoke(String jti, Instant expiresAt, String by) {
         tokens.revoke(jti, expiresAt, by);
         reload();
+        announce.accept(jti);
+    }
+
+    /** Where a revocation made here is announced to other processes (Redis), after it is stored. */
+    public void announceThrough(Consumer<String> announcer) {
+        this.announce = announcer;
     }
 
     public void reload() {

@@ -10,6 +10,7 @@ import dev.forge.config.ForgeConfig;
 import dev.forge.config.SecurityConfig;
 import dev.forge.registry.RegistryException;
 import dev.forge.store.Database;
+import dev.forge.store.RedisLink;
 import dev.forge.store.TokenRecord;
 import dev.forge.store.TokenRepository;
 import java.nio.file.Path;
@@ -49,9 +50,14 @@ final class TokenCommand implements Runnable {
             SecurityConfig security = loaded.security();
             Clock clock = Clock.systemUTC();
             try (Database database = Database.open(loaded.database(), loaded.skipMigrations());
-                 AuditLog audit = AuditLog.open(security.auditLog(), security.logRetention(), false, clock)) {
+                 AuditLog audit = AuditLog.open(security.auditLog(), security.logRetention(), false, clock);
+                 RedisLink redis = security.redisUrl() == null ? null : new RedisLink(security.redisUrl(), loaded.connectTimeout())) {
                 TokenRepository repository = new TokenRepository(database, clock);
-                return work.apply(new TokenService(security, repository, new Revocations(repository), audit, clock));
+                Revocations revocations = new Revocations(repository);
+                if (redis != null) { // running gateways that share this Redis drop a revoked token at once
+                    revocations.announceThrough(jti -> redis.publish(Revocations.CHANNEL, jti));
+                }
+                return work.apply(new TokenService(security, repository, revocations, audit, clock));
             }
         }
     }
