@@ -142,12 +142,53 @@ class DeploymentScriptsIT {
         assertThat(unknownRole.output()).contains("janitor");
     }
 
+    /**
+     * The compose path, with a stand-in for the docker CLI (no Docker engine runs here; see fake-docker.sh) and a real
+     * Forge in the containers' place: the script drives compose as it should and verifies through the gateway.
+     */
+    @Test
+    void composeModeBuildsStartsVerifiesAndStopsThroughDockerCompose() throws Exception {
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        Path bin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path docker = bin.resolve("docker");
+        Files.copy(Path.of("src/test/resources/fake-docker.sh"), docker);
+        docker.toFile().setExecutable(true);
+        Path calls = dir.resolve("docker-calls.log");
+        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "FAKE_DOCKER_LOG", calls.toString(),
+                "FORGE_ROOT", Path.of("").toAbsolutePath().toString(), "FORGE_DEPLOY_MODE", "auto");
+        Process containers = new ProcessBuilder("bin/forge", "serve", "--env-file", envFile.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("containers.log").toFile()).start();
+        try {
+            Run full = script(env, "deploy-production.sh", "full");
+            assertThat(full.code()).as(full.output()).isZero();
+            assertThat(full.output()).contains("preflight (compose mode").contains("building the image")
+                    .contains("starting the containers").contains("healthy, ready").contains("verified");
+            Run stopped = script(env, "deploy-production.sh", "stop");
+            assertThat(stopped.output()).contains("stopping the containers");
+            String composeFile = Path.of("docker-compose.production.yml").toAbsolutePath().toString();
+            String prefix = "compose -f " + composeFile + " --env-file " + envFile + " ";
+            assertThat(Files.readAllLines(calls)).contains(prefix + "config --quiet", prefix + "build",
+                    prefix + "up -d --remove-orphans", prefix + "down")
+                    .anyMatch(call -> call.startsWith(prefix + "exec -T gateway /app/bin/forge token create"))
+                    .anyMatch(call -> call.startsWith(prefix + "exec -T gateway /app/bin/forge token revoke"));
+        } finally {
+            containers.destroy();
+            assertThat(containers.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     private Run script(String name, String... args) throws Exception {
+        return script(Map.of(), name, args);
+    }
+
+    private Run script(Map<String, String> extra, String name, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of("scripts", name).toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        return run(command, Map.of("ENV_FILE", envFile.toString(), "FORGE_STATE_DIR", dir.resolve("run").toString(),
-                "FORGE_LOG_DIR", dir.resolve("logs").toString(), "BACKUP_DIR", dir.resolve("backups").toString(),
-                "FORGE_DEPLOY_MODE", "process", "DEPLOY_TIMEOUT", "90"));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("ENV_FILE", envFile.toString(),
+                "FORGE_STATE_DIR", dir.resolve("run").toString(), "FORGE_LOG_DIR", dir.resolve("logs").toString(),
+                "BACKUP_DIR", dir.resolve("backups").toString(), "FORGE_DEPLOY_MODE", "process", "DEPLOY_TIMEOUT", "90"));
+        env.putAll(extra);
+        return run(command, env);
     }
 
     private static Run run(List<String> command, Map<String, String> env) throws Exception {
