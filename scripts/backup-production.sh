@@ -9,7 +9,7 @@
 # PostgreSQL, never by copying live files. Paths inside the archive are relative to the install, so the guide's
 # `tar xzf … -C /opt/forge-mcp-gateway/` also restores one by hand. BACKUP_DIR and ENV_FILE override the defaults.
 set -euo pipefail
-source "$(dirname "$(readlink -f "$0")")/deploy-lib.sh"
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 backup_dir=${BACKUP_DIR:-$root/backups}
 database_url=$(setting DATABASE_URL "sqlite:///$(setting DATA_PATH ./data)/mcp.db")

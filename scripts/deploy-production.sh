@@ -13,7 +13,7 @@
 # (bin/forge serve, all roles, pid in run/forge.pid, log in logs/forge.log); FORGE_DEPLOY_MODE=compose|process
 # chooses. Settings come from the environment, then ENV_FILE (default .env.production).
 set -euo pipefail
-source "$(dirname "$(readlink -f "$0")")/deploy-lib.sh"
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 host=${DEPLOY_HOST:-127.0.0.1}
 timeout=${DEPLOY_TIMEOUT:-120}

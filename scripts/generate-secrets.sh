@@ -4,6 +4,7 @@
 # A name that already has a real value is kept; an empty one, or a template placeholder (your-…, changeme), is filled.
 # --force replaces every one of them. Usage: scripts/generate-secrets.sh [FILE] [--force] [--quiet]
 set -euo pipefail
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 file=.env.production
 force=false
 quiet=false
@@ -29,7 +30,7 @@ trap 'rm -f "$tmp"' EXIT
 cp "$file" "$tmp"
 written=()
 for name in "${names[@]}"; do
-  current=$(grep -E "^(export )?${name}=" "$tmp" | tail -n 1 | sed -E "s/^(export )?${name}=//; s/^[\"']//; s/[\"']$//" || true)
+  current=$(file_value "$tmp" "$name")
   if [ "$force" = false ] && [ -n "$current" ] && [[ "$current" != your-* ]] && [[ "$current" != changeme* ]]; then
     continue
   fi

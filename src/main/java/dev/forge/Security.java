@@ -56,8 +56,8 @@ final class Security implements AutoCloseable {
         this.redis = config.redisUrl() == null ? null : new RedisLink(config.redisUrl(), connectTimeout);
         this.buckets = redis == null ? null : new RedisBuckets(redis);
         if (redis != null) { // replicas hear of a revocation at once instead of at their next reload
-            redis.subscribe(Revocations.CHANNEL, jti -> revocations.reload());
-            revocations.announceThrough(jti -> redis.publish(Revocations.CHANNEL, jti));
+            revocations.listenOn(redis);
+            revocations.announceOn(redis);
         }
         RateLimiter requestBudget = budget("requests", config.rateLimitPerMinute());
         RateLimiter authBudget = budget("auth", config.authRateLimitPerMinute());

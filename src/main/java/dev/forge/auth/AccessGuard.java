@@ -52,9 +52,8 @@ public final class AccessGuard {
     public boolean admit(Context ctx) {
         Surface surface = Surface.of(ctx.path());
         if (surface == Surface.OPEN || (surface == Surface.METRICS && config.metricsPublic())) {
-            if (ctx.path().endsWith("/health")) { // open, but its details (errors, pids) only for admin:read
-                ctx.attribute(Principal.ATTRIBUTE, optionalPrincipal(ctx, surface));
-            }
+            // open to all, but a caller who shows a token is known (/health shows details to admin:read)
+            ctx.attribute(Principal.ATTRIBUTE, optionalPrincipal(ctx, surface));
             return true;
         }
         String query = ctx.queryString();

@@ -1,5 +1,6 @@
 package dev.forge.auth;
 
+import dev.forge.store.RedisLink;
 import dev.forge.store.TokenRepository;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,7 @@ public final class Revocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
     public static final Duration RELOAD_PERIOD = Duration.ofSeconds(15);
-    public static final String CHANNEL = "forge:token-revocations";
+    private static final String CHANNEL = "forge:token-revocations";
 
     private final TokenRepository tokens;
     private volatile Set<String> revoked;
@@ -40,9 +41,14 @@ public final class Revocations {
         announce.accept(jti);
     }
 
-    /** Where a revocation made here is announced to other processes (Redis), after it is stored. */
-    public void announceThrough(Consumer<String> announcer) {
-        this.announce = announcer;
+    /** Revocations made here are announced on Redis, after they are stored. */
+    public void announceOn(RedisLink redis) {
+        this.announce = jti -> redis.publish(CHANNEL, jti);
+    }
+
+    /** Revocations announced on Redis by other processes take effect here at once (not at the next reload). */
+    public void listenOn(RedisLink redis) {
+        redis.subscribe(CHANNEL, jti -> reload());
     }
 
     public void reload() {

@@ -55,7 +55,7 @@ final class TokenCommand implements Runnable {
                 TokenRepository repository = new TokenRepository(database, clock);
                 Revocations revocations = new Revocations(repository);
                 if (redis != null) { // running gateways that share this Redis drop a revoked token at once
-                    revocations.announceThrough(jti -> redis.publish(Revocations.CHANNEL, jti));
+                    revocations.announceOn(redis);
                 }
                 return work.apply(new TokenService(security, repository, revocations, audit, clock));
             }

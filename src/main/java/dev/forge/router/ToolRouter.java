@@ -41,7 +41,6 @@ public final class ToolRouter {
     private final Supplier<Catalog> catalog;
     private final String excludedUpstream;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
-    private final AtomicBoolean dirty = new AtomicBoolean();
     /** Catalog changes seen, and the last one the index includes: searches wait (briefly) for the two to meet. */
     private final AtomicLong changes = new AtomicLong();
     private final ReentrantLock indexLock = new ReentrantLock();
@@ -63,14 +62,18 @@ public final class ToolRouter {
     /** Rebuilds from the current catalog, at once if idle, else right after the rebuild under way. */
     public void catalogChanged() {
         changes.incrementAndGet();
-        dirty.set(true);
+        startRebuilding();
+    }
+
+    /** One rebuilder at a time; it goes on while changes arrive faster than it indexes them. */
+    private void startRebuilding() {
         if (!rebuilding.compareAndSet(false, true)) {
             return;
         }
         Thread.ofVirtual().name("tool-router-index").start(() -> {
             try {
-                while (dirty.getAndSet(false)) {
-                    long covered = changes.get();
+                long covered;
+                while ((covered = changes.get()) > indexedChange) {
                     index.rebuild(tools(catalog.get()));
                     markIndexed(covered);
                 }
@@ -79,8 +82,8 @@ public final class ToolRouter {
                 markIndexed(changes.get());
             } finally {
                 rebuilding.set(false);
-                if (dirty.get()) {
-                    catalogChanged();
+                if (changes.get() > indexedChange) { // a change that arrived after the loop's last look
+                    startRebuilding();
                 }
             }
         });

@@ -1,5 +1,5 @@
-# Shared by deploy-production.sh and backup-production.sh (sourced, not run): the install root, the env file's
-# values, and which runtime holds Forge — Docker Compose when an engine answers, else Forge's own processes.
+# Shared by the scripts (sourced, not run): the install root, reading env files, and which runtime holds Forge —
+# Docker Compose when an engine answers, else Forge's own processes.
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 env_file=${ENV_FILE:-$root/.env.production}
@@ -11,6 +11,12 @@ pid_file=$state_dir/forge.pid
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 say() { echo "==> $*"; }
 
+# file_value FILE NAME: NAME's value in a KEY=VALUE file (the last line that sets it; quotes and `export` dropped).
+file_value() {
+  [ -r "$1" ] || return 0
+  grep -E "^(export )?${2}=" "$1" | tail -n 1 | sed -E "s/^(export )?${2}=//; s/^[\"']//; s/[\"']$//" || true
+}
+
 # setting NAME [DEFAULT]: the real environment wins over the env file, as it does for Forge itself.
 setting() {
   local name=$1 default=${2:-} value
@@ -18,14 +24,8 @@ setting() {
     printf '%s' "${!name}"
     return
   fi
-  if [ -r "$env_file" ]; then
-    value=$(grep -E "^(export )?${name}=" "$env_file" | tail -n 1 | sed -E "s/^(export )?${name}=//; s/^[\"']//; s/[\"']$//" || true)
-    if [ -n "$value" ]; then
-      printf '%s' "$value"
-      return
-    fi
-  fi
-  printf '%s' "$default"
+  value=$(file_value "$env_file" "$name")
+  printf '%s' "${value:-$default}"
 }
 
 # host_dir NAME DEFAULT: the directory a setting names, on this host. The compose file mounts ./data and ./config at
