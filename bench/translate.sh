@@ -6,12 +6,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-duration=${1:-10s}
-connections=${2:-16}
-warmup=${FORGE_BENCH_WARMUP:-8s}
-lua=$root/bench/mcp-tools-call.lua
-command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
-scripts/install-peers.sh
+. "$root/bench/lib.sh"
+bench_options "$@"
 peers="$root/.cache/bench-peers"
 if ! cmp -s "$peers/.installed-lock" bench/peers/package-lock.json 2>/dev/null; then
   mkdir -p "$peers"
@@ -25,7 +21,6 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do pkill -TERM -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-. "$root/bench/lib.sh"
 tree_rss_mib() { # resident memory of a process and its descendants
   local total=0 p
   for p in $1 $(pgrep -P "$1" 2>/dev/null) $(for c in $(pgrep -P "$1" 2>/dev/null); do pgrep -P "$c"; done); do
