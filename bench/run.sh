@@ -6,7 +6,7 @@
 #   gateway-open  the gateway-stdio path through a Forge with security off (what auth, rate limit and audit cost)
 #   gateway-hop   through a second Forge whose upstream is the first Forge's /gateways/stdio/mcp: compared with
 #                 gateway-stdio, the difference is what one more Forge hop (over Streamable HTTP) adds
-# Prints one line per path and writes a table to docs/PERFORMANCE.md's generated section.
+# Prints one line per path and Forge's resident memory after the run; docs/PERFORMANCE.md records runs by hand.
 # Loopback only; each wrk run is bounded by DURATION. Usage: bench/run.sh [DURATION] [CONNECTIONS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
