@@ -1,5 +1,6 @@
 package dev.forge.catalog;
 
+import dev.forge.config.ChildEnvironment;
 import dev.forge.config.ForgeConfig;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.upstream.ProgressTokens;
@@ -31,6 +32,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private final ScheduledExecutorService scheduler;
     private final java.time.Duration connectTimeout;
     private final String version;
+    private final ChildEnvironment children;
     private volatile CatalogBuilder builder;
     private final String separator;
     private final AtomicReference<Catalog> catalog;
@@ -51,6 +53,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         this.scheduler = scheduler;
         this.connectTimeout = config.connectTimeout();
         this.version = version;
+        this.children = config.security().childEnvironment();
         config.gateways().forEach(g -> upstreams.add(newUpstream(g)));
         this.firstAttempts = new CountDownLatch(upstreams.size());
         this.catalog = new AtomicReference<>(builder.build(upstreams, 0));
@@ -83,7 +86,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     }
 
     private Upstream newUpstream(UpstreamConfig config) {
-        return new Upstream(config, http, connectTimeout, scheduler, this, version, progress, this::routedNotification);
+        return new Upstream(config, http, children, connectTimeout, scheduler, this, version, progress, this::routedNotification);
     }
 
     /**

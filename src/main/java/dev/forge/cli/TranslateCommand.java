@@ -1,6 +1,7 @@
 package dev.forge.cli;
 
 import dev.forge.Gateway;
+import dev.forge.config.ChildEnvironment;
 import dev.forge.config.ConfigException;
 import dev.forge.config.ConfigLoader;
 import dev.forge.config.ForgeConfig;
@@ -75,6 +76,10 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "an environment variable for the --stdio server (repeatable)")
     List<String> env = new ArrayList<>();
 
+    @Option(names = "--inherit-env", paramLabel = "NAME",
+            description = "pass this variable of Forge's environment to the --stdio server (repeatable; nothing else is passed but PATH, HOME, locale and the like)")
+    List<String> inheritEnv = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> variables = environment.variables();
@@ -108,8 +113,10 @@ final class TranslateCommand implements Callable<Integer> {
     private int serve(ForgeConfig base, Map<String, String> variables) throws Exception {
         List<String> command;
         Map<String, String> childEnv = new LinkedHashMap<>();
+        List<String> inherited;
         try {
             command = ShellWords.split("--stdio", source.stdio);
+            inherited = ChildEnvironment.checkInherited("--inherit-env", inheritEnv);
             for (String pair : env) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
@@ -125,7 +132,7 @@ final class TranslateCommand implements Callable<Integer> {
         ForgeConfig tuned = base.withSecurity(base.security().withAuditAndRateLimit(
                 variables.containsKey("AUDIT_LOG_PATH") ? base.security().auditLog() : null,
                 variables.containsKey("RATE_LIMIT_PER_MINUTE") ? base.security().rateLimitPerMinute() : 0));
-        ForgeConfig bridge = StdioToHttp.config(tuned, command, childEnv, host, port, stateless, new LinkedHashSet<>(cors), bearer);
+        ForgeConfig bridge = StdioToHttp.config(tuned, command, childEnv, inherited, host, port, stateless, new LinkedHashSet<>(cors), bearer);
         LogSetup.configure(bridge.logLevel(), bridge.jsonLogs());
         Gateway gateway;
         try {

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
     private static final Set<String> TOP_KEYS = Set.of("host", "port", "separator", "connect_timeout",
             "request_timeout", "session_idle_timeout", "gateways", "servers");
-    private static final Set<String> GATEWAY_KEYS = Set.of("name", "transport", "command", "env", "url", "headers",
+    private static final Set<String> GATEWAY_KEYS = Set.of("name", "transport", "command", "env", "inherit_env", "url", "headers",
             "timeout", "session_mode", "tool_timeouts", "max_concurrency", "health_check_interval", "description");
     private static final Set<String> SERVER_KEYS = Set.of("name", "tools", "resources", "prompts");
 
@@ -169,7 +169,8 @@ public final class ConfigLoader {
                 parseBoolean("AUDIT_TOOL_ARGUMENTS", firstOf(env("AUDIT_TOOL_ARGUMENTS"), "false")),
                 commaList(env("TRUSTED_PROXIES")),
                 null,
-                production);
+                production,
+                ChildEnvironment.of(env));
     }
 
     /** {@code REDIS_URL}, with {@code REDIS_PASSWORD} filled in when the URL carries none. */
@@ -185,7 +186,7 @@ public final class ConfigLoader {
             uri = null;
         }
         if (uri == null || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new ConfigException("REDIS_URL: '" + text + "' (expected: redis://[:password@]host:port[/db])");
+            throw new ConfigException("REDIS_URL: '" + MaskedUrl.of(text) + "' (expected: redis://[:password@]host:port[/db])");
         }
         String password = env("REDIS_PASSWORD");
         if (password != null && uri.getUserInfo() == null) {
@@ -207,7 +208,7 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new ConfigException(where + ": '" + text + "' (expected: an http:// or https:// URL)");
+        throw new ConfigException(where + ": '" + MaskedUrl.of(text) + "' (expected: an http:// or https:// URL)");
     }
 
     private static int count(String where, String text, int fallback) {
@@ -302,7 +303,7 @@ public final class ConfigLoader {
         UpstreamPolicy policy = policy(at, g, defaultTimeout);
         String transport = firstOf(text(at, g, "transport"), g.has("command") ? "stdio" : "streamable-http");
         return switch (transport.toLowerCase(java.util.Locale.ROOT)) {
-            case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), policy);
+            case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), inheritEnv(at, g), policy);
             case "streamable-http", "streamablehttp", "http" ->
                     new UpstreamConfig.StreamableHttp(name, url(at, g), stringMap(at, g, "headers"), policy);
             case "sse" -> new UpstreamConfig.Sse(name, url(at, g), stringMap(at, g, "headers"), policy);
@@ -414,7 +415,7 @@ public final class ConfigLoader {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(at + ".url: '" + text + "' (expected: http:// or https:// URL)");
+            throw new ConfigException(at + ".url: '" + MaskedUrl.of(text) + "' (expected: http:// or https:// URL)");
         }
     }
 
@@ -434,6 +435,20 @@ public final class ConfigLoader {
             result.put(e.getKey(), expand(at + "." + key + "." + e.getKey(), e.getValue().asString()));
         }
         return result;
+    }
+
+    /** {@code inherit_env}: names taken from Forge's environment as they are (no {@code ${VAR}} expansion). */
+    List<String> inheritEnv(String at, JsonNode node) {
+        JsonNode list = node.get("inherit_env");
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(at + ".inherit_env: expected a list of variable names");
+        }
+        List<String> names = new ArrayList<>();
+        list.forEach(v -> names.add(v.isString() ? v.asString() : v.toString()));
+        return ChildEnvironment.checkInherited(at + ".inherit_env", names);
     }
 
     private List<String> stringList(String at, JsonNode node, String key) {

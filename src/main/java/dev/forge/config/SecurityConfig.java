@@ -34,6 +34,7 @@ import java.util.List;
  * @param trustedProxies          {@code TRUSTED_PROXIES}: proxy addresses whose {@code X-Forwarded-For} is believed
  * @param staticBearer            one fixed bearer token that is accepted as admin ({@code forge translate --oauth2-bearer})
  * @param production              {@code FORGE_ENV}/{@code NODE_ENV} is production: stricter checks
+ * @param childEnvironment        what the processes Forge starts may see of its environment
  */
 public record SecurityConfig(
         boolean authRequired,
@@ -60,7 +61,8 @@ public record SecurityConfig(
         boolean auditArguments,
         java.util.Set<String> trustedProxies,
         String staticBearer,
-        boolean production) {
+        boolean production,
+        ChildEnvironment childEnvironment) {
 
     public static final int DEFAULT_RATE_LIMIT = 600;
     public static final int DEFAULT_AUTH_RATE_LIMIT = 10;
@@ -80,14 +82,14 @@ public record SecurityConfig(
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
                 redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, corsEnabled, auditLog,
-                logRetention, auditArguments, trustedProxies, token, production);
+                logRetention, auditArguments, trustedProxies, token, production, childEnvironment);
     }
 
     public SecurityConfig withCors(boolean enabled) {
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
                 redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, enabled, auditLog,
-                logRetention, auditArguments, trustedProxies, staticBearer, production);
+                logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
     }
 
     /** The same settings, audit lines going to {@code auditFile} (null: the main log) and {@code perMinute} requests allowed. */
@@ -95,6 +97,6 @@ public record SecurityConfig(
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, perMinute, authRateLimitPerMinute,
                 redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, corsEnabled, auditFile,
-                logRetention, auditArguments, trustedProxies, staticBearer, production);
+                logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
     }
 }

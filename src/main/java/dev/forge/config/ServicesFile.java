@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class ServicesFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServicesFile.class);
-    private static final Set<String> KEYS = Set.of("name", "command", "image", "environment", "env", "port", "auto_start",
+    private static final Set<String> KEYS = Set.of("name", "command", "image", "environment", "env", "inherit_env", "port", "auto_start",
             "sleep_policy", "health_check", "resources", "timeout", "description");
     private static final Set<String> SLEEP_KEYS = Set.of("enabled", "idle_timeout", "min_sleep_time");
     private static final Set<String> HEALTH_KEYS = Set.of("enabled", "interval", "timeout");
@@ -127,7 +127,7 @@ final class ServicesFile {
         Duration timeout = loader.duration(at, spec, "timeout", defaultTimeout);
         UpstreamPolicy policy = new UpstreamPolicy(timeout, Map.of(), SessionMode.SHARED, UpstreamPolicy.DEFAULT_MAX_CONCURRENCY,
                 healthInterval, new Lifecycle(idle, minUptime, memory));
-        return new ServiceConfig(new UpstreamConfig.Stdio(name, loader.command(at, spec), env, policy), autoStart, cpu);
+        return new ServiceConfig(new UpstreamConfig.Stdio(name, loader.command(at, spec), env, loader.inheritEnv(at, spec), policy), autoStart, cpu);
     }
 
     /** A section's {@code enabled} flag; a section that is present is on unless it says otherwise. */

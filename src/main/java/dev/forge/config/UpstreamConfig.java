@@ -21,12 +21,22 @@ public sealed interface UpstreamConfig permits UpstreamConfig.Stdio, UpstreamCon
         return policy().sessionMode();
     }
 
-    /** A local process speaking newline-delimited JSON-RPC on stdin/stdout. */
-    record Stdio(String name, List<String> command, Map<String, String> env, UpstreamPolicy policy)
+    /**
+     * A local process speaking newline-delimited JSON-RPC on stdin/stdout.
+     *
+     * @param env        variables declared for it ({@code env} / {@code environment})
+     * @param inheritEnv names it may take from Forge's environment ({@code inherit_env}); see {@link ChildEnvironment}
+     */
+    record Stdio(String name, List<String> command, Map<String, String> env, List<String> inheritEnv, UpstreamPolicy policy)
             implements UpstreamConfig {
         public Stdio {
             command = List.copyOf(command);
             env = Map.copyOf(env);
+            inheritEnv = List.copyOf(inheritEnv);
+        }
+
+        public Stdio(String name, List<String> command, Map<String, String> env, UpstreamPolicy policy) {
+            this(name, command, env, List.of(), policy);
         }
     }
 

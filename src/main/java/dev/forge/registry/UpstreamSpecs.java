@@ -31,6 +31,9 @@ final class UpstreamSpecs {
             case UpstreamConfig.Stdio s -> {
                 s.command().forEach(spec.putArray("command")::add);
                 putMap(spec, "env", s.env());
+                if (!s.inheritEnv().isEmpty()) {
+                    s.inheritEnv().forEach(spec.putArray("inherit_env")::add);
+                }
             }
             case UpstreamConfig.StreamableHttp h -> {
                 spec.put("url", h.url().toString());

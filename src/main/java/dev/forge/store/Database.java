@@ -55,7 +55,7 @@ public final class Database implements AutoCloseable {
             if (!skipMigrations) {
                 flyway.migrate();
             } else if (empty && url.kind() == DatabaseUrl.Kind.SQLITE) {
-                LOG.warn("SKIP_MIGRATIONS is set but {} has no schema yet; creating it (an embedded database has no other migrator)", url.jdbcUrl());
+                LOG.warn("SKIP_MIGRATIONS is set but {} has no schema yet; creating it (an embedded database has no other migrator)", url);
                 flyway.migrate();
             } else if (empty) {
                 throw new IllegalStateException("the database has no Forge schema and SKIP_MIGRATIONS is set: "

@@ -1,6 +1,7 @@
 package dev.forge.store;
 
 import dev.forge.config.ConfigException;
+import dev.forge.config.MaskedUrl;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ public record DatabaseUrl(Kind kind, String jdbcUrl, String user, String passwor
             try {
                 uri = URI.create("postgresql" + url.substring(colon));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(where + ": not a valid URL (" + e.getMessage() + ")");
+                throw new ConfigException(where + ": not a valid URL (" + MaskedUrl.inText(e.getMessage()) + ")");
             }
             if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
                 throw new ConfigException(where + ": '" + redacted(value) + "' (expected: postgresql://user:pass@host:5432/db)");
@@ -51,13 +52,12 @@ public record DatabaseUrl(Kind kind, String jdbcUrl, String user, String passwor
                 + "' (expected: sqlite:///path/to/file.db or postgresql://user:pass@host:5432/db)");
     }
 
-    /** The URL with any password replaced, for messages and logs. */
     static String redacted(String url) {
-        return url.replaceAll("://([^:/@]+):[^@]*@", "://$1:***@");
+        return MaskedUrl.of(url);
     }
 
     @Override
     public String toString() {
-        return kind + " " + jdbcUrl + (user == null ? "" : " as " + user);
+        return kind + " " + MaskedUrl.of(jdbcUrl) + (user == null ? "" : " as " + user);
     }
 }

@@ -31,8 +31,8 @@ public final class StdioToHttp {
     private StdioToHttp() {}
 
     /** {@code base}: the loaded configuration (environment, timeouts, security) the bridge starts from. */
-    public static ForgeConfig config(ForgeConfig base, List<String> command, Map<String, String> env, String host, int port,
-                                     boolean stateless, Set<String> corsOrigins, String bearer) {
+    public static ForgeConfig config(ForgeConfig base, List<String> command, Map<String, String> env, List<String> inheritEnv,
+                                     String host, int port, boolean stateless, Set<String> corsOrigins, String bearer) {
         UpstreamPolicy policy = UpstreamPolicy.of(base.requestTimeout(), stateless ? SessionMode.SHARED : SessionMode.PER_CLIENT);
         var security = base.security().withCors(!corsOrigins.isEmpty());
         if (bearer != null) {
@@ -40,7 +40,7 @@ public final class StdioToHttp {
         }
         ForgeConfig bridge = new ForgeConfig(host, port, base.separator(), base.connectTimeout(), base.requestTimeout(),
                 base.sessionIdleTimeout(), base.logLevel(), base.jsonLogs(), base.prometheusEnabled(),
-                List.of(new UpstreamConfig.Stdio(UPSTREAM, command, env, policy)), List.of(), scratchDatabase(), false,
+                List.of(new UpstreamConfig.Stdio(UPSTREAM, command, env, inheritEnv, policy)), List.of(), scratchDatabase(), false,
                 base.allowedHosts(), corsOrigins.isEmpty() ? base.allowedOrigins() : corsOrigins, security,
                 EnumSet.of(ServerRole.GATEWAY), base.serviceManager().withServices(List.of()), UPSTREAM, base.router());
         return bridge;

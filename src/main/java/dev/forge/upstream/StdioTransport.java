@@ -33,6 +33,7 @@ final class StdioTransport implements UpstreamTransport {
     private volatile OutputStream stdin;
     private volatile boolean closing;
 
+    /** @param env the child's whole environment */
     StdioTransport(String name, List<String> command, Map<String, String> env, LogRing ring) {
         this.ring = ring;
         this.name = name;
@@ -44,6 +45,7 @@ final class StdioTransport implements UpstreamTransport {
     @Override
     public void start(Listener listener) {
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear(); // built from an allowlist (ChildEnvironment), never inherited
         builder.environment().putAll(env);
         try {
             process = builder.start();

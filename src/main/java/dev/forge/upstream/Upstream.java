@@ -1,5 +1,7 @@
 package dev.forge.upstream;
 
+import dev.forge.config.ChildEnvironment;
+import dev.forge.config.ConfigException;
 import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.protocol.Json;
@@ -44,6 +46,7 @@ public final class Upstream {
 
     private final UpstreamConfig config;
     private final HttpClient http;
+    private final ChildEnvironment children;
     private final Duration connectTimeout;
     private final ScheduledExecutorService scheduler;
     private final ChangeListener listener;
@@ -74,8 +77,11 @@ public final class Upstream {
     private final java.util.concurrent.atomic.AtomicBoolean waking = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Instant lastUsed = Instant.now();
 
-    public Upstream(UpstreamConfig config, HttpClient http, Duration connectTimeout, ScheduledExecutorService scheduler,
-                    ChangeListener listener, String version, ProgressTokens progress, Consumer<ObjectNode> routedByContent) {
+    /** @param children what a stdio upstream's process may see of Forge's environment */
+    public Upstream(UpstreamConfig config, HttpClient http, ChildEnvironment children, Duration connectTimeout,
+                    ScheduledExecutorService scheduler, ChangeListener listener, String version, ProgressTokens progress,
+                    Consumer<ObjectNode> routedByContent) {
+        this.children = children;
         this.progress = progress;
         this.routedByContent = routedByContent;
         this.guard = new UpstreamGuard(config.name(), config.policy().maxConcurrency());
@@ -189,10 +195,18 @@ public final class Upstream {
         }
     }
 
+    private java.util.Map<String, String> environment(UpstreamConfig.Stdio stdio) {
+        try {
+            return children.build("upstream '" + name() + "'", stdio.env(), stdio.inheritEnv());
+        } catch (ConfigException e) {
+            throw new UpstreamException(e.getMessage(), e);
+        }
+    }
+
     /** Opens and initializes a connection; {@code owner} is its one client, or null for the shared one. */
     private UpstreamClient open(Caller owner) {
         return switch (config) {
-            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), s.env(), logs), owner);
+            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), environment(s), logs), owner);
             case UpstreamConfig.Sse s ->
                     initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
             case UpstreamConfig.Rest r -> initialize(new RestToolsTransport(r.source(), http, r.timeout()), owner);

@@ -26,10 +26,12 @@ public final class TestGateways {
 
     /**
      * Security settings from these environment variables over the test defaults: no keys (so loopback clients are
-     * served without a token), no rate limit, audit lines in the main log.
+     * served without a token), no rate limit, audit lines in the main log. Child processes get PATH, HOME and the
+     * like from this JVM's environment, as under {@code forge serve}.
      */
     public static dev.forge.config.SecurityConfig security(Map<String, String> env) {
-        Map<String, String> all = new java.util.HashMap<>(Map.of("RATE_LIMIT_PER_MINUTE", "0", "AUDIT_LOG_PATH", "off"));
+        Map<String, String> all = new java.util.HashMap<>(dev.forge.config.ChildEnvironment.passedThrough(System.getenv()));
+        all.putAll(Map.of("RATE_LIMIT_PER_MINUTE", "0", "AUDIT_LOG_PATH", "off"));
         all.putAll(env);
         return new dev.forge.config.ConfigLoader(all).security();
     }

@@ -1,0 +1,86 @@
+package dev.forge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChildEnvironmentTest {
+
+    private static final Map<String, String> FORGE = Map.ofEntries(
+            Map.entry("PATH", "/usr/bin:/bin"), Map.entry("HOME", "/data"), Map.entry("LANG", "C.UTF-8"),
+            Map.entry("LC_ALL", "C.UTF-8"), Map.entry("TZ", "UTC"), Map.entry("npm_config_cache", "/data/.npm"),
+            Map.entry("UV_CACHE_DIR", "/data/.uv"), Map.entry("JWT_SECRET", "signing-key-0123456789abcdef"),
+            Map.entry("FORGE_ENCRYPTION_KEY", "encryption-key-0123456789abcdef"), Map.entry("DATABASE_URL", "postgresql://u:p@db/x"),
+            Map.entry("REDIS_URL", "redis://:pw@cache:6379"), Map.entry("LD_PRELOAD", "/tmp/evil.so"),
+            Map.entry("LC_SECRET_TOKEN", "x"), Map.entry("HTTPS_PROXY", "http://proxy:3128"),
+            Map.entry("HTTP_PROXY", "http://me:pass@proxy:3128"), Map.entry("GITHUB_TOKEN", "ghp_by_name"));
+
+    @Test
+    void aChildGetsTheAllowlistOnly() {
+        Map<String, String> env = ChildEnvironment.of(FORGE).build("upstream 'x'", Map.of(), List.of());
+        assertThat(env).containsOnlyKeys("PATH", "HOME", "LANG", "LC_ALL", "TZ", "npm_config_cache", "UV_CACHE_DIR", "HTTPS_PROXY");
+    }
+
+    @Test
+    void declaredVariablesAndInheritedNamesAreAdded() {
+        Map<String, String> env = ChildEnvironment.of(FORGE).build("upstream 'x'", Map.of("API_KEY", "own-key", "PATH", "/opt/bin"),
+                List.of("GITHUB_TOKEN", "NOT_SET_ANYWHERE"));
+        assertThat(env).containsEntry("API_KEY", "own-key").containsEntry("GITHUB_TOKEN", "ghp_by_name")
+                .containsEntry("PATH", "/opt/bin").doesNotContainKey("NOT_SET_ANYWHERE").doesNotContainKey("JWT_SECRET");
+    }
+
+    @Test
+    void forgesOwnKeysCannotBeInheritedOrDeclared() {
+        assertThatThrownBy(() -> ChildEnvironment.checkInherited("gateways[0].inherit_env", List.of("JWT_SECRET")))
+                .hasMessageContaining("gateways[0].inherit_env: JWT_SECRET is Forge's own key");
+        assertThatThrownBy(() -> ChildEnvironment.checkInherited("--inherit-env", List.of("not a name")))
+                .hasMessage("--inherit-env: 'not a name' (expected: a variable name such as GITHUB_TOKEN)");
+        assertThatThrownBy(() -> ChildEnvironment.of(FORGE).build("upstream 'x'", Map.of("TOKEN", "signing-key-0123456789abcdef"), List.of()))
+                .hasMessageContaining("upstream 'x': env.TOKEN carries Forge's own JWT_SECRET")
+                .hasMessageNotContaining("signing-key");
+    }
+
+    @Test
+    void inheritEnvIsReadFromForgeYamlAndServicesYml(@TempDir Path dir) throws Exception {
+        Path yaml = Files.writeString(dir.resolve("forge.yaml"), """
+                gateways:
+                  - name: gh
+                    command: npx -y some-github-server
+                    inherit_env: [GITHUB_TOKEN, GH_HOST]
+                """);
+        Files.writeString(dir.resolve("services.yml"), """
+                services:
+                  gh:
+                    command: npx -y some-github-server
+                    inherit_env: [GITHUB_TOKEN]
+                """);
+        ForgeConfig config = new ConfigLoader(Map.of("CONFIG_PATH", dir.toString())).load(new ConfigLoader.Flags(yaml, null, null));
+        assertThat(((UpstreamConfig.Stdio) config.gateways().getFirst()).inheritEnv()).containsExactly("GITHUB_TOKEN", "GH_HOST");
+        assertThat(config.serviceManager().services().getFirst().upstream().inheritEnv()).containsExactly("GITHUB_TOKEN");
+
+        Files.writeString(yaml, "gateways:\n  - name: gh\n    command: x\n    inherit_env: [FORGE_ENCRYPTION_KEY]\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(yaml, null, null)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gateways[0] (gh).inherit_env: FORGE_ENCRYPTION_KEY is Forge's own key");
+        Files.writeString(yaml, "gateways:\n  - name: gh\n    command: x\n    inherit_env: GITHUB_TOKEN\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(yaml, null, null)))
+                .hasMessageContaining("inherit_env: expected a list of variable names");
+    }
+
+    @Test
+    void urlsAreMaskedWhereverTheyAreShown() {
+        assertThat(MaskedUrl.of("https://user:pa55@host:8443/mcp?api_key=abc&x=1#frag")).isEqualTo("https://user:***@host:8443/mcp?api_key=***&x=***");
+        assertThat(MaskedUrl.of("https://ghp_token@host/mcp")).isEqualTo("https://***@host/mcp");
+        assertThat(MaskedUrl.of("https://host/mcp")).isEqualTo("https://host/mcp");
+        assertThat(MaskedUrl.of("https://host/mcp?opaque")).isEqualTo("https://host/mcp?***");
+        assertThat(MaskedUrl.of("https://host/a@b")).isEqualTo("https://host/a@b");
+        assertThat(MaskedUrl.inText("cannot reach https://u:p@h/mcp?key=s: refused (see http://x/y?t=1)"))
+                .isEqualTo("cannot reach https://u:***@h/mcp?key=***: refused (see http://x/y?t=***)");
+    }
+}
