@@ -62,6 +62,13 @@ public final class OpsEndpoints {
             if (u.lastError() != null) {
                 entry.put("error", u.lastError());
             }
+            u.lastCallFailure().ifPresent(f -> {
+                ObjectNode failure = entry.putObject("last_failure");
+                failure.put("at", f.at().toString());
+                failure.put("reference", f.failure().reference());
+                failure.put("failure", f.failure().kind().code());
+                failure.put("detail", f.failure().getMessage());
+            });
             entry.put("restarts", u.restarts());
             if (u.crashLoop()) {
                 entry.put("crash_loop", true);

@@ -1,5 +1,6 @@
 package dev.forge.catalog;
 
+import dev.forge.config.MaskedUrl;
 import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamPolicy;
@@ -107,12 +108,12 @@ public final class RemoteDirectory implements AutoCloseable {
             }
             ContentResponse response = request.send();
             if (response.getStatus() != 200) {
-                LOG.warn("{} answered {} to GET {}", base, response.getStatus(), listPath);
+                LOG.warn("{} answered {} to GET {}", MaskedUrl.of(base), response.getStatus(), listPath);
                 return;
             }
             listing = Json.parse(response.getContent());
         } catch (Exception e) {
-            LOG.warn("{} is unreachable: {}", base, e.getMessage());
+            LOG.warn("{} is unreachable: {}", MaskedUrl.of(base), MaskedUrl.inText(e.getMessage()));
             return;
         }
         Set<String> listed = new HashSet<>(names.apply(listing));
@@ -122,14 +123,14 @@ public final class RemoteDirectory implements AutoCloseable {
                 federation.add(new UpstreamConfig.StreamableHttp(name, base.resolve(endpointPrefix + name + "/mcp"),
                         headers, UpstreamPolicy.of(timeout, SessionMode.SHARED)));
                 federated.add(name);
-                LOG.info("federating {} from {}", name, base);
+                LOG.info("federating {} from {}", name, MaskedUrl.of(base));
             }
         }
         for (String gone : Set.copyOf(federated)) {
             if (!listed.contains(gone)) {
                 federation.remove(gone);
                 federated.remove(gone);
-                LOG.info("{} is no longer listed by {}; removed", gone, base);
+                LOG.info("{} is no longer listed by {}; removed", gone, MaskedUrl.of(base));
             }
         }
     }

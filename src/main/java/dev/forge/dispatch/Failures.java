@@ -1,5 +1,6 @@
 package dev.forge.dispatch;
 
+import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.JsonRpcException;
 import dev.forge.upstream.UpstreamException;
@@ -9,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The one mapping from internal failures to the JSON-RPC errors clients see. */
 public final class Failures {
@@ -21,7 +23,7 @@ public final class Failures {
         Throwable t = unwrap(failure);
         return switch (t) {
             case JsonRpcException e -> e.error();
-            case UpstreamException e -> new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, e.getMessage());
+            case UpstreamException e -> upstreamFailure(e);
             case TimeoutException e -> new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request timed out");
             case CancellationException e -> new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request cancelled");
             default -> {
@@ -31,11 +33,33 @@ public final class Failures {
         };
     }
 
+    /**
+     * The client learns the upstream, the kind of failure and a reference to quote; the detail (URLs masked, the
+     * upstream's own error body) is logged under that reference and shown in {@code /health} to admins.
+     */
+    private static JsonRpcError upstreamFailure(UpstreamException e) {
+        LOG.warn("upstream failure, reference {}: {}", e.reference(), e.getMessage());
+        ObjectNode data = Json.object();
+        data.put("upstream", e.upstream());
+        data.put("failure", e.kind().code());
+        if (e.httpStatus() > 0) {
+            data.put("status", e.httpStatus());
+        }
+        data.put("reference", e.reference());
+        return new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, e.clientMessage(), data);
+    }
+
     /** As {@link #toError(Throwable)}, naming the upstream a timeout happened on. */
     public static JsonRpcError toError(Throwable failure, String upstream, java.time.Duration timeout) {
         if (unwrap(failure) instanceof TimeoutException) {
-            return new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT,
-                    "Request timed out: upstream '" + upstream + "' did not answer within " + timeout.toMillis() + " ms");
+            String reference = UpstreamException.newReference();
+            LOG.warn("upstream {} did not answer within {} ms, reference {}", upstream, timeout.toMillis(), reference);
+            ObjectNode data = Json.object();
+            data.put("upstream", upstream);
+            data.put("failure", UpstreamException.Kind.TIMED_OUT.code());
+            data.put("reference", reference);
+            return new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request timed out: upstream '" + upstream
+                    + "' did not answer within " + timeout.toMillis() + " ms (reference " + reference + ")", data);
         }
         return toError(failure);
     }

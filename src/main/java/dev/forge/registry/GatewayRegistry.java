@@ -106,8 +106,10 @@ public final class GatewayRegistry {
         return record;
     }
 
-    public GatewayRecord update(String idOrName, JsonNode body) {
+    public GatewayRecord update(String idOrName, JsonNode sent) {
         GatewayRecord current = get(idOrName);
+        // a body read back from GET carries masked secrets: those keep what is stored
+        JsonNode body = sent instanceof tools.jackson.databind.node.ObjectNode o ? RegistryTransfer.unmasked(o, current) : sent;
         UpstreamConfig config = validate(body);
         GatewayRecord updated;
         try {

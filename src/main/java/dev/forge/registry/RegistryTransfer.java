@@ -1,5 +1,6 @@
 package dev.forge.registry;
 
+import dev.forge.config.MaskedUrl;
 import dev.forge.protocol.Json;
 import dev.forge.store.GatewayRecord;
 import dev.forge.store.ServerRecord;
@@ -282,13 +283,19 @@ public final class RegistryTransfer {
         }
     }
 
-    /** A gateway's spec with header and environment values hidden, as API responses and exports show it. */
+    /**
+     * A gateway's spec with header and environment values hidden, and a URL's password and query values, as API
+     * responses and exports show it.
+     */
     public static ObjectNode masked(ObjectNode spec) {
         ObjectNode copy = spec.deepCopy();
         for (String secretive : new String[] {"headers", "env"}) {
             if (copy.get(secretive) instanceof ObjectNode values) {
                 values.propertyNames().forEach(k -> values.put(k, MASK));
             }
+        }
+        if (copy.get("url") != null && copy.get("url").isString()) {
+            copy.put("url", MaskedUrl.of(copy.get("url").asString()));
         }
         return copy;
     }
@@ -299,12 +306,15 @@ public final class RegistryTransfer {
                 return true;
             }
         }
-        return false;
+        return item.path("url").asString("").contains(MASK);
     }
 
     /** Masked values in an update keep what the registry already has. */
-    private static ObjectNode unmasked(ObjectNode item, GatewayRecord existing) {
+    static ObjectNode unmasked(ObjectNode item, GatewayRecord existing) {
         ObjectNode copy = item.deepCopy();
+        if (copy.path("url").asString("").contains(MASK) && existing.spec().hasNonNull("url")) {
+            copy.set("url", existing.spec().get("url"));
+        }
         for (String secretive : new String[] {"headers", "env"}) {
             if (copy.get(secretive) instanceof ObjectNode values) {
                 for (String key : List.copyOf(values.propertyNames())) {

@@ -1,5 +1,6 @@
 package dev.forge.translate;
 
+import dev.forge.config.MaskedUrl;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.Message;
@@ -57,7 +58,7 @@ public final class RemoteToStdio {
         http.start();
         try {
             remote = RemoteEndpoint.open(sse, url, headers, http, timeout, timeout, this::fromRemote,
-                    reason -> LOG.debug("remote {} closed: {}", url, reason));
+                    reason -> LOG.debug("remote {} closed: {}", MaskedUrl.of(url), MaskedUrl.inText(reason)));
         } catch (RuntimeException e) {
             System.err.println("forge translate: cannot connect to " + url + ": " + e.getMessage());
             http.stop();
@@ -107,10 +108,9 @@ public final class RemoteToStdio {
         } catch (RuntimeException e) {
             JsonNode id = message.get("id");
             if (id != null && !id.isNull() && message.has("method")) { // a request: the client waits for an answer
-                write(Message.error(id, new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE,
-                        "forge translate: " + url + " failed: " + e.getMessage())).node());
+                write(Message.error(id, dev.forge.dispatch.Failures.toError(e)).node()); // the detail goes to the log
             } else {
-                LOG.warn("forge translate: could not pass a message to {}: {}", url, e.getMessage());
+                LOG.warn("forge translate: could not pass a message to {}: {}", MaskedUrl.of(url), MaskedUrl.inText(e.getMessage()));
             }
         }
     }

@@ -81,13 +81,13 @@ final class HttpExchange {
             return new Opened(response, listener.getInputStream(), request);
         } catch (TimeoutException e) {
             request.abort(e);
-            throw new UpstreamException(upstream + ": no response from " + uri + " within " + headersTimeout.toMillis() + " ms", e);
+            throw new UpstreamException(upstream, UpstreamException.Kind.TIMED_OUT, "no response from " + uri + " within " + headersTimeout.toMillis() + " ms", e);
         } catch (ExecutionException e) {
-            throw new UpstreamException(upstream + ": cannot reach " + uri + ": " + rootMessage(e), e.getCause());
+            throw new UpstreamException(upstream, UpstreamException.Kind.UNREACHABLE, "cannot reach " + uri + ": " + rootMessage(e), e.getCause());
         } catch (InterruptedException e) {
             request.abort(e);
             Thread.currentThread().interrupt();
-            throw new UpstreamException(upstream + ": interrupted", e);
+            throw new UpstreamException(upstream, UpstreamException.Kind.UNREACHABLE, "interrupted", e);
         }
     }
 
@@ -104,7 +104,7 @@ final class HttpExchange {
         } catch (IOException e) {
             body = "";
         }
-        throw new UpstreamException(upstream + ": HTTP " + status + " from " + uri + (body.isEmpty() ? "" : ": " + body), null, status);
+        throw new UpstreamException(upstream, UpstreamException.Kind.HTTP_STATUS, "HTTP " + status + " from " + uri + (body.isEmpty() ? "" : ": " + body), null, status);
     }
 
     /** Delivers every JSON-RPC message in a JSON or SSE body to the consumer; returns when the body ends. */
@@ -125,7 +125,10 @@ final class HttpExchange {
                 }
             }
         } catch (IOException e) {
-            throw new UpstreamException(upstream + ": response stream broke: " + e.getMessage(), e);
+            throw new UpstreamException(upstream, UpstreamException.Kind.UNREACHABLE, "response stream broke: " + e.getMessage(), e);
+        } catch (dev.forge.protocol.JsonRpcException e) { // what Json.parse says of a body that is not JSON
+            throw new UpstreamException(upstream, UpstreamException.Kind.PROTOCOL_ERROR,
+                    "answered with something that is not JSON-RPC: " + e.getMessage(), e);
         }
     }
 

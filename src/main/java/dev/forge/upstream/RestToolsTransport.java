@@ -1,5 +1,6 @@
 package dev.forge.upstream;
 
+import dev.forge.config.MaskedUrl;
 import dev.forge.config.RestToolSource;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
@@ -127,7 +128,8 @@ final class RestToolsTransport extends InProcessTransport {
             Thread.currentThread().interrupt();
             return error("interrupted");
         } catch (Exception e) {
-            return error("cannot reach " + url + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            return error("cannot reach " + MaskedUrl.of(url.toString()) + ": "
+                    + MaskedUrl.inText(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
         byte[] bytes = response.getContent();
         if (bytes.length > MAX_RESPONSE_BYTES) {
@@ -135,7 +137,7 @@ final class RestToolsTransport extends InProcessTransport {
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (response.getStatus() >= 400) {
-            return error("HTTP " + response.getStatus() + " from " + url + (text.isBlank() ? "" : ": " + abbreviate(text)));
+            return error("HTTP " + response.getStatus() + " from " + MaskedUrl.of(url.toString()) + (text.isBlank() ? "" : ": " + abbreviate(text)));
         }
         ObjectNode result = Json.object();
         JsonNode parsed = null;

@@ -42,7 +42,7 @@ final class SseTransport implements UpstreamTransport {
         exchange.expectSuccess(opened, url);
         if (!opened.isEventStream()) {
             opened.close();
-            throw new UpstreamException(name + ": " + url + " did not answer with text/event-stream", null, 400);
+            throw new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, url + " did not answer with text/event-stream", null, 400);
         }
         stream = opened;
         CompletableFuture<URI> endpointFound = new CompletableFuture<>();
@@ -63,21 +63,22 @@ final class SseTransport implements UpstreamTransport {
             } catch (IOException | RuntimeException e) {
                 reason = "stream broke: " + e.getMessage();
             }
-            endpointFound.completeExceptionally(new UpstreamException(name + ": SSE stream ended before the endpoint event"));
+            endpointFound.completeExceptionally(new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, "SSE stream ended before the endpoint event"));
             listener.onClosed(closed ? "closed" : reason);
         });
         try {
             endpoint = endpointFound.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             close();
-            throw new UpstreamException(name + ": no endpoint event on " + url + " within " + connectTimeout.toMillis() + " ms", e);
+            throw new UpstreamException(name, UpstreamException.Kind.TIMED_OUT, "no endpoint event on " + url + " within " + connectTimeout.toMillis() + " ms", e);
         } catch (ExecutionException e) {
             close();
-            throw new UpstreamException(e.getCause().getMessage(), e.getCause());
+            throw e.getCause() instanceof UpstreamException u ? u
+                    : new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, String.valueOf(e.getCause().getMessage()), e.getCause());
         } catch (InterruptedException e) {
             close();
             Thread.currentThread().interrupt();
-            throw new UpstreamException(name + ": interrupted", e);
+            throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "interrupted", e);
         }
     }
 
@@ -85,7 +86,7 @@ final class SseTransport implements UpstreamTransport {
     public void send(ObjectNode message) {
         URI target = endpoint;
         if (target == null) {
-            throw new UpstreamException(name + ": not connected");
+            throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "not connected");
         }
         HttpExchange.Opened opened = exchange.open(HttpMethod.POST, target, Map.of(), Json.bytes(message), timeout);
         exchange.expectSuccess(opened, target);

@@ -50,7 +50,7 @@ final class StdioTransport implements UpstreamTransport {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new UpstreamException(name + ": cannot start " + command.getFirst() + ": " + e.getMessage(), e);
+            throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "cannot start " + command.getFirst() + ": " + e.getMessage(), e);
         }
         stdin = process.getOutputStream();
         Thread.ofVirtual().name("stdio-out-" + name).start(() -> readStdout(listener));
@@ -126,13 +126,13 @@ final class StdioTransport implements UpstreamTransport {
         try {
             OutputStream out = stdin;
             if (out == null) {
-                throw new UpstreamException(name + ": not started");
+                throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "not started");
             }
             out.write(bytes);
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            throw new UpstreamException(name + ": cannot write to the process: " + e.getMessage(), e);
+            throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "cannot write to the process: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
         }

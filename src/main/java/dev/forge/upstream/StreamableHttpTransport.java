@@ -54,7 +54,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
             exchange.expectSuccess(opened, url);
         } catch (UpstreamException e) {
             if (forgotSession(e, message)) {
-                throw new UpstreamException(name + ": the upstream forgot our session (" + e.getMessage() + ")", e, 404);
+                throw new UpstreamException(name, UpstreamException.Kind.HTTP_STATUS, "the upstream forgot our session (" + e.getMessage() + ")", e, 404);
             }
             throw e;
         }

@@ -2,6 +2,7 @@ package dev.forge.upstream;
 
 import dev.forge.config.ChildEnvironment;
 import dev.forge.config.ConfigException;
+import dev.forge.config.MaskedUrl;
 import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.protocol.Json;
@@ -57,6 +58,8 @@ public final class Upstream {
     private volatile UpstreamClient client;
     private volatile UpstreamState state = UpstreamState.CONNECTING;
     private volatile String lastError;
+    private volatile CallFailure lastCallFailure;
+    private volatile UpstreamException.Kind lastKind = UpstreamException.Kind.UNREACHABLE;
     private volatile UpstreamLists lists = UpstreamLists.EMPTY;
     private volatile ObjectNode serverInfo;
     private volatile ObjectNode capabilities = Json.object();
@@ -84,7 +87,7 @@ public final class Upstream {
         this.children = children;
         this.progress = progress;
         this.routedByContent = routedByContent;
-        this.guard = new UpstreamGuard(config.name(), config.policy().maxConcurrency());
+        this.guard = new UpstreamGuard(config.name(), config.policy().maxConcurrency(), this::noteCallFailure);
         this.config = config;
         this.http = http;
         this.connectTimeout = connectTimeout;
@@ -105,8 +108,24 @@ public final class Upstream {
         return state;
     }
 
+    /** Why this upstream is not ready (null while it is); URLs masked. */
     public String lastError() {
         return lastError;
+    }
+
+    /** The latest call that failed by this upstream's fault, with the reference its client was given. */
+    public java.util.Optional<CallFailure> lastCallFailure() {
+        return java.util.Optional.ofNullable(lastCallFailure);
+    }
+
+    /** A failed call as admins see it in {@code /health}: when, the reference, and the whole (masked) story. */
+    public record CallFailure(Instant at, UpstreamException failure) {}
+
+    private void noteCallFailure(Throwable failure) {
+        if (rootCause(failure) instanceof UpstreamException u) {
+            lastCallFailure = new CallFailure(Instant.now(), u);
+            logs.add("forge", "call failed, reference " + u.reference() + ": " + u.getMessage());
+        }
     }
 
     public UpstreamLists lists() {
@@ -191,15 +210,16 @@ public final class Upstream {
             if (failed != null) {
                 failed.close();
             }
+            lastKind = e instanceof UpstreamException u ? u.kind() : UpstreamException.Kind.UNREACHABLE;
             fail(messageOf(e));
         }
     }
 
     private java.util.Map<String, String> environment(UpstreamConfig.Stdio stdio) {
         try {
-            return children.build("upstream '" + name() + "'", stdio.env(), stdio.inheritEnv());
+            return children.build("not started", stdio.env(), stdio.inheritEnv());
         } catch (ConfigException e) {
-            throw new UpstreamException(e.getMessage(), e);
+            throw new UpstreamException(name(), UpstreamException.Kind.UNREACHABLE, e.getMessage(), e);
         }
     }
 
@@ -243,7 +263,7 @@ public final class Upstream {
             ObjectNode result = await(c.call("initialize", params, connectTimeout), "initialize");
             String agreed = result.path("protocolVersion").asString(null);
             if (!ProtocolVersions.isSupported(agreed)) {
-                throw new UpstreamException(name() + ": answered initialize with protocol version " + agreed
+                throw new UpstreamException(name(), UpstreamException.Kind.PROTOCOL_ERROR, "answered initialize with protocol version " + agreed
                         + " (expected one of " + ProtocolVersions.SUPPORTED + ")");
             }
             if (owner == null) {
@@ -309,7 +329,7 @@ public final class Upstream {
                 return all;
             }
         }
-        throw new UpstreamException(name() + ": " + method + " returned more than " + MAX_LIST_PAGES + " pages");
+        throw new UpstreamException(name(), UpstreamException.Kind.PROTOCOL_ERROR, method + " returned more than " + MAX_LIST_PAGES + " pages");
     }
 
     /** The field an item of a list must have to be routable; items without it are dropped. */
@@ -328,16 +348,17 @@ public final class Upstream {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TimeoutException) {
-                throw new UpstreamException(name() + ": " + method + " timed out", cause);
+                throw new UpstreamException(name(), UpstreamException.Kind.TIMED_OUT, method + " timed out", cause);
             }
-            throw cause instanceof UpstreamException u ? u : new UpstreamException(name() + ": " + method + " failed: " + cause, cause);
+            throw cause instanceof UpstreamException u ? u
+                    : new UpstreamException(name(), UpstreamException.Kind.UNREACHABLE, method + " failed: " + cause, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UpstreamException(name() + ": interrupted", e);
+            throw new UpstreamException(name(), UpstreamException.Kind.UNREACHABLE, "interrupted", e);
         }
         JsonNode error = response.get("error");
         if (error != null) {
-            throw new UpstreamException(name() + ": " + method + " failed: " + error.path("message").asString("error " + error.path("code")));
+            throw new UpstreamException(name(), UpstreamException.Kind.REFUSED, method + " failed: " + error.path("message").asString("error " + error.path("code")));
         }
         return response.get("result") instanceof ObjectNode o ? o : Json.object();
     }
@@ -451,7 +472,7 @@ public final class Upstream {
                 fetch.run();
                 listener.upstreamChanged(this);
             } catch (RuntimeException e) {
-                LOG.warn("upstream {}: refreshing its lists failed: {}", name(), messageOf(e));
+                LOG.warn("upstream {}: refreshing its lists failed: {}", name(), MaskedUrl.inText(messageOf(e)));
             } finally {
                 refreshLock.unlock();
             }
@@ -465,13 +486,15 @@ public final class Upstream {
         }
         client = null;
         transport.close();
+        lastKind = UpstreamException.Kind.UNREACHABLE;
         fail("connection lost: " + reason);
     }
 
-    private void fail(String reason) {
+    private void fail(String why) {
         if (stopped) {
             return;
         }
+        String reason = MaskedUrl.inText(why); // shown in /health and the log: no credentials in URLs
         lists = UpstreamLists.EMPTY;
         noteFailure();
         changeState(UpstreamState.FAILED, reason);
@@ -594,8 +617,8 @@ public final class Upstream {
         }
         UpstreamClient shared = client;
         if (shared == null || state != UpstreamState.READY) {
-            throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE,
-                    "Upstream '" + name() + "' is unavailable" + (lastError == null ? "" : ": " + lastError));
+            throw new UpstreamException(name(), lastKind, "unavailable (" + state.name().toLowerCase(java.util.Locale.ROOT) + ")"
+                    + (lastError == null ? "" : ": " + lastError));
         }
         if (caller == null || config.sessionMode() == SessionMode.SHARED) {
             return shared;
@@ -632,8 +655,8 @@ public final class Upstream {
             throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE, "Upstream '" + name()
                     + "' was asleep and did not wake within " + config.policy().timeout().toMillis() + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE, "Upstream '" + name() + "' could not be woken: "
-                    + messageOf(e.getCause()));
+            throw e.getCause() instanceof UpstreamException u ? u
+                    : new UpstreamException(name(), UpstreamException.Kind.UNREACHABLE, "could not be woken: " + messageOf(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JsonRpcException(JsonRpcError.UPSTREAM_UNAVAILABLE, "Interrupted while waking '" + name() + "'");
@@ -775,7 +798,7 @@ public final class Upstream {
             missedPings = 0;
         } catch (UpstreamException e) {
             int missed = ++missedPings;
-            LOG.warn("upstream {}: health-check ping failed ({} in a row): {}", name(), missed, e.getMessage());
+            LOG.warn("upstream {}: health-check ping failed ({} in a row): {}", name(), missed, MaskedUrl.inText(e.getMessage()));
             if (missed >= MISSED_PINGS_BEFORE_FAILED) {
                 missedPings = 0;
                 onConnectionLost(c.transport(), missed + " health-check pings failed in a row");

@@ -68,7 +68,7 @@ final class UpstreamClient implements UpstreamTransport.Listener {
     PendingCall call(ObjectNode request, Duration timeout, Caller caller) {
         String reason = closedReason;
         if (reason != null) {
-            return PendingCall.failed(new UpstreamException(name + " is unavailable: " + reason));
+            return PendingCall.failed(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "unavailable: " + reason));
         }
         long id = ids.incrementAndGet();
         request.put("id", id);
@@ -87,7 +87,7 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             }
             response.completeExceptionally(e);
         } catch (RuntimeException e) {
-            response.completeExceptionally(new UpstreamException(name + ": " + e.getMessage(), e));
+            response.completeExceptionally(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, String.valueOf(e.getMessage()), e));
         }
         return response;
     }
@@ -184,7 +184,7 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         }
         closedReason = reason;
         closedHandler.accept(reason); // first: a caller that retries on failure must find this connection replaced
-        UpstreamException failure = new UpstreamException(name + " is unavailable: " + reason, null,
+        UpstreamException failure = new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "unavailable: " + reason, null,
                 "session expired".equals(reason) ? 404 : 0);
         pending.values().forEach(f -> f.completeExceptionally(failure));
         pending.clear();

@@ -27,9 +27,12 @@ final class UpstreamGuard {
     private final int maxConcurrency;
     private final Bulkhead bulkhead;
     private final CircuitBreaker breaker;
+    private final java.util.function.Consumer<Throwable> faults;
 
-    UpstreamGuard(String name, int maxConcurrency) {
+    /** @param faults told of every call that failed by the upstream's fault (for {@code /health}) */
+    UpstreamGuard(String name, int maxConcurrency, java.util.function.Consumer<Throwable> faults) {
         this.name = name;
+        this.faults = faults;
         this.maxConcurrency = maxConcurrency;
         this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
                 .maxConcurrentCalls(maxConcurrency)
@@ -71,6 +74,7 @@ final class UpstreamGuard {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             } else if (isUpstreamFault(failure)) {
                 breaker.onError(took, TimeUnit.NANOSECONDS, failure);
+                faults.accept(failure);
             } else {
                 breaker.releasePermission();
             }
