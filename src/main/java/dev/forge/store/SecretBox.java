@@ -97,7 +97,7 @@ public final class SecretBox {
         return current != null;
     }
 
-    /** A copy of the spec with its credential values sealed for {@code owner}. */
+    /** The spec with its credential values sealed for {@code owner}: a copy, unless it has none to seal. */
     ObjectNode seal(ObjectNode spec, SecretOwner owner) {
         if (current == null) {
             for (String field : SECRET_FIELDS) {
@@ -112,7 +112,7 @@ public final class SecretBox {
         return rewrite(spec, (field, name, text) -> encrypt(text, owner.associatedData(field, name)));
     }
 
-    /** A copy of a stored spec with its credential values readable again. */
+    /** A stored spec with its credential values readable again: a copy, unless none was sealed. */
     ObjectNode open(ObjectNode stored, SecretOwner owner) {
         return rewrite(stored, (field, name, text) -> isSealed(text) ? openValue(owner, field, name, text).plain() : null);
     }
@@ -139,7 +139,7 @@ public final class SecretBox {
         return new Resealed(spec, counts[0], counts[1], counts[2]);
     }
 
-    static boolean isSealed(String text) {
+    private static boolean isSealed(String text) {
         return text.startsWith(V2) || text.startsWith(V1);
     }
 
