@@ -134,7 +134,8 @@ public final class Gateway implements AutoCloseable {
         http.setSocketAddressResolver(addresses); // the SSRF guard judges every address Forge connects to upstream
         http.start();
 
-        SecretBox secrets = SecretBox.of(config.security().encryptionKey(), config.security().production());
+        SecretBox secrets = SecretBox.of(config.security().encryptionKey(), config.security().previousEncryptionKey(),
+                config.security().production());
         if (!secrets.encrypts()) {
             LOG.warn("FORGE_ENCRYPTION_KEY is not set: upstream credentials are {}", config.security().production()
                     ? "refused (production never stores them in the clear)" : "stored unencrypted (development)");

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code forge} command. */
 @Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Forge MCP gateway: federates MCP servers behind one endpoint.",
-        subcommands = {ServeCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class, RestoreCommand.class, TokenCommand.class, TranslateCommand.class})
+        subcommands = {ServeCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class, RestoreCommand.class, TokenCommand.class,
+                SecretsCommand.class, TranslateCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

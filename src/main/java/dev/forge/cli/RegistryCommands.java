@@ -29,7 +29,8 @@ final class RegistryCommands {
         try (Database database = Database.open(loaded.database(), loaded.skipMigrations())) {
             Clock clock = Clock.systemUTC();
             dev.forge.config.SecurityConfig security = loaded.security();
-            dev.forge.store.SecretBox secrets = dev.forge.store.SecretBox.of(security.encryptionKey(), security.production());
+            dev.forge.store.SecretBox secrets = dev.forge.store.SecretBox.of(security.encryptionKey(),
+                    security.previousEncryptionKey(), security.production());
             dev.forge.upstream.AddressPolicy addresses = new dev.forge.upstream.AddressPolicy(security.ssrfAllowPrivate(),
                     security.ssrfAllowLocalhost());
             GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock, secrets), loaded.requestTimeout(),

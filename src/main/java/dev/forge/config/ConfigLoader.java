@@ -144,6 +144,11 @@ public final class ConfigLoader {
             throw new ConfigException("FORGE_ENCRYPTION_KEY: " + encryptionKey.length() + " characters (expected: at least "
                     + MIN_SECRET_LENGTH + ")");
         }
+        String previousEncryptionKey = env("FORGE_ENCRYPTION_KEY_PREVIOUS");
+        if (previousEncryptionKey != null && encryptionKey == null) {
+            throw new ConfigException("FORGE_ENCRYPTION_KEY_PREVIOUS: set without FORGE_ENCRYPTION_KEY (expected: the new key in "
+                    + "FORGE_ENCRYPTION_KEY, the one it replaces in FORGE_ENCRYPTION_KEY_PREVIOUS)");
+        }
         return new SecurityConfig(
                 parseBoolean("AUTH_REQUIRED", firstOf(env("AUTH_REQUIRED"), "true")),
                 secret,
@@ -160,6 +165,7 @@ public final class ConfigLoader {
                 count("AUTH_RATE_LIMIT_PER_MINUTE", env("AUTH_RATE_LIMIT_PER_MINUTE"), SecurityConfig.DEFAULT_AUTH_RATE_LIMIT),
                 redisUrl(),
                 encryptionKey,
+                previousEncryptionKey,
                 parseBoolean("SSRF_ALLOW_PRIVATE_NETWORKS", firstOf(env("SSRF_ALLOW_PRIVATE_NETWORKS"), "false")),
                 parseBoolean("SSRF_ALLOW_LOCALHOST", firstOf(env("SSRF_ALLOW_LOCALHOST"), "true")),
                 count("MAX_SESSIONS_PER_PRINCIPAL", env("MAX_SESSIONS_PER_PRINCIPAL"), SecurityConfig.DEFAULT_MAX_SESSIONS),

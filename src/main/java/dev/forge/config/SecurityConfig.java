@@ -24,6 +24,7 @@ import java.util.List;
  * @param authRateLimitPerMinute  {@code AUTH_RATE_LIMIT_PER_MINUTE}: failed logins and token issues per address
  * @param redisUrl                {@code REDIS_URL}: share rate limits between replicas
  * @param encryptionKey           {@code FORGE_ENCRYPTION_KEY}: encrypts upstream credentials at rest
+ * @param previousEncryptionKey   {@code FORGE_ENCRYPTION_KEY_PREVIOUS}: the key being rotated away from, still read
  * @param ssrfAllowPrivate        {@code SSRF_ALLOW_PRIVATE_NETWORKS}: upstream URLs may be in private ranges
  * @param ssrfAllowLocalhost      {@code SSRF_ALLOW_LOCALHOST}: upstream URLs may be loopback addresses
  * @param maxSessionsPerPrincipal {@code MAX_SESSIONS_PER_PRINCIPAL}: open MCP sessions one token subject may hold
@@ -52,6 +53,7 @@ public record SecurityConfig(
         int authRateLimitPerMinute,
         URI redisUrl,
         String encryptionKey,
+        String previousEncryptionKey,
         boolean ssrfAllowPrivate,
         boolean ssrfAllowLocalhost,
         int maxSessionsPerPrincipal,
@@ -81,22 +83,22 @@ public record SecurityConfig(
     public SecurityConfig withStaticBearer(String token) {
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
-                redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, corsEnabled, auditLog,
-                logRetention, auditArguments, trustedProxies, token, production, childEnvironment);
+                redisUrl, encryptionKey, previousEncryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal,
+                corsEnabled, auditLog, logRetention, auditArguments, trustedProxies, token, production, childEnvironment);
     }
 
     public SecurityConfig withCors(boolean enabled) {
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
-                redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, enabled, auditLog,
-                logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
+                redisUrl, encryptionKey, previousEncryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal,
+                enabled, auditLog, logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
     }
 
     /** The same settings, audit lines going to {@code auditFile} (null: the main log) and {@code perMinute} requests allowed. */
     public SecurityConfig withAuditAndRateLimit(Path auditFile, int perMinute) {
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, perMinute, authRateLimitPerMinute,
-                redisUrl, encryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal, corsEnabled, auditFile,
-                logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
+                redisUrl, encryptionKey, previousEncryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal,
+                corsEnabled, auditFile, logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
     }
 }

@@ -46,11 +46,12 @@ public final class GatewayRepository {
     public GatewayRecord insert(String name, String transport, ObjectNode spec, boolean enabled) {
         Instant now = clock.instant();
         GatewayRecord record = new GatewayRecord(UUID.randomUUID().toString(), name, transport, spec, enabled, now, now);
+        ObjectNode sealed = secrets.seal(spec, SecretOwner.gateway(record.id(), name)); // sealed for the id it is stored under
         try {
             jdbi.useTransaction(h -> h.createUpdate("INSERT INTO gateways (" + COLUMNS + ") VALUES "
                             + "(:id, :name, :transport, :spec, :enabled, :created, :updated)")
                     .bind("id", record.id()).bind("name", name).bind("transport", transport)
-                    .bind("spec", Json.text(secrets.seal(spec))).bind("enabled", enabled)
+                    .bind("spec", Json.text(sealed)).bind("enabled", enabled)
                     .bind("created", now.toString()).bind("updated", now.toString())
                     .execute());
         } catch (UnableToExecuteStatementException e) {
@@ -62,11 +63,12 @@ public final class GatewayRepository {
     /** Replaces an upstream's details; empty if there is no such id. */
     public Optional<GatewayRecord> update(String id, String name, String transport, ObjectNode spec, boolean enabled) {
         Instant now = clock.instant();
+        ObjectNode sealed = secrets.seal(spec, SecretOwner.gateway(id, name)); // the id, not the name, is in what seals it
         int changed;
         try {
             changed = jdbi.inTransaction(h -> h.createUpdate("UPDATE gateways SET name = :name, transport = :transport, "
                             + "spec = :spec, enabled = :enabled, updated_at = :updated WHERE id = :id")
-                    .bind("id", id).bind("name", name).bind("transport", transport).bind("spec", Json.text(secrets.seal(spec)))
+                    .bind("id", id).bind("name", name).bind("transport", transport).bind("spec", Json.text(sealed))
                     .bind("enabled", enabled).bind("updated", now.toString())
                     .execute());
         } catch (UnableToExecuteStatementException e) {
@@ -80,8 +82,10 @@ public final class GatewayRepository {
     }
 
     private GatewayRecord map(java.sql.ResultSet rs, StatementContext ctx) throws SQLException {
-        return new GatewayRecord(rs.getString("id"), rs.getString("name"), rs.getString("transport"),
-                secrets.open((ObjectNode) Json.parse(rs.getString("spec"))), rs.getBoolean("enabled"),
+        String id = rs.getString("id");
+        String name = rs.getString("name");
+        return new GatewayRecord(id, name, rs.getString("transport"),
+                secrets.open((ObjectNode) Json.parse(rs.getString("spec")), SecretOwner.gateway(id, name)), rs.getBoolean("enabled"),
                 Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));
     }
 }

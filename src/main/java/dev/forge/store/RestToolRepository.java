@@ -27,7 +27,11 @@ public final class RestToolRepository {
 
     public List<RestToolRecord> list() {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, name, spec FROM rest_tools ORDER BY created_at, name")
-                .map((rs, ctx) -> new RestToolRecord(rs.getString("id"), rs.getString("name"), secrets.open((ObjectNode) Json.parse(rs.getString("spec")))))
+                .map((rs, ctx) -> {
+                    String id = rs.getString("id");
+                    String name = rs.getString("name");
+                    return new RestToolRecord(id, name, secrets.open((ObjectNode) Json.parse(rs.getString("spec")), SecretOwner.restTool(id, name)));
+                })
                 .list());
     }
 
@@ -38,10 +42,11 @@ public final class RestToolRepository {
     public RestToolRecord insert(String name, ObjectNode spec) {
         String id = UUID.randomUUID().toString();
         String now = clock.instant().toString();
+        ObjectNode sealed = secrets.seal(spec, SecretOwner.restTool(id, name));
         try {
             jdbi.useTransaction(h -> h.createUpdate("INSERT INTO rest_tools (id, name, spec, created_at, updated_at) "
                             + "VALUES (:id, :name, :spec, :now, :now)")
-                    .bind("id", id).bind("name", name).bind("spec", Json.text(secrets.seal(spec))).bind("now", now).execute());
+                    .bind("id", id).bind("name", name).bind("spec", Json.text(sealed)).bind("now", now).execute());
         } catch (UnableToExecuteStatementException e) {
             throw Constraints.duplicateOr(e, "a REST tool named '" + name + "' already exists");
         }

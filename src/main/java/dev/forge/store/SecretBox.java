@@ -6,7 +6,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -15,78 +17,143 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Encrypts upstream credentials at rest: every value under {@code headers} and {@code env} of a stored spec is
- * written as {@code enc:v1:} + base64(IV ‖ AES-256-GCM ciphertext), with the key derived (SHA-256) from
- * {@code FORGE_ENCRYPTION_KEY}. Without a key, development stores them as they are; production refuses to store any.
+ * Seals upstream credentials at rest: every value under {@code headers} and {@code env} of a stored spec is written as
+ * {@code enc:v2:} + base64(IV ‖ AES-256-GCM ciphertext). The key is derived from {@code FORGE_ENCRYPTION_KEY} with
+ * HKDF-SHA256, and the associated data is where the value lives ({@code gateways/<id>/headers/Authorization}), so a
+ * value copied into another record or field does not open.
+ *
+ * <p>Reading tries {@code FORGE_ENCRYPTION_KEY}, then {@code FORGE_ENCRYPTION_KEY_PREVIOUS}, and still accepts the
+ * first format, {@code enc:v1:} (key: SHA-256 of the key text; no associated data); {@link SecretRotation} re-seals
+ * what is not yet v2 under the current key. Without a key, development stores credentials as they are; production
+ * refuses to store any.
  */
 public final class SecretBox {
 
-    static final String PREFIX = "enc:v1:";
+    static final String V1 = "enc:v1:";
+    static final String V2 = "enc:v2:";
     private static final String[] SECRET_FIELDS = {"headers", "env"};
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
+    // The key text is already a long random secret (make generate-secrets), so a salt adds no strength here: a fixed
+    // one keeps derivation a pure function of the key, with nothing extra to store. The info string ties the derived
+    // key to this format, so a later format can derive a key of its own from the same text.
+    private static final byte[] SALT = "dev.forge.store.SecretBox".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INFO = "forge sealed values v2".getBytes(StandardCharsets.UTF_8);
 
-    private final SecretKey key;
+    /** The keys one key text gives: for the first format (to read it) and for the current one. */
+    private record Key(SecretKey v1, SecretKey v2) {
+        static Key derive(String text) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            try {
+                return new Key(new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(bytes), "AES"),
+                        new SecretKeySpec(Hkdf.sha256(SALT, bytes, INFO, 32), "AES"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("SHA-256 is not available", e);
+            }
+        }
+    }
+
+    /** What re-sealing one spec did: the spec to store, and how many values were re-sealed, sealed, or already current. */
+    record Resealed(ObjectNode spec, int resealed, int sealed, int current) {
+        boolean changed() {
+            return resealed + sealed > 0;
+        }
+    }
+
+    /** The plain text of one value, and whether it is sealed as this box seals now (v2, current key). */
+    private record Opened(String plain, boolean current) {}
+
+    /** Replaces the value at one place; null keeps it. */
+    @FunctionalInterface
+    private interface Rewrite {
+        String apply(String field, String name, String text);
+    }
+
+    private final Key current;
+    private final List<Key> keys;
+    private final boolean previousSet;
     private final boolean refuseWithoutKey;
     private final SecureRandom random = new SecureRandom();
 
-    private SecretBox(SecretKey key, boolean refuseWithoutKey) {
-        this.key = key;
+    private SecretBox(Key current, Key previous, boolean refuseWithoutKey) {
+        this.current = current;
+        this.keys = java.util.stream.Stream.of(current, previous).filter(java.util.Objects::nonNull).toList(); // in the order tried
+        this.previousSet = previous != null;
         this.refuseWithoutKey = refuseWithoutKey;
     }
 
     /** A box for this key (null: none), refusing to store credentials in the clear when {@code production}. */
     public static SecretBox of(String keyText, boolean production) {
-        if (keyText == null) {
-            return new SecretBox(null, production);
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(keyText.getBytes(StandardCharsets.UTF_8));
-            return new SecretBox(new SecretKeySpec(digest, "AES"), production);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return of(keyText, null, production);
+    }
+
+    /** The same, also reading values sealed with {@code previousKeyText} (null: none), the key being rotated away from. */
+    public static SecretBox of(String keyText, String previousKeyText, boolean production) {
+        return new SecretBox(keyText == null ? null : Key.derive(keyText),
+                previousKeyText == null ? null : Key.derive(previousKeyText), production);
     }
 
     public boolean encrypts() {
-        return key != null;
+        return current != null;
     }
 
-    /** A copy of the spec with its credential values encrypted. */
-    ObjectNode seal(ObjectNode spec) {
-        ObjectNode copy = spec.deepCopy();
-        for (String field : SECRET_FIELDS) {
-            if (copy.get(field) instanceof ObjectNode values && !values.isEmpty()) {
-                if (key == null) {
-                    if (refuseWithoutKey) {
-                        throw new SecretsException(field + ": credentials cannot be stored: FORGE_ENCRYPTION_KEY is not set "
-                                + "(production never stores them in the clear; make generate-secrets writes a key)");
-                    }
-                    continue;
-                }
-                for (Map.Entry<String, JsonNode> e : values.properties()) {
-                    String plain = e.getValue().asString();
-                    if (!plain.startsWith(PREFIX)) {
-                        values.put(e.getKey(), encrypt(plain));
-                    }
+    /** The spec with its credential values sealed for {@code owner}: a copy, unless it has none to seal. */
+    ObjectNode seal(ObjectNode spec, SecretOwner owner) {
+        if (current == null) {
+            for (String field : SECRET_FIELDS) {
+                if (refuseWithoutKey && spec.get(field) instanceof ObjectNode values && !values.isEmpty()) {
+                    throw new SecretsException(field + ": credentials cannot be stored: FORGE_ENCRYPTION_KEY is not set "
+                            + "(production never stores them in the clear; make generate-secrets writes a key)");
                 }
             }
+            return spec;
         }
-        return copy;
+        // every value is sealed, even one that looks sealed: a ciphertext handed in must not be stored as if it were ours
+        return rewrite(spec, (field, name, text) -> encrypt(text, owner.associatedData(field, name)));
     }
 
-    /** A copy of a stored spec with its credential values readable again. */
-    ObjectNode open(ObjectNode stored) {
-        ObjectNode copy = stored;
+    /** A stored spec with its credential values readable again: a copy, unless none was sealed. */
+    ObjectNode open(ObjectNode stored, SecretOwner owner) {
+        return rewrite(stored, (field, name, text) -> isSealed(text) ? openValue(owner, field, name, text).plain() : null);
+    }
+
+    /** The stored spec with every value sealed as this box seals now; a value no key opens is an exception naming it. */
+    Resealed reseal(ObjectNode stored, SecretOwner owner) {
+        if (current == null) {
+            throw new SecretsException("FORGE_ENCRYPTION_KEY is not set (expected: the key to re-seal with)");
+        }
+        int[] counts = new int[3]; // re-sealed, sealed (stored in the clear before), already current
+        ObjectNode spec = rewrite(stored, (field, name, text) -> {
+            if (!isSealed(text)) {
+                counts[1]++;
+                return encrypt(text, owner.associatedData(field, name));
+            }
+            Opened opened = openValue(owner, field, name, text);
+            if (opened.current()) {
+                counts[2]++;
+                return null;
+            }
+            counts[0]++;
+            return encrypt(opened.plain(), owner.associatedData(field, name));
+        });
+        return new Resealed(spec, counts[0], counts[1], counts[2]);
+    }
+
+    private static boolean isSealed(String text) {
+        return text.startsWith(V2) || text.startsWith(V1);
+    }
+
+    private static ObjectNode rewrite(ObjectNode spec, Rewrite rewrite) {
+        ObjectNode copy = spec;
         for (String field : SECRET_FIELDS) {
-            if (stored.get(field) instanceof ObjectNode values) {
+            if (spec.get(field) instanceof ObjectNode values) {
                 for (Map.Entry<String, JsonNode> e : values.properties()) {
-                    String text = e.getValue().asString();
-                    if (text.startsWith(PREFIX)) {
-                        if (copy == stored) {
-                            copy = stored.deepCopy();
+                    String replaced = rewrite.apply(field, e.getKey(), e.getValue().asString());
+                    if (replaced != null) {
+                        if (copy == spec) {
+                            copy = spec.deepCopy();
                         }
-                        ((ObjectNode) copy.get(field)).put(e.getKey(), decrypt(field + "." + e.getKey(), text));
+                        ((ObjectNode) copy.get(field)).put(e.getKey(), replaced);
                     }
                 }
             }
@@ -94,30 +161,59 @@ public final class SecretBox {
         return copy;
     }
 
-    private String encrypt(String plain) {
+    private String encrypt(String plain, byte[] associatedData) {
         try {
             byte[] iv = new byte[IV_BYTES];
             random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.init(Cipher.ENCRYPT_MODE, current.v2(), new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(associatedData);
             byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+            return V2 + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed", e);
         }
     }
 
-    private String decrypt(String where, String text) {
-        if (key == null) {
-            throw new SecretsException(where + ": stored encrypted, and FORGE_ENCRYPTION_KEY is not set");
+    private Opened openValue(SecretOwner owner, String field, String name, String text) {
+        if (current == null) {
+            throw new SecretsException(owner.describe(field, name) + ": stored sealed, and FORGE_ENCRYPTION_KEY is not set");
+        }
+        boolean v2 = text.startsWith(V2);
+        byte[] associatedData = v2 ? owner.associatedData(field, name) : null;
+        byte[] all;
+        try {
+            all = Base64.getDecoder().decode(text.substring(V2.length())); // both prefixes have the same length
+        } catch (IllegalArgumentException e) {
+            all = new byte[0];
+        }
+        for (Key key : keys) {
+            String plain = decrypt(v2 ? key.v2() : key.v1(), all, associatedData);
+            if (plain != null) {
+                return new Opened(plain, v2 && key == current);
+            }
+        }
+        String keyNames = previousSet ? "FORGE_ENCRYPTION_KEY or FORGE_ENCRYPTION_KEY_PREVIOUS" : "FORGE_ENCRYPTION_KEY";
+        throw new SecretsException(owner.describe(field, name) + ": cannot be opened with " + keyNames + (v2
+                ? " (was the key changed, or the value copied here from another record or field?)" : " (was the key changed?)"));
+    }
+
+    /** The plain text, or null if this key (with this associated data) does not open it. */
+    private static String decrypt(SecretKey key, byte[] all, byte[] associatedData) {
+        if (all.length < IV_BYTES + TAG_BITS / 8) {
+            return null;
         }
         try {
-            byte[] all = Base64.getDecoder().decode(text.substring(PREFIX.length()));
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, IV_BYTES));
+            if (associatedData != null) {
+                cipher.updateAAD(associatedData);
+            }
             return new String(cipher.doFinal(all, IV_BYTES, all.length - IV_BYTES), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new SecretsException(where + ": cannot be decrypted with this FORGE_ENCRYPTION_KEY (was it changed?)");
+        } catch (AEADBadTagException e) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed", e);
         }
     }
 }

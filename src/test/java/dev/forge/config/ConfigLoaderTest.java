@@ -95,6 +95,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePreviousEncryptionKeyIsReadBesideTheCurrentOneAndNeverAlone() {
+        String current = "current-key-0123456789-abcdefghijklmnop";
+        String previous = "previous-key-0123456789-abcdefghijklmno";
+        SecurityConfig security = new ConfigLoader(Map.of("FORGE_ENCRYPTION_KEY", current, "FORGE_ENCRYPTION_KEY_PREVIOUS", previous)).security();
+        assertThat(security.encryptionKey()).isEqualTo(current);
+        assertThat(security.previousEncryptionKey()).isEqualTo(previous);
+        assertThat(new ConfigLoader(Map.of("FORGE_ENCRYPTION_KEY", current)).security().previousEncryptionKey()).isNull();
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("FORGE_ENCRYPTION_KEY_PREVIOUS", previous)).security())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("FORGE_ENCRYPTION_KEY_PREVIOUS: set without FORGE_ENCRYPTION_KEY");
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheirFile() throws Exception {
         Path f = file("gateways:\n  - name: a\n    command: x\n    comand: y\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(flags(f)))

@@ -374,7 +374,7 @@ class SecurityTest {
         try (var db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("mcp.db"));
              var rows = db.createStatement().executeQuery("SELECT spec FROM gateways WHERE name = 'vault'")) {
             assertThat(rows.next()).isTrue();
-            assertThat(rows.getString("spec")).doesNotContain(secret).contains("enc:v1:");
+            assertThat(rows.getString("spec")).doesNotContain(secret).contains("enc:v2:");
         }
         HttpResponse<String> export = Tokens.send("GET", base + "/export?include_secrets=true", admin(), null);
         assertThat(export.body()).contains(secret); // decrypted for the operator who asks
