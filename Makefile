@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build peers bench bench-translate bench-router router-eval conformance clean generate-secrets
+.PHONY: run test build deps peers bench bench-translate bench-router router-eval conformance clean generate-secrets
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -26,6 +26,15 @@ build: $(PEERS)
 test: $(PEERS)
 	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
 	mvn -B -Dstyle.color=never verify
+
+# newer releases of every dependency and plugin in pom.xml and of the <properties> that hold their versions
+# (pre-releases left out; the rule is in pom.xml's versions-maven-plugin); changes nothing
+deps:
+	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
+	@set -o pipefail; mvn -B -ntp -Dstyle.color=never versions:display-dependency-updates \
+	  versions:display-plugin-updates versions:display-property-updates \
+	  | awk '/^\[(ERROR|WARNING)\]/ {print; next} /--- versions-maven-plugin/ {on=1} /^\[INFO\] -{20,}$$/ {on=0} on' \
+	  | sed 's/^\[INFO\] \{0,1\}//'
 
 peers: $(PEERS)
 

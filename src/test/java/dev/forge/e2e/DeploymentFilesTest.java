@@ -15,7 +15,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * The compose file and the image, read as an operator's tools would (no Docker engine runs here to start them): the
  * guide's service and container names, each role's port published and health-checked where it listens, no Docker
- * socket, every variable they set documented, and every file the Dockerfile copies present.
+ * socket, room for many open files, every variable they set documented, and every file the Dockerfile copies present.
  */
 class DeploymentFilesTest {
 
@@ -31,6 +31,10 @@ class DeploymentFilesTest {
         assertThat(shared.path("env_file").get(0).asString()).isEqualTo(".env.production");
         assertThat(shared.path("read_only").asBoolean()).isTrue();
         assertThat(shared.path("user").asString()).isEqualTo("1000:1000");
+        // SSE streams, upstream connections and child-process pipes are all file descriptors: not the guide's 1024/2048
+        JsonNode nofile = shared.path("ulimits").path("nofile");
+        assertThat(nofile.path("soft").asInt()).isGreaterThanOrEqualTo(65536);
+        assertThat(nofile.path("hard").asInt()).isGreaterThanOrEqualTo(nofile.path("soft").asInt());
         String configuration = Files.readString(Path.of("docs/CONFIGURATION.md"));
         for (Role role : ROLES) {
             JsonNode service = compose.path("services").path(role.service());
