@@ -38,9 +38,24 @@ public final class ConfigLoader {
     static final int MIN_SECRET_LENGTH = 32;
 
     private final Map<String, String> env;
+    private final boolean fromOperatorFiles;
 
     public ConfigLoader(Map<String, String> env) {
+        this(env, true);
+    }
+
+    private ConfigLoader(Map<String, String> env, boolean fromOperatorFiles) {
         this.env = Map.copyOf(env);
+        this.fromOperatorFiles = fromOperatorFiles;
+    }
+
+    /**
+     * For entries sent to the API: nothing of the server's environment is reachable from them — no {@code ${VAR}}
+     * expansion, no {@code inherit_env} — or an admin token could read any variable through a server that prints
+     * its environment.
+     */
+    public static ConfigLoader forRequestBodies() {
+        return new ConfigLoader(Map.of(), false);
     }
 
     /** Command-line values; null means not given. */
@@ -448,6 +463,10 @@ public final class ConfigLoader {
         JsonNode list = node.get("inherit_env");
         if (list == null || list.isNull()) {
             return List.of();
+        }
+        if (!fromOperatorFiles) {
+            throw new ConfigException(at + ".inherit_env: not accepted through the API; only forge.yaml, services.yml and "
+                    + "forge translate pass Forge's environment on (expected: the value itself, in env)");
         }
         if (!list.isArray()) {
             throw new ConfigException(at + ".inherit_env: expected a list of variable names");

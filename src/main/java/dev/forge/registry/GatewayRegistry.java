@@ -28,7 +28,7 @@ public final class GatewayRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRegistry.class);
 
     /** API bodies are validated like forge.yaml entries but never expand the server's environment variables. */
-    private final ConfigLoader bodies = new ConfigLoader(Map.of());
+    private final ConfigLoader bodies = ConfigLoader.forRequestBodies();
     private final dev.forge.upstream.AddressPolicy addresses;
     private final GatewayRepository repository;
     private final Duration defaultTimeout;

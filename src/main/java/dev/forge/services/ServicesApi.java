@@ -35,7 +35,7 @@ public final class ServicesApi {
     public ServicesApi(Federation federation, ServiceSupervisor supervisor, Duration defaultTimeout, Clock clock) {
         this.federation = federation;
         this.supervisor = supervisor;
-        this.bodies = new ConfigLoader(java.util.Map.of());
+        this.bodies = ConfigLoader.forRequestBodies();
         this.defaultTimeout = defaultTimeout;
         this.clock = clock;
     }

@@ -74,6 +74,15 @@ class ChildEnvironmentTest {
     }
 
     @Test
+    void entriesSentToTheApiCannotReachForgesEnvironment() {
+        var body = dev.forge.protocol.Json.parse("{\"name\":\"gh\",\"command\":\"x\",\"inherit_env\":[\"DATABASE_URL\"]}");
+        assertThatThrownBy(() -> ConfigLoader.forRequestBodies().gateway("body", body, java.time.Duration.ofSeconds(5)))
+                .hasMessageContaining("body.inherit_env: not accepted through the API");
+        assertThatThrownBy(() -> ConfigLoader.forRequestBodies().service("body", body, java.time.Duration.ofSeconds(5)))
+                .hasMessageContaining("body.inherit_env: not accepted through the API");
+    }
+
+    @Test
     void urlsAreMaskedWhereverTheyAreShown() {
         assertThat(MaskedUrl.of("https://user:pa55@host:8443/mcp?api_key=abc&x=1#frag")).isEqualTo("https://user:***@host:8443/mcp?api_key=***&x=***");
         assertThat(MaskedUrl.of("https://ghp_token@host/mcp")).isEqualTo("https://***@host/mcp");
