@@ -1,6 +1,7 @@
 package dev.forge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -12,6 +13,7 @@ import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.protocol.Json;
+import dev.forge.support.Peers;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import java.io.IOException;
@@ -117,6 +119,30 @@ class UpstreamFailureTest {
             assertClean("unreachable", unreachable);
             assertThat(unreachable.at("/error/data/failure").asString()).isEqualTo("unreachable");
             assertThat(unreachable.at("/error/message").asString()).startsWith("Upstream 'flaky' is unreachable (reference ");
+        }
+    }
+
+    @Test
+    void aStdioServerThatDiesMidCallIsReportedTheSameWayOnEachClientTransport() throws Exception {
+        try (Gateway gateway = TestGateways.start(List.of(TestGateways.stdio("chaos", Peers.chaosStdio())))) {
+            String base = TestGateways.baseUrl(gateway);
+            HttpResponse<String> rpc = RawMcp.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/rpc"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
+                            {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"chaos__crash","arguments":{}}}""")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode viaRpc = Json.parse(rpc.body());
+            assertThat(viaRpc.at("/error/message").asString()).as("/rpc × stdio").startsWith("Upstream 'chaos' is unreachable (reference ");
+            assertThat(viaRpc.at("/error/data/failure").asString()).isEqualTo("unreachable");
+            assertThat(viaRpc.toString()).doesNotContain("exit").doesNotContain("code 7").doesNotContain("node");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> Json.parse(RawMcp.HTTP.send(HttpRequest.newBuilder(
+                    URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .at("/upstreams/chaos/status").asString().equals("ready"));
+            JsonNode viaMcp = call(RawMcp.Session.open(base + "/mcp"), "chaos__crash");
+            assertThat(viaMcp.at("/error/message").asString()).as("/mcp × stdio").startsWith("Upstream 'chaos' is unreachable (reference ");
+            String reference = viaMcp.at("/error/data/reference").asString();
+            String logged = log.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
+            assertThat(logged).contains("reference " + reference + ": chaos: unavailable: process exited with code 7");
         }
     }
 
