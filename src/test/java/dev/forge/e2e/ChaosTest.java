@@ -110,7 +110,9 @@ class ChaosTest {
             long start = System.nanoTime();
             JsonNode response = session.call("chaos__crash", "x").get(10, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(response.at("/error/message").asString()).contains("chaos").contains("exited with code 7");
+            assertThat(response.at("/error/message").asString()).startsWith("Upstream 'chaos' is unreachable (reference ");
+            assertThat(chaos.lastCallFailure().orElseThrow().failure().getMessage()).as("the detail, for /health")
+                    .contains("exited with code 7");
 
             await().atMost(Duration.ofSeconds(20)).until(() -> chaos.state() == UpstreamState.READY && chaos.pid() != firstPid);
             assertThat(chaos.restarts()).isEqualTo(1);
