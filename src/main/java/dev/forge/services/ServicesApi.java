@@ -184,7 +184,7 @@ public final class ServicesApi {
                     .put("min_sleep_time_seconds", lifecycle.minUptime().toSeconds());
         }
         view.put("tools", u.lists().tools().size());
-        view.put("command", String.join(" ", service.upstream().command()));
+        view.put("command", dev.forge.config.MaskedCommand.of(service.upstream().command()));
         view.put("mcp_url", "/services/" + service.name() + "/mcp");
         return view;
     }

@@ -1,5 +1,6 @@
 package dev.forge.upstream;
 
+import dev.forge.config.MaskedCommand;
 import dev.forge.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,8 +56,9 @@ final class StdioTransport implements UpstreamTransport {
         stdin = process.getOutputStream();
         Thread.ofVirtual().name("stdio-out-" + name).start(() -> readStdout(listener));
         Thread.ofVirtual().name("stdio-err-" + name).start(this::readStderr);
-        LOG.info("upstream {} started pid {}: {}", name, process.pid(), String.join(" ", command));
-        ring.add("forge", "started pid " + process.pid() + ": " + String.join(" ", command));
+        String shown = MaskedCommand.of(command);
+        LOG.info("upstream {} started pid {}: {}", name, process.pid(), shown);
+        ring.add("forge", "started pid " + process.pid() + ": " + shown);
     }
 
     private void readStdout(Listener listener) {

@@ -83,6 +83,12 @@ class ChildEnvironmentTest {
     }
 
     @Test
+    void aCommandLineIsShownWithoutTheCredentialsItCarries() {
+        assertThat(MaskedCommand.of(List.of("npx", "-y", "tavily-mcp", "--api-key", "tvly-123", "--token=abc", "--port", "8080",
+                "--url", "https://u:p@h/x?k=v"))).isEqualTo("npx -y tavily-mcp --api-key *** --token=*** --port 8080 --url https://u:***@h/x?k=***");
+    }
+
+    @Test
     void urlsAreMaskedWhereverTheyAreShown() {
         assertThat(MaskedUrl.of("https://user:pa55@host:8443/mcp?api_key=abc&x=1#frag")).isEqualTo("https://user:***@host:8443/mcp?api_key=***&x=***");
         assertThat(MaskedUrl.of("https://ghp_token@host/mcp")).isEqualTo("https://***@host/mcp");
