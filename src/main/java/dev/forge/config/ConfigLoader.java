@@ -58,6 +58,14 @@ public final class ConfigLoader {
         return new ConfigLoader(Map.of(), false);
     }
 
+    /**
+     * For entries read back from the registry: as stored, no {@code ${VAR}} expansion; {@code inherit_env} is kept,
+     * since only forge.yaml's entries (bootstrapped into the registry) can have one.
+     */
+    public static ConfigLoader forStoredEntries() {
+        return new ConfigLoader(Map.of(), true);
+    }
+
     /** Command-line values; null means not given. */
     public record Flags(Path configFile, Integer port, String host, String role) {
         public Flags(Path configFile, Integer port, String host) {

@@ -29,6 +29,7 @@ public final class GatewayRegistry {
 
     /** API bodies are validated like forge.yaml entries but never expand the server's environment variables. */
     private final ConfigLoader bodies = ConfigLoader.forRequestBodies();
+    private final ConfigLoader stored = ConfigLoader.forStoredEntries();
     private final dev.forge.upstream.AddressPolicy addresses;
     private final GatewayRepository repository;
     private final Duration defaultTimeout;
@@ -110,7 +111,7 @@ public final class GatewayRegistry {
         GatewayRecord current = get(idOrName);
         // a body read back from GET carries masked secrets: those keep what is stored
         JsonNode body = sent instanceof tools.jackson.databind.node.ObjectNode o ? RegistryTransfer.unmasked(o, current) : sent;
-        UpstreamConfig config = validate(body);
+        UpstreamConfig config = validateUpdate(current, body);
         GatewayRecord updated;
         try {
             updated = repository.update(current.id(), config.name(), UpstreamSpecs.transport(config),
@@ -162,6 +163,17 @@ public final class GatewayRegistry {
     }
 
     UpstreamConfig validate(JsonNode body) {
+        return validate(body, bodies);
+    }
+
+    /** As an update of {@code current}: {@code inherit_env} comes from forge.yaml alone, so it may be kept, never added or changed. */
+    UpstreamConfig validateUpdate(GatewayRecord current, JsonNode body) {
+        boolean keepsInheritance = body != null && body.has("inherit_env")
+                && body.get("inherit_env").equals(current.spec().get("inherit_env"));
+        return validate(body, keepsInheritance ? stored : bodies);
+    }
+
+    private UpstreamConfig validate(JsonNode body, ConfigLoader loader) {
         if (body == null || !body.isObject()) {
             throw new RegistryException(422, "body: expected a JSON object describing the gateway");
         }
@@ -173,7 +185,7 @@ public final class GatewayRegistry {
         }
         UpstreamConfig config;
         try {
-            config = bodies.gateway("body", copy, defaultTimeout);
+            config = loader.gateway("body", copy, defaultTimeout);
         } catch (ConfigException e) {
             throw new RegistryException(422, e.getMessage());
         }
@@ -184,7 +196,7 @@ public final class GatewayRegistry {
         };
         String refused = url == null ? null : addresses.refusal(url);
         if (refused != null) {
-            throw new RegistryException(422, "body.url: '" + url + "' refused by the SSRF guard: " + refused);
+            throw new RegistryException(422, "body.url: '" + dev.forge.config.MaskedUrl.of(url) + "' refused by the SSRF guard: " + refused);
         }
         return config;
     }
@@ -192,7 +204,7 @@ public final class GatewayRegistry {
     private UpstreamConfig toConfig(GatewayRecord record) {
         ObjectNode mapping = record.spec().deepCopy();
         mapping.put("name", record.name());
-        return bodies.gateway("gateway '" + record.name() + "'", mapping, defaultTimeout);
+        return stored.gateway("gateway '" + record.name() + "'", mapping, defaultTimeout);
     }
 
     private void awaitFirstAttempt(Upstream upstream) {

@@ -126,7 +126,11 @@ public final class RegistryTransfer {
                 problems.add("gateways[" + i + "] (" + name + "): its secrets were masked on export; export with include_secrets=true");
             }
             try {
-                gateways.validate(item);
+                if (exists && conflict == Conflict.UPDATE) {
+                    gateways.validateUpdate(gateways.get(name), unmasked(item, gateways.get(name)));
+                } else {
+                    gateways.validate(item);
+                }
             } catch (RegistryException e) {
                 problems.add("gateways[" + i + "]: " + e.getMessage());
             }
