@@ -187,9 +187,15 @@ public final class AccessGuard {
         return switch (surface) {
             case MCP -> Scopes.forEndpoint(catalogScope(ctx));
             case ADMIN_UI, METRICS -> Scopes.ADMIN_READ;
-            case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") || isQuery(ctx) ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
+            case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") && !revealsSecrets(ctx) || isQuery(ctx)
+                    ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
             case OPEN -> null;
         };
+    }
+
+    /** An export with the stored credentials in the clear: as much as writing them, so it needs what writing does. */
+    private static boolean revealsSecrets(Context ctx) {
+        return ctx.path().equals("/export") && Boolean.parseBoolean(ctx.queryParam("include_secrets"));
     }
 
     private boolean allowed(Principal principal, Surface surface, String needed, Context ctx) {

@@ -3,6 +3,7 @@ package dev.forge.cli;
 import dev.forge.Gateway;
 import dev.forge.config.ChildEnvironment;
 import dev.forge.config.ConfigException;
+import dev.forge.config.MaskedCommand;
 import dev.forge.config.ConfigLoader;
 import dev.forge.config.ForgeConfig;
 import dev.forge.config.ShellWords;
@@ -95,7 +96,7 @@ final class TranslateCommand implements Callable<Integer> {
             for (String header : headers) {
                 int colon = header.indexOf(':');
                 if (colon <= 0) {
-                    System.err.println("forge translate: --header '" + header + "' (expected: NAME: VALUE)");
+                    System.err.println("forge translate: --header: a value without a colon (expected: NAME: VALUE)"); // never echoed: it may be a token
                     return 2;
                 }
                 sent.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
@@ -144,7 +145,7 @@ final class TranslateCommand implements Callable<Integer> {
         if (!gateway.federation().awaitReady(bridge.connectTimeout().multipliedBy(2))) {
             System.err.println("forge translate: the server is not ready yet (see its log above); serving anyway");
         }
-        System.err.println("forge translate: serving `" + source.stdio + "` at http://" + host + ":" + gateway.port()
+        System.err.println("forge translate: serving `" + MaskedCommand.of(command) + "` at http://" + host + ":" + gateway.port()
                 + "/mcp (Streamable HTTP) and /sse (SSE)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -215,7 +215,8 @@ public final class ConfigLoader {
             uri = null;
         }
         if (uri == null || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new ConfigException("REDIS_URL: '" + MaskedUrl.of(text) + "' (expected: redis://[:password@]host:port[/db])");
+            throw new ConfigException("REDIS_URL: " + shown(uri, text) + " (expected: redis://[:password@]host:port[/db], "
+                    + "with / @ : in the password percent-encoded)");
         }
         String password = env("REDIS_PASSWORD");
         if (password != null && uri.getUserInfo() == null) {
@@ -225,19 +226,29 @@ public final class ConfigLoader {
         return uri;
     }
 
+    /**
+     * A refused URL as an error may show it: masked when it parsed; when it did not, nothing of it, for the reason it
+     * failed may be a password with a space or a slash that masking cannot find.
+     */
+    private static String shown(URI parsed, String text) {
+        return parsed != null ? "'" + MaskedUrl.of(text) + "'" : "not a valid URL";
+    }
+
     private static URI httpUrl(String where, String text) {
         if (text == null) {
             return null;
         }
+        URI parsed = null;
         try {
             URI uri = URI.create(text.trim());
+            parsed = uri;
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
                 return uri;
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new ConfigException(where + ": '" + MaskedUrl.of(text) + "' (expected: an http:// or https:// URL)");
+        throw new ConfigException(where + ": " + shown(parsed, text) + " (expected: an http:// or https:// URL)");
     }
 
     private static int count(String where, String text, int fallback) {
@@ -332,7 +343,7 @@ public final class ConfigLoader {
         UpstreamPolicy policy = policy(at, g, defaultTimeout);
         String transport = firstOf(text(at, g, "transport"), g.has("command") ? "stdio" : "streamable-http");
         return switch (transport.toLowerCase(java.util.Locale.ROOT)) {
-            case "stdio" -> new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), inheritEnv(at, g), policy);
+            case "stdio" -> checked(at, new UpstreamConfig.Stdio(name, command(at, g), stringMap(at, g, "env"), inheritEnv(at, g), policy));
             case "streamable-http", "streamablehttp", "http" ->
                     new UpstreamConfig.StreamableHttp(name, url(at, g), stringMap(at, g, "headers"), policy);
             case "sse" -> new UpstreamConfig.Sse(name, url(at, g), stringMap(at, g, "headers"), policy);
@@ -437,15 +448,16 @@ public final class ConfigLoader {
         if (text == null) {
             throw new ConfigException(at + ".url: missing (expected: http:// or https:// URL)");
         }
+        URI uri;
         try {
-            URI uri = URI.create(text);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException("not http(s)");
-            }
-            return uri;
+            uri = URI.create(text);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(at + ".url: '" + MaskedUrl.of(text) + "' (expected: http:// or https:// URL)");
+            throw new ConfigException(at + ".url: " + shown(null, text) + " (expected: http:// or https:// URL)");
         }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new ConfigException(at + ".url: " + shown(uri, text) + " (expected: http:// or https:// URL)");
+        }
+        return uri;
     }
 
     Map<String, String> stringMap(String at, JsonNode node, String key) {
@@ -464,6 +476,12 @@ public final class ConfigLoader {
             result.put(e.getKey(), expand(at + "." + key + "." + e.getKey(), e.getValue().asString()));
         }
         return result;
+    }
+
+    /** A stdio entry as read, refused now (not at every restart) if it hands one of Forge's keys to its process. */
+    UpstreamConfig.Stdio checked(String at, UpstreamConfig.Stdio entry) {
+        ChildEnvironment.of(env).refuseForgeKeys(at, entry.env(), entry.command());
+        return entry;
     }
 
     /** {@code inherit_env}: names taken from Forge's environment as they are (no {@code ${VAR}} expansion). */

@@ -75,6 +75,14 @@ public record SecurityConfig(
         trustedProxies = java.util.Set.copyOf(trustedProxies);
     }
 
+    /** Never the keys: a record's own {@code toString} would print every one of them into whatever logs it. */
+    @Override
+    public String toString() {
+        return "SecurityConfig[authRequired=" + authRequired + ", jwtSecret=" + (jwtSecret == null ? "unset" : "***")
+                + ", jwksUrl=" + MaskedUrl.of(jwksUrl) + ", encryptionKey=" + (encryptionKey == null ? "unset" : "***")
+                + ", redisUrl=" + MaskedUrl.of(redisUrl) + ", production=" + production + "]";
+    }
+
     /** True if bearer tokens can be verified at all. */
     public boolean hasTokenKeys() {
         return jwtSecret != null || jwksUrl != null || staticBearer != null;

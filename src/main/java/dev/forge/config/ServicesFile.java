@@ -127,7 +127,8 @@ final class ServicesFile {
         Duration timeout = loader.duration(at, spec, "timeout", defaultTimeout);
         UpstreamPolicy policy = new UpstreamPolicy(timeout, Map.of(), SessionMode.SHARED, UpstreamPolicy.DEFAULT_MAX_CONCURRENCY,
                 healthInterval, new Lifecycle(idle, minUptime, memory));
-        return new ServiceConfig(new UpstreamConfig.Stdio(name, loader.command(at, spec), env, loader.inheritEnv(at, spec), policy), autoStart, cpu);
+        return new ServiceConfig(loader.checked(at, new UpstreamConfig.Stdio(name, loader.command(at, spec), env,
+                loader.inheritEnv(at, spec), policy)), autoStart, cpu);
     }
 
     /** A section's {@code enabled} flag; a section that is present is on unless it says otherwise. */

@@ -31,7 +31,9 @@ public record DatabaseUrl(Kind kind, String jdbcUrl, String user, String passwor
             try {
                 uri = URI.create("postgresql" + url.substring(colon));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(where + ": not a valid URL (" + MaskedUrl.inText(e.getMessage()) + ")");
+                // the text may be a password with a space or a slash in it: never echoed
+                throw new ConfigException(where + ": not a valid URL (expected: postgresql://user:pass@host:5432/db, "
+                        + "with characters such as / @ : or spaces in the password percent-encoded)");
             }
             if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
                 throw new ConfigException(where + ": '" + redacted(value) + "' (expected: postgresql://user:pass@host:5432/db)");

@@ -60,7 +60,7 @@ public final class RemoteToStdio {
             remote = RemoteEndpoint.open(sse, url, headers, http, timeout, timeout, this::fromRemote,
                     reason -> LOG.debug("remote {} closed: {}", MaskedUrl.of(url), MaskedUrl.inText(reason)));
         } catch (RuntimeException e) {
-            System.err.println("forge translate: cannot connect to " + url + ": " + e.getMessage());
+            System.err.println("forge translate: cannot connect to " + MaskedUrl.of(url) + ": " + MaskedUrl.inText(e.getMessage()));
             http.stop();
             return 1;
         }

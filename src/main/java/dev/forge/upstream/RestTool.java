@@ -37,7 +37,7 @@ public record RestTool(String name, String description, String method, String ur
                 throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("body.url: '" + url + "' (expected: an http(s) URL, {param} placeholders allowed)");
+            throw new IllegalArgumentException("body.url: '" + dev.forge.config.MaskedUrl.of(url) + "' (expected: an http(s) URL, {param} placeholders allowed)");
         }
         Map<String, String> headers = new LinkedHashMap<>();
         JsonNode h = spec.get("headers");

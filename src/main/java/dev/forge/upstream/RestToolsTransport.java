@@ -128,8 +128,8 @@ final class RestToolsTransport extends InProcessTransport {
             Thread.currentThread().interrupt();
             return error("interrupted");
         } catch (Exception e) {
-            return error("cannot reach " + MaskedUrl.of(url.toString()) + ": "
-                    + MaskedUrl.inText(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            // the caller learns why, not where: the URL (host, path, query) is the operator's business
+            return error("cannot reach the tool's API: " + MaskedUrl.inText(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
         byte[] bytes = response.getContent();
         if (bytes.length > MAX_RESPONSE_BYTES) {
@@ -137,7 +137,7 @@ final class RestToolsTransport extends InProcessTransport {
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (response.getStatus() >= 400) {
-            return error("HTTP " + response.getStatus() + " from " + MaskedUrl.of(url.toString()) + (text.isBlank() ? "" : ": " + abbreviate(text)));
+            return error("HTTP " + response.getStatus() + " from the tool's API" + (text.isBlank() ? "" : ": " + MaskedUrl.inText(abbreviate(text))));
         }
         ObjectNode result = Json.object();
         JsonNode parsed = null;

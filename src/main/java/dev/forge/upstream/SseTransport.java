@@ -42,7 +42,7 @@ final class SseTransport implements UpstreamTransport {
         exchange.expectSuccess(opened, url);
         if (!opened.isEventStream()) {
             opened.close();
-            throw new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, url + " did not answer with text/event-stream", null, 400);
+            throw new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, url + " did not answer with text/event-stream");
         }
         stream = opened;
         CompletableFuture<URI> endpointFound = new CompletableFuture<>();

@@ -217,7 +217,7 @@ public final class Upstream {
 
     private java.util.Map<String, String> environment(UpstreamConfig.Stdio stdio) {
         try {
-            return children.build("not started", stdio.env(), stdio.inheritEnv());
+            return children.build("not started: entry", stdio.env(), stdio.inheritEnv(), stdio.command());
         } catch (ConfigException e) {
             throw new UpstreamException(name(), UpstreamException.Kind.UNREACHABLE, e.getMessage(), e);
         }

@@ -19,18 +19,21 @@ class ChildEnvironmentTest {
             Map.entry("FORGE_ENCRYPTION_KEY", "encryption-key-0123456789abcdef"), Map.entry("DATABASE_URL", "postgresql://u:p@db/x"),
             Map.entry("REDIS_URL", "redis://:pw@cache:6379"), Map.entry("LD_PRELOAD", "/tmp/evil.so"),
             Map.entry("LC_SECRET_TOKEN", "x"), Map.entry("HTTPS_PROXY", "http://proxy:3128"),
-            Map.entry("HTTP_PROXY", "http://me:pass@proxy:3128"), Map.entry("GITHUB_TOKEN", "ghp_by_name"));
+            Map.entry("HTTP_PROXY", "http://me:pass@proxy:3128"), Map.entry("ALL_PROXY", "me:pass@proxy:1080"),
+            Map.entry("no_proxy", "http://u:p#ss@proxy"), Map.entry("SSL_CERT_FILE", "/etc/ssl/corp.pem"),
+            Map.entry("GITHUB_TOKEN", "ghp_by_name"));
 
     @Test
     void aChildGetsTheAllowlistOnly() {
-        Map<String, String> env = ChildEnvironment.of(FORGE).build("upstream 'x'", Map.of(), List.of());
-        assertThat(env).containsOnlyKeys("PATH", "HOME", "LANG", "LC_ALL", "TZ", "npm_config_cache", "UV_CACHE_DIR", "HTTPS_PROXY");
+        Map<String, String> env = ChildEnvironment.of(FORGE).build("upstream 'x'", Map.of(), List.of(), List.of("server"));
+        assertThat(env).containsOnlyKeys("PATH", "HOME", "LANG", "LC_ALL", "TZ", "npm_config_cache", "UV_CACHE_DIR", "HTTPS_PROXY",
+                "SSL_CERT_FILE");
     }
 
     @Test
     void declaredVariablesAndInheritedNamesAreAdded() {
         Map<String, String> env = ChildEnvironment.of(FORGE).build("upstream 'x'", Map.of("API_KEY", "own-key", "PATH", "/opt/bin"),
-                List.of("GITHUB_TOKEN", "NOT_SET_ANYWHERE"));
+                List.of("GITHUB_TOKEN", "NOT_SET_ANYWHERE"), List.of("server"));
         assertThat(env).containsEntry("API_KEY", "own-key").containsEntry("GITHUB_TOKEN", "ghp_by_name")
                 .containsEntry("PATH", "/opt/bin").doesNotContainKey("NOT_SET_ANYWHERE").doesNotContainKey("JWT_SECRET");
     }
@@ -38,12 +41,19 @@ class ChildEnvironmentTest {
     @Test
     void forgesOwnKeysCannotBeInheritedOrDeclared() {
         assertThatThrownBy(() -> ChildEnvironment.checkInherited("gateways[0].inherit_env", List.of("JWT_SECRET")))
-                .hasMessageContaining("gateways[0].inherit_env: JWT_SECRET is Forge's own key");
+                .hasMessageContaining("gateways[0].inherit_env: JWT_SECRET is Forge's own");
         assertThatThrownBy(() -> ChildEnvironment.checkInherited("--inherit-env", List.of("not a name")))
                 .hasMessage("--inherit-env: 'not a name' (expected: a variable name such as GITHUB_TOKEN)");
-        assertThatThrownBy(() -> ChildEnvironment.of(FORGE).build("upstream 'x'", Map.of("TOKEN", "signing-key-0123456789abcdef"), List.of()))
-                .hasMessageContaining("upstream 'x': env.TOKEN carries Forge's own JWT_SECRET")
+        assertThatThrownBy(() -> ChildEnvironment.of(FORGE).build("gateways[0] (x)", Map.of("TOKEN", "signing-key-0123456789abcdef"),
+                List.of(), List.of("server")))
+                .hasMessageContaining("gateways[0] (x).env.TOKEN: carries Forge's own JWT_SECRET")
                 .hasMessageNotContaining("signing-key");
+        assertThatThrownBy(() -> ChildEnvironment.of(FORGE).build("gateways[0] (x)", Map.of(), List.of(),
+                List.of("server", "--key=encryption-key-0123456789abcdef")))
+                .hasMessageContaining("gateways[0] (x).command[1]: carries Forge's own FORGE_ENCRYPTION_KEY")
+                .hasMessageNotContaining("encryption-key-");
+        assertThatThrownBy(() -> ChildEnvironment.checkInherited("inherit_env", List.of("DATABASE_URL")))
+                .hasMessageContaining("DATABASE_URL is Forge's own");
     }
 
     @Test
@@ -67,7 +77,7 @@ class ChildEnvironmentTest {
         Files.writeString(yaml, "gateways:\n  - name: gh\n    command: x\n    inherit_env: [FORGE_ENCRYPTION_KEY]\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(yaml, null, null)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("gateways[0] (gh).inherit_env: FORGE_ENCRYPTION_KEY is Forge's own key");
+                .hasMessageContaining("gateways[0] (gh).inherit_env: FORGE_ENCRYPTION_KEY is Forge's own");
         Files.writeString(yaml, "gateways:\n  - name: gh\n    command: x\n    inherit_env: GITHUB_TOKEN\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(yaml, null, null)))
                 .hasMessageContaining("inherit_env: expected a list of variable names");
@@ -83,9 +93,25 @@ class ChildEnvironmentTest {
     }
 
     @Test
+    void aUrlThatDoesNotParseIsNeverEchoedInAConfigurationError() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("REDIS_URL", "redis://:pa ss@cache:6379")).security())
+                .hasMessageStartingWith("REDIS_URL: not a valid URL").hasMessageNotContaining("pa ss");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("DATABASE_URL", "postgresql://forge:pa ss@db:5432/forge"))
+                .load(ConfigLoader.Flags.none())).hasMessageNotContaining("pa ss");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("DATABASE_URL", "mysql://forge:ab/cd@db/forge"))
+                .load(ConfigLoader.Flags.none())).hasMessageContaining("forge:***@db").hasMessageNotContaining("ab/cd");
+    }
+
+    @Test
     void aCommandLineIsShownWithoutTheCredentialsItCarries() {
         assertThat(MaskedCommand.of(List.of("npx", "-y", "tavily-mcp", "--api-key", "tvly-123", "--token=abc", "--port", "8080",
                 "--url", "https://u:p@h/x?k=v"))).isEqualTo("npx -y tavily-mcp --api-key *** --token=*** --port 8080 --url https://u:***@h/x?k=***");
+        assertThat(MaskedCommand.of(List.of("docker", "run", "-i", "-e", "GITHUB_PERSONAL_ACCESS_TOKEN=ghp_1", "mcp/github")))
+                .isEqualTo("docker run -i -e GITHUB_PERSONAL_ACCESS_TOKEN=*** mcp/github");
+        assertThat(MaskedCommand.of(List.of("proxy", "-H", "Authorization: Bearer sk-1", "--header", "X-Trace: on")))
+                .isEqualTo("proxy -H Authorization: *** --header X-Trace: on");
+        assertThat(MaskedCommand.of(List.of("sh", "-c", "server --key xyz --private --port 8080")))
+                .isEqualTo("sh -c server --key *** --private --port 8080");
     }
 
     @Test
@@ -95,6 +121,13 @@ class ChildEnvironmentTest {
         assertThat(MaskedUrl.of("https://host/mcp")).isEqualTo("https://host/mcp");
         assertThat(MaskedUrl.of("https://host/mcp?opaque")).isEqualTo("https://host/mcp?***");
         assertThat(MaskedUrl.of("https://host/a@b")).isEqualTo("https://host/a@b");
+        assertThat(MaskedUrl.of("https://user:pw@host/@scope/pkg")).isEqualTo("https://user:***@host/@scope/pkg");
+        assertThat(MaskedUrl.of("https://registry.example/@scope/pkg")).isEqualTo("https://registry.example/@scope/pkg");
+        assertThat(MaskedUrl.of("https://host:8080/@scope")).isEqualTo("https://host:8080/@scope");
+        assertThat(MaskedUrl.of("redis://:ab/cd+ef@cache:6379")).isEqualTo("redis://:***@cache:6379");
+        assertThat(MaskedUrl.of("redis://:p#ss@cache")).isEqualTo("redis://:***@cache");
+        assertThat(MaskedUrl.of("https://u:p?ss@host/x")).isEqualTo("https://u:***@host/x");
+        assertThat(MaskedUrl.of("http://[::1]:8080/mcp?k=v")).isEqualTo("http://[::1]:8080/mcp?k=***");
         assertThat(MaskedUrl.inText("cannot reach https://u:p@h/mcp?key=s: refused (see http://x/y?t=1)"))
                 .isEqualTo("cannot reach https://u:***@h/mcp?key=***: refused (see http://x/y?t=***)");
     }

@@ -111,8 +111,8 @@ class ChaosTest {
             JsonNode response = session.call("chaos__crash", "x").get(10, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(response.at("/error/message").asString()).startsWith("Upstream 'chaos' is unreachable (reference ");
-            assertThat(chaos.lastCallFailure().orElseThrow().failure().getMessage()).as("the detail, for /health")
-                    .contains("exited with code 7");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(chaos.lastCallFailure())
+                    .as("the detail, for /health").hasValueSatisfying(f -> assertThat(f.failure().getMessage()).contains("exited with code 7")));
 
             await().atMost(Duration.ofSeconds(20)).until(() -> chaos.state() == UpstreamState.READY && chaos.pid() != firstPid);
             assertThat(chaos.restarts()).isEqualTo(1);

@@ -247,6 +247,18 @@ class SecurityTest {
     }
 
     @Test
+    void onlyATokenThatMayWriteTheRegistryCanExportItsCredentialsInTheClear() throws Exception {
+        String viewer = token("auditor", "viewer", null);
+        assertThat(Tokens.send("GET", base + "/export", viewer, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> revealing = Tokens.send("GET", base + "/export?include_secrets=true", viewer, null);
+        assertThat(revealing.statusCode()).isEqualTo(403);
+        assertThat(revealing.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("scope=\"admin:write\"");
+        assertThat(Tokens.send("GET", base + "/export?include_secrets=TRUE", token("dev", "developer", null), null).statusCode())
+                .isEqualTo(403);
+        assertThat(Tokens.send("GET", base + "/export?include_secrets=true", admin(), null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aDeveloperMayUseMcpButNotChangeTheRegistryOrIssueTokens() throws Exception {
         String developer = token("dev", "developer", null);
         assertThat(Tokens.initialize(base + "/mcp", developer).statusCode()).isEqualTo(200);
