@@ -109,8 +109,8 @@ public final class GatewayRegistry {
 
     public GatewayRecord update(String idOrName, JsonNode sent) {
         GatewayRecord current = get(idOrName);
-        // a body read back from GET carries masked secrets: those keep what is stored
-        JsonNode body = sent instanceof tools.jackson.databind.node.ObjectNode o ? RegistryTransfer.unmasked(o, current) : sent;
+        // a body read back from GET carries masked secrets: those keep what is stored while their destination does
+        JsonNode body = sent instanceof tools.jackson.databind.node.ObjectNode o ? MaskedUpdate.unmasked(o, current) : sent;
         UpstreamConfig config = validateUpdate(current, body);
         GatewayRecord updated;
         try {

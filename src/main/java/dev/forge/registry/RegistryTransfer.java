@@ -127,7 +127,7 @@ public final class RegistryTransfer {
             }
             try {
                 if (exists && conflict == Conflict.UPDATE) {
-                    gateways.validateUpdate(gateways.get(name), unmasked(item, gateways.get(name)));
+                    gateways.validateUpdate(gateways.get(name), MaskedUpdate.unmasked(item, gateways.get(name)));
                 } else {
                     gateways.validate(item);
                 }
@@ -196,7 +196,7 @@ public final class RegistryTransfer {
             } else if (conflict == Conflict.SKIP) {
                 skipped.add("gateway " + name);
             } else if (conflict == Conflict.UPDATE) {
-                if (!dryRun) gateways.update(name, unmasked(item, gateways.get(name)));
+                if (!dryRun) gateways.update(name, MaskedUpdate.unmasked(item, gateways.get(name)));
                 updated.add("gateway " + name);
             } else {
                 String fresh = freeName(name, takenGateways);
@@ -311,26 +311,5 @@ public final class RegistryTransfer {
             }
         }
         return item.path("url").asString("").contains(MASK);
-    }
-
-    /** Masked values in an update keep what the registry already has. */
-    static ObjectNode unmasked(ObjectNode item, GatewayRecord existing) {
-        ObjectNode copy = item.deepCopy();
-        if (copy.path("url").asString("").contains(MASK) && existing.spec().hasNonNull("url")) {
-            copy.set("url", existing.spec().get("url"));
-        }
-        for (String secretive : new String[] {"headers", "env"}) {
-            if (copy.get(secretive) instanceof ObjectNode values) {
-                for (String key : List.copyOf(values.propertyNames())) {
-                    if (MASK.equals(values.get(key).asString(null))) {
-                        JsonNode kept = existing.spec().path(secretive).get(key);
-                        if (kept != null) {
-                            values.set(key, kept);
-                        }
-                    }
-                }
-            }
-        }
-        return copy;
     }
 }

@@ -83,23 +83,41 @@ class SecretBoxTest {
     void resealingBringsEveryValueToTheCurrentFormatAndKeyAndThenChangesNothing() {
         ObjectNode stored = SecretBox.of(KEY, false).seal(spec(), GATEWAY);
         stored.withObject("/env").put("OLD", FirstFormatSeal.seal(KEY, "first"));
-        stored.withObject("/env").put("PLAIN", "in the clear");
         SecretBox rotated = SecretBox.of(OTHER_KEY, KEY, false);
 
         SecretBox.Resealed once = rotated.reseal(stored, GATEWAY);
         assertThat(once).extracting(SecretBox.Resealed::resealed, SecretBox.Resealed::sealed, SecretBox.Resealed::current)
-                .containsExactly(3, 1, 0);
+                .containsExactly(3, 0, 0);
         assertThat(once.spec().at("/env/OLD").asString()).startsWith("enc:v2:");
-        assertThat(once.spec().at("/env/PLAIN").asString()).startsWith("enc:v2:");
         ObjectNode opened = SecretBox.of(OTHER_KEY, false).open(once.spec(), GATEWAY);
         assertThat(opened.at("/env/OLD").asString()).isEqualTo("first");
-        assertThat(opened.at("/env/PLAIN").asString()).isEqualTo("in the clear");
         assertThat(opened.at("/headers/Authorization").asString()).isEqualTo("Bearer s3cret");
 
         SecretBox.Resealed twice = rotated.reseal(once.spec(), GATEWAY);
         assertThat(twice.changed()).isFalse();
-        assertThat(twice.current()).isEqualTo(4);
+        assertThat(twice.current()).isEqualTo(3);
         assertThat(twice.spec()).isSameAs(once.spec());
+    }
+
+    @Test
+    void valuesStoredInTheClearBeforeAKeyWasSetAreSealedByResealing() {
+        ObjectNode stored = spec();
+        stored.withObject("/env").put("OLD", FirstFormatSeal.seal(KEY, "first")); // the first format bound nothing: no proof
+        SecretBox.Resealed once = SecretBox.of(KEY, false).reseal(stored, GATEWAY);
+        assertThat(once).extracting(SecretBox.Resealed::resealed, SecretBox.Resealed::sealed, SecretBox.Resealed::current)
+                .containsExactly(1, 2, 0);
+        assertThat(SecretBox.of(KEY, false).open(once.spec(), GATEWAY).at("/env/KEY").asString()).isEqualTo("v");
+    }
+
+    @Test
+    void aValueInTheClearBesideSealedOnesIsRefusedRatherThanUsedOrSealed() {
+        ObjectNode stored = SecretBox.of(KEY, false).seal((ObjectNode) Json.parse(
+                "{\"command\":[\"npx\",\"server\"],\"env\":{\"API_KEY\":\"k3y\"}}"), GATEWAY);
+        stored.withObject("/env").put("NODE_OPTIONS", "--require /tmp/collect.js");
+        String message = "gateways/" + GATEWAY.id() + "/env/NODE_OPTIONS (gateway 'github'): stored in the clear beside sealed values "
+                + "(expected: sealed, as Forge writes every value of a record; was it added to the database directly?)";
+        assertThatThrownBy(() -> SecretBox.of(KEY, false).open(stored, GATEWAY)).isInstanceOf(SecretsException.class).hasMessage(message);
+        assertThatThrownBy(() -> SecretBox.of(OTHER_KEY, KEY, false).reseal(stored, GATEWAY)).hasMessage(message);
     }
 
     @Test
@@ -120,5 +138,56 @@ class SecretBoxTest {
                 .hasMessageContaining("FORGE_ENCRYPTION_KEY");
         ObjectNode noSecrets = (ObjectNode) Json.parse("{\"command\":[\"x\"]}");
         assertThat(SecretBox.of(null, true).seal(noSecrets, GATEWAY)).isEqualTo(noSecrets);
+    }
+
+    @Test
+    void aUrlWithAUserPartOrAQueryIsSealedWholeAndOneWithoutStaysReadable() {
+        SecretBox box = SecretBox.of(KEY, false);
+        for (String url : java.util.List.of("https://user:pa55@h/mcp", "https://t0ken@h/mcp", "https://h/mcp?api_key=k3y", "https://h/mcp?k3y")) {
+            ObjectNode spec = spec().put("url", url);
+            ObjectNode sealed = box.seal(spec, GATEWAY);
+            assertThat(sealed.get("url").asString()).as(url).startsWith("enc:v2:").doesNotContain("h/mcp");
+            assertThat(box.open(sealed, GATEWAY)).as(url).isEqualTo(spec);
+        }
+        assertThat(box.seal(spec().put("url", "https://h:8443/mcp#part"), GATEWAY).get("url").asString()).isEqualTo("https://h:8443/mcp#part");
+    }
+
+    @Test
+    void headersAreBoundToTheUrlsOriginAndEnvironmentValuesToTheCommand() {
+        SecretBox box = SecretBox.of(KEY, false);
+        ObjectNode sealed = box.seal(spec().put("url", "http://h/mcp?api_key=k3y"), GATEWAY);
+        ObjectNode elsewhere = sealed.deepCopy().put("url", "http://collector/mcp");
+        assertThatThrownBy(() -> box.open(elsewhere, GATEWAY)).hasMessageStartingWith("gateways/" + GATEWAY.id() + "/headers/Authorization")
+                .hasMessageEndingWith("or its url/command changed?)");
+        ObjectNode samePlace = sealed.deepCopy().put("url", "HTTP://H:80/v2/mcp");
+        assertThat(box.open(samePlace, GATEWAY).at("/headers/Authorization").asString()).isEqualTo("Bearer s3cret");
+
+        ObjectNode stdio = (ObjectNode) Json.parse("{\"command\":[\"npx\",\"server\"],\"env\":{\"KEY\":\"v\"}}");
+        ObjectNode run = box.seal(stdio, GATEWAY);
+        run.putArray("command").add("npx").add("other-server");
+        assertThatThrownBy(() -> box.open(run, GATEWAY)).hasMessageStartingWith("gateways/" + GATEWAY.id() + "/env/KEY (gateway 'github')");
+    }
+
+    @Test
+    void productionWithoutAKeyRefusesAUrlWithCredentialsToo() {
+        ObjectNode withKey = (ObjectNode) Json.parse("{\"url\":\"https://h/mcp?api_key=k3y\"}");
+        assertThatThrownBy(() -> SecretBox.of(null, true).seal(withKey, GATEWAY)).isInstanceOf(SecretsException.class)
+                .hasMessageStartingWith("url: credentials cannot be stored: FORGE_ENCRYPTION_KEY is not set");
+        ObjectNode plain = (ObjectNode) Json.parse("{\"url\":\"https://h/mcp\"}");
+        assertThat(SecretBox.of(null, true).seal(plain, GATEWAY)).isEqualTo(plain);
+        assertThat(SecretBox.of(null, false).seal(withKey, GATEWAY)).isEqualTo(withKey);
+    }
+
+    @Test
+    void resealingCountsAUrlAsOneValue() {
+        ObjectNode stored = SecretBox.of(KEY, false).seal(spec().put("url", "http://h/mcp?api_key=k3y"), GATEWAY);
+        SecretBox rotated = SecretBox.of(OTHER_KEY, KEY, false);
+        SecretBox.Resealed once = rotated.reseal(stored, GATEWAY);
+        assertThat(once).extracting(SecretBox.Resealed::resealed, SecretBox.Resealed::sealed, SecretBox.Resealed::current)
+                .containsExactly(3, 0, 0);
+        assertThat(SecretBox.of(OTHER_KEY, false).open(once.spec(), GATEWAY)).isEqualTo(spec().put("url", "http://h/mcp?api_key=k3y"));
+        SecretBox.Resealed twice = rotated.reseal(once.spec(), GATEWAY);
+        assertThat(twice.current()).isEqualTo(3);
+        assertThat(twice.spec()).isSameAs(once.spec());
     }
 }

@@ -57,6 +57,18 @@ abstract class SecretSealingContract {
         return spec;
     }
 
+    static ObjectNode withUrl(ObjectNode spec, String url) {
+        spec.put("url", url);
+        return spec;
+    }
+
+    static ObjectNode stdioSpec(String key) {
+        ObjectNode spec = Json.object();
+        spec.putArray("command").add("npx").add("-y").add("@acme/mcp-server");
+        spec.putObject("env").put("API_KEY", key);
+        return spec;
+    }
+
     static ObjectNode restSpec(String key) {
         ObjectNode spec = Json.object().put("url", "https://api.example.org/items/{id}").put("method", "GET");
         spec.putObject("headers").put("X-Api-Key", key);
@@ -74,6 +86,11 @@ abstract class SecretSealingContract {
         change.accept(spec);
         database.jdbi().useHandle(h -> h.createUpdate("UPDATE " + table + " SET spec = :spec WHERE id = :id")
                 .bind("spec", Json.text(spec)).bind("id", id).execute());
+    }
+
+    /** Everything the database holds, as text: its rows here; the files themselves where there are files. */
+    String rawStorage() throws Exception {
+        return rows("gateways") + "\n" + rows("rest_tools").toString();
     }
 
     Map<String, String> rows(String table) {
@@ -116,13 +133,14 @@ abstract class SecretSealingContract {
         GatewayRepository repository = gateways(SecretBox.of(K1, false));
         GatewayRecord g = repository.insert("alpha", "streamable_http", httpSpec("alpha-token"), false);
         String header = Json.parse(stored("gateways", g.id())).at("/headers/Authorization").asString();
+        String tenant = Json.parse(stored("gateways", g.id())).at("/headers/X-Tenant").asString();
 
         tamper("gateways", g.id(), spec -> spec.withObject("/headers").put("X-Tenant", header));
         assertThatThrownBy(() -> repository.find(g.id()))
                 .hasMessageStartingWith("gateways/" + g.id() + "/headers/X-Tenant (gateway 'alpha')");
 
         tamper("gateways", g.id(), spec -> {
-            spec.withObject("/headers").put("X-Tenant", "acme");
+            spec.withObject("/headers").put("X-Tenant", tenant);
             spec.withObject("/env").put("API_KEY", header);
         });
         assertThatThrownBy(() -> repository.find(g.id())).hasMessageStartingWith("gateways/" + g.id() + "/env/API_KEY");
@@ -181,7 +199,7 @@ abstract class SecretSealingContract {
         GatewayRecord g = gateways(SecretBox.of(K1, false)).insert("alpha", "streamable_http", httpSpec("alpha-token"), false);
         assertThatThrownBy(() -> gateways(SecretBox.of(K2, false)).list()).isInstanceOf(SecretsException.class)
                 .hasMessage("gateways/" + g.id() + "/headers/Authorization (gateway 'alpha'): cannot be opened with FORGE_ENCRYPTION_KEY "
-                        + "(was the key changed, or the value copied here from another record or field?)");
+                        + "(was the key changed, or the value copied here from another record or field, or its url/command changed?)");
         assertThatThrownBy(() -> gateways(SecretBox.of(null, false)).list())
                 .hasMessage("gateways/" + g.id() + "/headers/Authorization (gateway 'alpha'): stored sealed, and FORGE_ENCRYPTION_KEY is not set");
     }
@@ -212,6 +230,155 @@ abstract class SecretSealingContract {
         Map<String, String> before = rows("gateways");
         assertThat(new SecretRotation(database, rotating).run(false)).containsExactly(
                 new SecretRotation.Count("gateways", 0, 0, 9), new SecretRotation.Count("rest_tools", 0, 0, 1));
+        assertThat(rows("gateways")).isEqualTo(before);
+    }
+
+    @Test
+    void aUrlWithAPasswordAndAnApiKeyIsStoredSealedAndReadBackWhole() throws Exception {
+        String url = "https://forge:url-pa55word@mcp.example.org:8443/mcp?api_key=url-k3y&region=eu";
+        String template = "https://api.example.org/items/{id}?api_key=rest-k3y";
+        SecretBox box = SecretBox.of(K1, false);
+        GatewayRecord g = gateways(box).insert("alpha", "streamable_http", withUrl(httpSpec("alpha-token"), url), false);
+        RestToolRepository.RestToolRecord tool = restTools(box).insert("items", withUrl(restSpec("rest-key"), template));
+        GatewayRecord plain = gateways(box).insert("beta", "streamable_http", httpSpec("beta-token"), false);
+
+        assertThat(rawStorage()).doesNotContain("url-pa55word", "url-k3y", "rest-k3y", "mcp.example.org", "alpha-token");
+        assertThat(Json.parse(stored("gateways", g.id())).get("url").asString()).startsWith("enc:v2:");
+        assertThat(Json.parse(stored("rest_tools", tool.id())).get("url").asString()).startsWith("enc:v2:");
+        assertThat(Json.parse(stored("gateways", plain.id())).get("url").asString())
+                .as("a url without a user part or a query stays readable").isEqualTo("https://example.org/mcp");
+
+        assertThat(gateways(box).find(g.id()).orElseThrow().spec()).isEqualTo(withUrl(httpSpec("alpha-token"), url));
+        assertThat(gateways(box).list()).extracting(r -> r.spec().get("url").asString()).containsExactly(url, "https://example.org/mcp");
+        assertThat(restTools(box).findByName("items").orElseThrow().spec()).isEqualTo(withUrl(restSpec("rest-key"), template));
+    }
+
+    @Test
+    void aSealedUrlCopiedIntoAnotherRowDoesNotOpenThere() {
+        GatewayRepository repository = gateways(SecretBox.of(K1, false));
+        GatewayRecord a = repository.insert("alpha", "streamable_http", withUrl(httpSpec("alpha-token"), "https://a.example.org/mcp?key=1"), false);
+        GatewayRecord b = repository.insert("beta", "streamable_http", withUrl(httpSpec("beta-token"), "https://b.example.org/mcp?key=2"), false);
+        String alphasUrl = Json.parse(stored("gateways", a.id())).get("url").asString();
+
+        tamper("gateways", b.id(), spec -> spec.put("url", alphasUrl));
+
+        assertThatThrownBy(() -> repository.find(b.id())).isInstanceOf(SecretsException.class)
+                .hasMessage("gateways/" + b.id() + "/url (gateway 'beta'): cannot be opened with FORGE_ENCRYPTION_KEY "
+                        + "(was the key changed, or the value copied here from another record or field?)");
+    }
+
+    @Test
+    void aUrlWhoseHostOrPortWasChangedWithSqlLeavesItsHeadersSealed() {
+        GatewayRepository repository = gateways(SecretBox.of(K1, false));
+        GatewayRecord g = repository.insert("alpha", "streamable_http", httpSpec("alpha-token"), false);
+        String message = "gateways/" + g.id() + "/headers/Authorization (gateway 'alpha'): cannot be opened with FORGE_ENCRYPTION_KEY "
+                + "(was the key changed, or the value copied here from another record or field, or its url/command changed?)";
+
+        for (String elsewhere : java.util.List.of("https://collector.example.net/mcp", "https://example.org:8443/mcp",
+                "http://example.org/mcp", "https://example.org.example.net/mcp", "https://example.org@collector.example.net/mcp")) {
+            tamper("gateways", g.id(), spec -> spec.put("url", elsewhere));
+            assertThatThrownBy(() -> repository.find(g.id())).as(elsewhere).isInstanceOf(SecretsException.class)
+                    .hasMessage(message).hasMessageNotContaining("alpha-token");
+        }
+
+        RestToolRepository.RestToolRecord tool = restTools(SecretBox.of(K1, false)).insert("items", restSpec("rest-key"));
+        tamper("rest_tools", tool.id(), spec -> spec.put("url", "https://collector.example.net/items/{id}"));
+        assertThatThrownBy(() -> restTools(SecretBox.of(K1, false)).list())
+                .hasMessageStartingWith("rest_tools/" + tool.id() + "/headers/X-Api-Key (REST tool 'items'): cannot be opened")
+                .hasMessageContaining("or its url/command changed?");
+    }
+
+    @Test
+    void aSealedUrlReplacedWithAnotherHostInTheClearLeavesItsHeadersSealed() {
+        GatewayRepository repository = gateways(SecretBox.of(K1, false));
+        GatewayRecord g = repository.insert("alpha", "streamable_http",
+                withUrl(httpSpec("alpha-token"), "https://example.org/mcp?api_key=k3y"), false);
+
+        tamper("gateways", g.id(), spec -> spec.put("url", "https://collector.example.net/mcp?api_key=k3y"));
+
+        assertThatThrownBy(() -> repository.find(g.id()))
+                .hasMessageStartingWith("gateways/" + g.id() + "/headers/Authorization (gateway 'alpha'): cannot be opened");
+    }
+
+    @Test
+    void aUrlWhosePathOrQueryWasChangedWithSqlKeepsItsHeadersReadable() {
+        GatewayRepository repository = gateways(SecretBox.of(K1, false));
+        GatewayRecord g = repository.insert("alpha", "streamable_http", httpSpec("alpha-token"), false);
+
+        for (String moved : java.util.List.of("https://example.org/v2/mcp", "https://EXAMPLE.org:443/v2/mcp?tenant=acme",
+                "HTTPS://example.org/")) {
+            tamper("gateways", g.id(), spec -> spec.put("url", moved));
+            assertThat(repository.find(g.id()).orElseThrow().spec()).as(moved).isEqualTo(withUrl(httpSpec("alpha-token"), moved));
+        }
+    }
+
+    @Test
+    void aStdioCommandChangedWithSqlLeavesItsEnvironmentSealed() {
+        GatewayRepository repository = gateways(SecretBox.of(K1, false));
+        GatewayRecord g = repository.insert("alpha", "stdio", stdioSpec("stdio-k3y"), false);
+        assertThat(repository.find(g.id()).orElseThrow().spec()).isEqualTo(stdioSpec("stdio-k3y"));
+
+        tamper("gateways", g.id(), spec -> spec.putArray("command").add("sh").add("-c").add("env > /tmp/collected"));
+
+        assertThatThrownBy(() -> repository.find(g.id())).isInstanceOf(SecretsException.class)
+                .hasMessage("gateways/" + g.id() + "/env/API_KEY (gateway 'alpha'): cannot be opened with FORGE_ENCRYPTION_KEY "
+                        + "(was the key changed, or the value copied here from another record or field, or its url/command changed?)");
+        tamper("gateways", g.id(), spec -> spec.putArray("command").add("npx").add("-y").add("@acme/mcp-server").add("--verbose"));
+        assertThatThrownBy(() -> repository.find(g.id())).hasMessageStartingWith("gateways/" + g.id() + "/env/API_KEY");
+        tamper("gateways", g.id(), spec -> spec.set("command", stdioSpec("").get("command")));
+        assertThat(repository.find(g.id()).orElseThrow().spec()).as("the command put back").isEqualTo(stdioSpec("stdio-k3y"));
+    }
+
+    @Test
+    void anEnvironmentVariableAddedInTheClearBesideSealedOnesIsRefusedAndNotSealedByRotation() {
+        GatewayRepository repository = gateways(SecretBox.of(K1, false));
+        GatewayRecord g = repository.insert("alpha", "stdio", stdioSpec("stdio-k3y"), false);
+        tamper("gateways", g.id(), spec -> spec.withObject("/env").put("PATH", "/tmp/collector:/usr/bin"));
+        Map<String, String> before = rows("gateways");
+
+        assertThatThrownBy(() -> repository.find(g.id())).isInstanceOf(SecretsException.class)
+                .hasMessageStartingWith("gateways/" + g.id() + "/env/PATH (gateway 'alpha'): stored in the clear beside sealed values");
+        assertThatThrownBy(() -> new SecretRotation(database, SecretBox.of(K2, K1, false)).run(false))
+                .hasMessageStartingWith("nothing was written: gateways/" + g.id() + "/env/PATH");
+        assertThat(rows("gateways")).isEqualTo(before);
+    }
+
+    @Test
+    void anUpdateThroughTheRepositoryReSealsForTheNewDestination() {
+        GatewayRepository repository = gateways(SecretBox.of(K1, false));
+        GatewayRecord g = repository.insert("alpha", "streamable_http", httpSpec("alpha-token"), false);
+        ObjectNode moved = withUrl(httpSpec("alpha-token"), "https://mcp.example.net/mcp?api_key=k3y");
+        repository.update(g.id(), g.name(), g.transport(), moved, false);
+        assertThat(repository.find(g.id()).orElseThrow().spec()).isEqualTo(moved);
+    }
+
+    @Test
+    void rotationSealsUrlsStoredInTheClearAndReSealsSealedOnes() throws Exception {
+        String url = "https://forge:url-pa55word@example.org/mcp?api_key=url-k3y";
+        GatewayRecord sealed = gateways(SecretBox.of(K1, false)).insert("alpha", "streamable_http",
+                withUrl(httpSpec("alpha-token"), url), false);
+        GatewayRecord clear = gateways(SecretBox.of(null, false)).insert("beta", "streamable_http",
+                withUrl(httpSpec("beta-token"), url), false);
+        RestToolRepository.RestToolRecord tool = restTools(SecretBox.of(null, false)).insert("items",
+                withUrl(restSpec("rest-key"), "https://api.example.org/items/{id}?api_key=rest-k3y"));
+        assertThat(rows("gateways").toString() + rows("rest_tools")).contains("url-pa55word", "rest-k3y");
+
+        SecretBox rotating = SecretBox.of(K2, K1, false);
+        assertThat(new SecretRotation(database, rotating).run(false)).containsExactly( // three values and a url in each gateway
+                new SecretRotation.Count("gateways", 4, 4, 0), new SecretRotation.Count("rest_tools", 0, 2, 0));
+
+        assertThat(rows("gateways").toString() + rows("rest_tools")) // rows: SQLite keeps the old text in free pages until overwritten
+                .doesNotContain("url-pa55word", "url-k3y", "rest-k3y", "alpha-token", "beta-token", "rest-key");
+        SecretBox newKeyAlone = SecretBox.of(K2, false);
+        assertThat(gateways(newKeyAlone).find(sealed.id()).orElseThrow().spec()).isEqualTo(withUrl(httpSpec("alpha-token"), url));
+        assertThat(gateways(newKeyAlone).find(clear.id()).orElseThrow().spec()).isEqualTo(withUrl(httpSpec("beta-token"), url));
+        assertThat(restTools(newKeyAlone).list()).extracting(RestToolRepository.RestToolRecord::spec)
+                .containsExactly(withUrl(restSpec("rest-key"), "https://api.example.org/items/{id}?api_key=rest-k3y"));
+        assertThat(Json.parse(stored("rest_tools", tool.id())).get("url").asString()).startsWith("enc:v2:");
+
+        Map<String, String> before = rows("gateways");
+        assertThat(new SecretRotation(database, rotating).run(false)).containsExactly(
+                new SecretRotation.Count("gateways", 0, 0, 8), new SecretRotation.Count("rest_tools", 0, 0, 2));
         assertThat(rows("gateways")).isEqualTo(before);
     }
 
