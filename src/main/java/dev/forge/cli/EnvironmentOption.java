@@ -10,18 +10,27 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --env-file FILE}: variables in {@code KEY=VALUE} lines (as {@code make generate-secrets} writes them, and as
- * docker compose reads them) under the real environment, which wins where both set a name.
+ * docker compose reads them) under the real environment, which wins where both set a name. Between the two, the
+ * variables handed over on the pipe {@code FORGE_ENV_FD} names ({@link EnvironmentPipe}; the image's entrypoint
+ * passes Forge's secrets that way).
  */
 final class EnvironmentOption {
 
     @Option(names = "--env-file", paramLabel = "FILE", description = "read KEY=VALUE lines from FILE (the real environment wins)")
     Path envFile;
 
+    /** A pipe can be read once: what it held is kept for later calls. */
+    private Map<String, String> piped;
+
     Map<String, String> variables() {
         Map<String, String> merged = new HashMap<>();
         if (envFile != null) {
             merged.putAll(read(envFile));
         }
+        if (piped == null) {
+            piped = EnvironmentPipe.read(System.getenv(EnvironmentPipe.VARIABLE));
+        }
+        merged.putAll(piped);
         merged.putAll(System.getenv());
         return merged;
     }

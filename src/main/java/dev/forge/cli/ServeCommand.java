@@ -35,15 +35,18 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ForgeConfig loaded;
         java.nio.file.Path logFile;
+        boolean protect;
         try {
             ConfigLoader loader = new ConfigLoader(environment.variables());
             loaded = loader.load(new ConfigLoader.Flags(config, port, host, role));
             logFile = loader.logFile();
+            protect = loader.processProtection();
         } catch (ConfigException e) {
             System.err.println("forge: invalid configuration: " + e.getMessage());
             return 2;
         }
         LogSetup.configure(loaded.logLevel(), loaded.jsonLogs(), logFile, loaded.security().logRetention());
+        ProcessProtection.apply(protect); // before the first child process exists
 
         Gateway gateway;
         try {

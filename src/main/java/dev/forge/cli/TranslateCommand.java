@@ -83,15 +83,20 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> variables = environment.variables();
+        Map<String, String> variables;
         ForgeConfig base;
+        boolean protect;
         try {
-            base = new ConfigLoader(variables).load(ConfigLoader.Flags.none());
+            variables = environment.variables();
+            ConfigLoader loader = new ConfigLoader(variables);
+            base = loader.load(ConfigLoader.Flags.none());
+            protect = loader.processProtection();
         } catch (ConfigException e) {
             System.err.println("forge translate: invalid configuration: " + e.getMessage());
             return 2;
         }
         if (source.stdio == null) {
+            ProcessProtection.apply(protect);
             Map<String, String> sent = new LinkedHashMap<>();
             for (String header : headers) {
                 int colon = header.indexOf(':');
@@ -108,10 +113,10 @@ final class TranslateCommand implements Callable<Integer> {
             return new RemoteToStdio(sse, sse ? source.sse : source.streamableHttp, sent, base.requestTimeout())
                     .run(System.in, System.out);
         }
-        return serve(base, variables);
+        return serve(base, variables, protect);
     }
 
-    private int serve(ForgeConfig base, Map<String, String> variables) throws Exception {
+    private int serve(ForgeConfig base, Map<String, String> variables, boolean protect) throws Exception {
         List<String> command;
         Map<String, String> childEnv = new LinkedHashMap<>();
         List<String> inherited;
@@ -135,6 +140,7 @@ final class TranslateCommand implements Callable<Integer> {
                 variables.containsKey("RATE_LIMIT_PER_MINUTE") ? base.security().rateLimitPerMinute() : 0));
         ForgeConfig bridge = StdioToHttp.config(tuned, command, childEnv, inherited, host, port, stateless, new LinkedHashSet<>(cors), bearer);
         LogSetup.configure(bridge.logLevel(), bridge.jsonLogs());
+        ProcessProtection.apply(protect); // before the server's process exists
         Gateway gateway;
         try {
             gateway = StdioToHttp.start(bridge);

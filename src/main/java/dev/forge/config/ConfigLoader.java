@@ -113,9 +113,19 @@ public final class ConfigLoader {
         if (env("MAX_WORKERS") != null && count("MAX_WORKERS", env("MAX_WORKERS"), 1) < 1) { // applied by bin/forge to the JVM
             throw new ConfigException("MAX_WORKERS: '" + env("MAX_WORKERS") + "' (expected: an integer >= 1)");
         }
+        processProtection(); // applied by `forge serve` and `forge translate` themselves, before anything starts
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
                 allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router());
+    }
+
+    /**
+     * {@code FORGE_PROCESS_PROTECTION}: whether the serving process makes itself non-dumpable, so that the servers it
+     * starts (same user) cannot read its environment or memory through /proc. On unless set to false, for operators
+     * who attach jcmd or jstack as the same user.
+     */
+    public boolean processProtection() {
+        return parseBoolean("FORGE_PROCESS_PROTECTION", firstOf(env("FORGE_PROCESS_PROTECTION"), "true"));
     }
 
     private RouterConfig router() {

@@ -146,6 +146,15 @@ class ConfigLoaderTest {
                 .hasMessageContaining("TOOL_ROUTER_PORT");
         assertThatThrownBy(() -> new ConfigLoader(Map.of("FORGE_ENABLE_DYNAMIC_SERVICES", "sometimes")).load(ConfigLoader.Flags.none()))
                 .hasMessageContaining("FORGE_ENABLE_DYNAMIC_SERVICES: 'sometimes'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("FORGE_PROCESS_PROTECTION", "maybe")).load(ConfigLoader.Flags.none()))
+                .hasMessageContaining("FORGE_PROCESS_PROTECTION: 'maybe' (expected: true | false)");
+    }
+
+    @Test
+    void processProtectionIsOnUnlessTurnedOff() {
+        assertThat(new ConfigLoader(Map.of()).processProtection()).isTrue();
+        assertThat(new ConfigLoader(Map.of("FORGE_PROCESS_PROTECTION", "false")).processProtection()).isFalse();
+        assertThat(new ConfigLoader(Map.of("FORGE_PROCESS_PROTECTION", "true")).processProtection()).isTrue();
     }
 
     @Test

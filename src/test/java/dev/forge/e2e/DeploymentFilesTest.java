@@ -15,7 +15,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * The compose file and the image, read as an operator's tools would (no Docker engine runs here to start them): the
  * guide's service and container names, each role's port published and health-checked where it listens, no Docker
- * socket, room for many open files, every variable they set documented, and every file the Dockerfile copies present.
+ * socket, room for many open files, every variable they set documented, and every file the Dockerfile copies present;
+ * nothing that stays running (the first process, a health check's curl) keeps the secrets in its environment.
  */
 class DeploymentFilesTest {
 
@@ -42,7 +43,11 @@ class DeploymentFilesTest {
             assertThat(service.path("container_name").asString()).isEqualTo(role.container());
             assertThat(service.path("command").get(0).asString()).isEqualTo(role.service()); // docker/entrypoint.sh's role names
             assertThat(service.path("ports").get(0).asString()).endsWith(":" + role.port());
-            assertThat(service.path("healthcheck").path("test").toString()).contains("localhost:" + role.port() + "/health");
+            JsonNode healthCheck = service.path("healthcheck").path("test");
+            assertThat(healthCheck.toString()).contains("localhost:" + role.port() + "/health");
+            // it starts with the env_file's secrets; curl runs without them
+            assertThat(List.of(healthCheck.get(1).asString(), healthCheck.get(2).asString())).as(role.service())
+                    .containsExactly("/usr/bin/env", "-i");
             assertThat(service.path("volumes").toString()).doesNotContain("docker.sock");
             service.path("environment").propertyNames().forEach(name ->
                     assertThat(configuration).as("%s of %s is documented", name, role.service()).contains("`" + name + "`"));
@@ -61,7 +66,12 @@ class DeploymentFilesTest {
             copies++;
         }
         assertThat(copies).isGreaterThanOrEqualTo(4);
-        assertThat(dockerfile).contains("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/app/docker/entrypoint.sh\"]");
+        // the entrypoint moves the secrets onto a pipe, then execs tini without them (DeploymentScriptsIT)
+        assertThat(dockerfile).contains("ENTRYPOINT [\"/app/docker/entrypoint.sh\"]").contains(" tini ")
+                .contains("CMD exec /usr/bin/env -i ");
+        Matcher runtime = Pattern.compile("(?m)^FROM eclipse-temurin:(\\d+)-jre").matcher(dockerfile);
+        assertThat(runtime.find()).isTrue();
+        assertThat(Integer.parseInt(runtime.group(1))).as("a runtime where process protection works").isGreaterThanOrEqualTo(22);
         assertThat(Path.of("docker/entrypoint.sh")).isExecutable();
         for (Map.Entry<String, String> ignored : Map.of(".cache", "peers", "target", "build output", ".env", "secrets").entrySet()) {
             assertThat(Files.readAllLines(Path.of(".dockerignore"))).as(ignored.getValue()).contains(ignored.getKey());
