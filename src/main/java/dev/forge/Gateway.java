@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import dev.forge.registry.RegistryTransfer;
 import dev.forge.transport.OriginGuard;
+import dev.forge.transport.Batches;
 import dev.forge.transport.JsonErrors;
 import dev.forge.transport.PlainRpcEndpoint;
 import dev.forge.api.OpsEndpoints;
@@ -217,7 +218,8 @@ public final class Gateway implements AutoCloseable {
         McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version,
                 metaTools == null ? MetaTools.NONE : metaTools), registry),
                 federation, security.audit);
-        StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
+        StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout(),
+                new Batches(config.security().batches(), security.rateLimits::admitBatch));
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
         OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining);

@@ -209,7 +209,21 @@ public final class ConfigLoader {
                 commaList(env("TRUSTED_PROXIES")),
                 null,
                 production,
-                ChildEnvironment.of(env));
+                ChildEnvironment.of(env),
+                batchLimits());
+    }
+
+    /** {@code MAX_BATCH_ENTRIES} and {@code MAX_BATCH_RESPONSE_BYTES}; a batch cap of 0 would refuse every batch. */
+    private BatchLimits batchLimits() {
+        int entries = count("MAX_BATCH_ENTRIES", env("MAX_BATCH_ENTRIES"), BatchLimits.DEFAULT_MAX_ENTRIES);
+        int answerBytes = count("MAX_BATCH_RESPONSE_BYTES", env("MAX_BATCH_RESPONSE_BYTES"), BatchLimits.DEFAULT_MAX_ANSWER_BYTES);
+        if (entries < 1) {
+            throw new ConfigException("MAX_BATCH_ENTRIES: " + entries + " (expected: an integer >= 1)");
+        }
+        if (answerBytes < 1024) {
+            throw new ConfigException("MAX_BATCH_RESPONSE_BYTES: " + answerBytes + " (expected: an integer >= 1024)");
+        }
+        return new BatchLimits(entries, answerBytes);
     }
 
     /** {@code REDIS_URL}, with {@code REDIS_PASSWORD} filled in when the URL carries none. */

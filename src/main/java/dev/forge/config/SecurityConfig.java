@@ -36,6 +36,7 @@ import java.util.List;
  * @param staticBearer            one fixed bearer token that is accepted as admin ({@code forge translate --oauth2-bearer})
  * @param production              {@code FORGE_ENV}/{@code NODE_ENV} is production: stricter checks
  * @param childEnvironment        what the processes Forge starts may see of its environment
+ * @param batches                 {@code MAX_BATCH_ENTRIES}, {@code MAX_BATCH_RESPONSE_BYTES}: what one JSON-RPC batch may cost
  */
 public record SecurityConfig(
         boolean authRequired,
@@ -64,7 +65,8 @@ public record SecurityConfig(
         java.util.Set<String> trustedProxies,
         String staticBearer,
         boolean production,
-        ChildEnvironment childEnvironment) {
+        ChildEnvironment childEnvironment,
+        BatchLimits batches) {
 
     public static final int DEFAULT_RATE_LIMIT = 600;
     public static final int DEFAULT_AUTH_RATE_LIMIT = 10;
@@ -92,14 +94,14 @@ public record SecurityConfig(
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
                 redisUrl, encryptionKey, previousEncryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal,
-                corsEnabled, auditLog, logRetention, auditArguments, trustedProxies, token, production, childEnvironment);
+                corsEnabled, auditLog, logRetention, auditArguments, trustedProxies, token, production, childEnvironment, batches);
     }
 
     public SecurityConfig withCors(boolean enabled) {
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, rateLimitPerMinute, authRateLimitPerMinute,
                 redisUrl, encryptionKey, previousEncryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal,
-                enabled, auditLog, logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
+                enabled, auditLog, logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment, batches);
     }
 
     /** The same settings, audit lines going to {@code auditFile} (null: the main log) and {@code perMinute} requests allowed. */
@@ -107,6 +109,6 @@ public record SecurityConfig(
         return new SecurityConfig(authRequired, jwtSecret, jwksUrl, audience, issuer, defaultRole, metricsPublic,
                 basicAuthUser, basicAuthPassword, authorizationServers, publicUrl, perMinute, authRateLimitPerMinute,
                 redisUrl, encryptionKey, previousEncryptionKey, ssrfAllowPrivate, ssrfAllowLocalhost, maxSessionsPerPrincipal,
-                corsEnabled, auditFile, logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment);
+                corsEnabled, auditFile, logRetention, auditArguments, trustedProxies, staticBearer, production, childEnvironment, batches);
     }
 }

@@ -60,9 +60,9 @@ public final class BucketRateLimiter implements RateLimiter {
     }
 
     @Override
-    public long tryAcquire(String key) {
+    public long tryAcquire(String key, int requests) {
         try {
-            ConsumptionProbe probe = buckets.apply(key).tryConsumeAndReturnRemaining(1);
+            ConsumptionProbe probe = buckets.apply(key).tryConsumeAndReturnRemaining(requests);
             return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
         } catch (RuntimeException e) {
             failed(e);

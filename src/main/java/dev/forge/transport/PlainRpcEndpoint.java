@@ -35,8 +35,14 @@ public final class PlainRpcEndpoint {
     public void post(Context ctx) {
         JsonNode body;
         Message message;
+        byte[] bytes = ctx.bodyAsBytes();
+        if (Batches.isBatch(bytes)) { // refused before it becomes a tree, however many entries it has
+            HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST, "Invalid Request: batch on " + ctx.path()
+                    + " (expected: one JSON-RPC message; batches are accepted on the Streamable HTTP endpoint)");
+            return;
+        }
         try {
-            body = Json.parse(ctx.bodyAsBytes());
+            body = Json.parse(bytes);
             message = Message.of(body);
         } catch (JsonRpcException e) {
             HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());

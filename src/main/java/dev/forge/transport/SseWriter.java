@@ -37,8 +37,13 @@ final class SseWriter {
 
     /** One JSON-RPC message as a {@code message} event; JSON has no raw newlines, so one data line suffices. */
     void message(JsonNode message) throws IOException {
+        message(Json.bytes(message));
+    }
+
+    /** A message already serialized. */
+    void message(byte[] json) throws IOException {
         out.write(MESSAGE_PREFIX);
-        out.write(Json.bytes(message));
+        out.write(json);
         out.write(EVENT_END);
         out.flush();
     }

@@ -40,10 +40,12 @@ public final class StreamableHttpEndpoint {
     private final SessionStore sessions;
     private final Predicate<String> scopeExists;
     private final Duration responseDeadline;
+    private final Batches batches;
 
     public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions,
-                                  Predicate<String> scopeExists, Duration requestTimeout) {
+                                  Predicate<String> scopeExists, Duration requestTimeout, Batches batches) {
         this.inbound = new Inbound(handler);
+        this.batches = batches;
         this.sessions = sessions;
         this.scopeExists = scopeExists;
         // the upstream's own timeout answers first; this only guards against a response that never comes
@@ -67,9 +69,13 @@ public final class StreamableHttpEndpoint {
                     "Not Acceptable: Accept must include application/json and text/event-stream");
             return;
         }
+        byte[] bytes = ctx.bodyAsBytes();
+        if (Batches.isBatch(bytes) && !batches.admit(ctx, bytes)) {
+            return;
+        }
         JsonNode body;
         try {
-            body = Json.parse(ctx.bodyAsBytes());
+            body = Json.parse(bytes);
         } catch (JsonRpcException e) {
             HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
             return;
@@ -110,7 +116,7 @@ public final class StreamableHttpEndpoint {
         BlockingQueue<ObjectNode> related = answer.inFlight().related();
         JsonNode id = answer.inFlight().clientId();
         if (related == null) {
-            write(ctx, null, List.of(await(answer.response(), id)), false, accept);
+            write(ctx, await(answer.response(), id), accept);
             return;
         }
         answer.response().whenComplete((ok, failure) -> related.add(END_OF_RELATED));
@@ -127,7 +133,7 @@ public final class StreamableHttpEndpoint {
             }
             ObjectNode response = await(answer.response(), id);
             if (sse == null) {
-                write(ctx, null, List.of(response), false, accept);
+                write(ctx, response, accept);
             } else {
                 sse.message(response);
             }
@@ -155,7 +161,7 @@ public final class StreamableHttpEndpoint {
         } else {
             ctx.header(SESSION_HEADER, session.id());
         }
-        write(ctx, null, List.of(response), false, accept);
+        write(ctx, response, accept);
     }
 
     private void batch(Context ctx, String scope, ArrayNode body, Accept accept) {
@@ -190,7 +196,19 @@ public final class StreamableHttpEndpoint {
         for (CompletableFuture<ObjectNode> f : responses) {
             answered.add(await(f, null));
         }
-        write(ctx, session, answered, true, accept);
+        List<byte[]> encoded = batches.bounded(answered);
+        if (accept.json()) {
+            ctx.status(200).contentType("application/json").result(Batches.array(encoded));
+            return;
+        }
+        try {
+            SseWriter sse = SseWriter.open(ctx, null);
+            for (byte[] response : encoded) {
+                sse.message(response);
+            }
+        } catch (IOException e) {
+            // the client went away before its answer; nothing else to do
+        }
     }
 
     /** The session a non-initialize message belongs to, or null after replying 400/404 as the spec says. */
@@ -217,19 +235,15 @@ public final class StreamableHttpEndpoint {
         return session;
     }
 
-    private void write(Context ctx, ClientSession session, List<ObjectNode> responses, boolean batch, Accept accept) {
+    private void write(Context ctx, ObjectNode response, Accept accept) {
         if (accept.json()) {
             ctx.status(200);
             ctx.contentType("application/json");
-            JsonNode payload = batch ? Json.array().addAll(responses) : responses.getFirst();
-            ctx.result(Json.bytes(payload));
+            ctx.result(Json.bytes(response));
             return;
         }
         try {
-            SseWriter sse = SseWriter.open(ctx, null);
-            for (ObjectNode response : responses) {
-                sse.message(response);
-            }
+            SseWriter.open(ctx, null).message(response);
         } catch (IOException e) {
             // the client went away before its answer; nothing else to do
         }
