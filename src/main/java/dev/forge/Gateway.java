@@ -238,7 +238,7 @@ public final class Gateway implements AutoCloseable {
             new RestToolsApi(restTools, router == null ? null : new RouterApi(router)).routes(routes);
             new LocalItemsApi(localItems).routes(routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
-            routes.post("/rpc", plainRpc::post);
+            Listeners.rpcRoute(routes, plainRpc::post);
             Listeners.opsRoutes(routes, ops);
             Listeners.mcpRoutes(routes, "", ctx -> root, streamable, legacy);
             Listeners.mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);

@@ -74,6 +74,7 @@ final class Listeners {
                 }
             });
             c.routes.after(security::auditRegistryChange);
+            EdgeErrors.register(c.routes);
             c.routes.get("/.well-known/oauth-protected-resource", security.resourceMetadata::serve);
             c.routes.get("/.well-known/oauth-protected-resource/*", security.resourceMetadata::serve);
             routes.accept(c.routes);
@@ -96,6 +97,15 @@ final class Listeners {
         routes.delete(base + "/mcp", ctx -> streamable.delete(ctx, scope.apply(ctx)));
         routes.get(base + "/sse", ctx -> legacy.stream(ctx, scope.apply(ctx)));
         routes.post(base + "/message", ctx -> legacy.message(ctx, scope.apply(ctx)));
+        EdgeErrors.notAllowed(routes, base + "/mcp", "GET, POST, DELETE");
+        EdgeErrors.notAllowed(routes, base + "/sse", "GET");
+        EdgeErrors.notAllowed(routes, base + "/message", "POST");
+    }
+
+    /** {@code POST /rpc}: one JSON-RPC request, one answer. */
+    static void rpcRoute(RoutesConfig routes, io.javalin.http.Handler rpc) {
+        routes.post("/rpc", rpc);
+        EdgeErrors.notAllowed(routes, "/rpc", "POST");
     }
 
     /**
@@ -113,9 +123,7 @@ final class Listeners {
         } else {
             ctx.header("Connection", "close");
         }
-        ctx.status(413).contentType("application/json").result(Json.bytes(Json.object().put("error", "too_large")
-                .put("message", "Payload Too Large: " + ctx.contentLength() + " bytes; request bodies are limited to "
-                        + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB")));
+        EdgeErrors.tooLarge(ctx);
         return false;
     }
 
