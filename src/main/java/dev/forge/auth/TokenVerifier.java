@@ -28,8 +28,8 @@ import java.util.Set;
 
 /**
  * Turns a bearer token into a {@link Principal}, or says why not. HS256/384/512 tokens are checked with
- * {@code JWT_SECRET}; RS/PS/ES tokens with the keys published at {@code JWT_JWKS_URL}. {@code exp} and {@code sub}
- * are required, {@code nbf} is honoured, {@code aud} and {@code iss} must match when configured, and a token whose
+ * {@code JWT_SECRET}; RS/PS/ES tokens with the keys published at {@code JWT_JWKS_URL}. {@code exp} and a non-empty
+ * {@code sub} are required, a {@code crit} header is refused (no extension is understood), {@code nbf} is honoured, {@code aud} and {@code iss} must match when configured, and a token whose
  * {@code jti} is revoked is refused. Accepted tokens are remembered (bounded) so the hot path verifies a token once.
  */
 public final class TokenVerifier {
@@ -84,6 +84,10 @@ public final class TokenVerifier {
                     : why.contains(" iss ") && issuer != null ? " (expected issuer: " + issuer + ")" : "";
             throw new AuthException("token refused: " + why + expected);
         }
+        String subject = claims.getSubject();
+        if (subject == null || subject.isBlank()) { // present but empty passes the claims verifier, and names nobody
+            throw new AuthException("token refused: sub is empty (expected: the subject the token was issued to)");
+        }
         Principal principal = principal(claims);
         stillValid(principal);
         accepted.put(token, principal);
@@ -112,6 +116,11 @@ public final class TokenVerifier {
         if (!(jwt instanceof SignedJWT signed)) {
             throw new AuthException("token refused: unsigned or encrypted tokens are not accepted (alg "
                     + jwt.getHeader().getAlgorithm() + ")");
+        }
+        Set<String> critical = signed.getHeader().getCriticalParams();
+        if (critical != null && !critical.isEmpty()) { // RFC 7515 §4.1.11: we understand no extension, so none may be critical
+            throw new AuthException("token refused: unsupported critical header parameter " + String.join(", ", critical)
+                    + " (expected: no crit header)");
         }
         JWSAlgorithm alg = signed.getHeader().getAlgorithm();
         try {

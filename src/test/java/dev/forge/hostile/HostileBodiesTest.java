@@ -42,7 +42,7 @@ class HostileBodiesTest {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.headers().get("content-type")).startsWith("application/json");
         JsonNode body = Json.parse(reply.body());
-        assertThat(body.get("jsonrpc").asString()).isEqualTo("2.0");
+        assertThat(body.path("jsonrpc").asString()).as(reply.body()).isEqualTo("2.0");
         assertThat(body.at("/error/code").isInt()).isTrue();
         assertThat(body.at("/error/message").asString()).isNotBlank();
     }
@@ -51,7 +51,7 @@ class HostileBodiesTest {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.headers().get("content-type")).startsWith("application/json");
         JsonNode body = Json.parse(reply.body());
-        assertThat(body.get("error").isString()).isTrue();
+        assertThat(body.path("error").isString()).as(reply.body()).isTrue();
         assertThat(body.get("message").asString()).isNotBlank();
     }
 
