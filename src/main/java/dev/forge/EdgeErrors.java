@@ -51,8 +51,8 @@ final class EdgeErrors {
     static void tooLarge(Context ctx) {
         long announced = ctx.contentLength();
         reply(ctx, 413, JsonRpcError.INVALID_REQUEST, "too_large", "Payload Too Large: "
-                + (announced >= 0 ? announced + " bytes" : "a chunked body past the limit") + " (expected: at most "
-                + Listeners.MAX_REQUEST_BYTES / (1024 * 1024) + " MiB)");
+                + (announced >= 0 ? announced + " bytes" : "a chunked body past the limit")
+                + "; request bodies are limited to " + Listeners.MAX_REQUEST_BYTES / (1024 * 1024) + " MiB");
     }
 
     /** The methods an MCP path does not serve get 405 with {@code Allow}, not the 404 of a path that is not there. */

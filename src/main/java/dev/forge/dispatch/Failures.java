@@ -26,9 +26,10 @@ public final class Failures {
             case UpstreamException e -> upstreamFailure(e);
             case TimeoutException e -> new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request timed out");
             case CancellationException e -> new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request cancelled");
-            default -> {
-                LOG.error("unexpected failure", t);
-                yield new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "Internal error: " + t.getClass().getSimpleName());
+            default -> { // the client gets a reference to quote, the log gets the rest
+                String reference = UpstreamException.newReference();
+                LOG.error("unexpected failure, reference {}", reference, t);
+                yield new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "Internal error (reference " + reference + ")");
             }
         };
     }

@@ -23,6 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FederatedHandler implements McpHandler {
 
+    /** tools/call params that must be objects: an upstream answers anything else with its validator's dump. */
+    private static final String[] OBJECT_PARAMS = {"arguments", "task"};
+
     private final Federation federation;
     private final Pages pages;
     private final String version;
@@ -46,6 +49,11 @@ public final class FederatedHandler implements McpHandler {
     public CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request) {
         SessionCaller caller = new SessionCaller(session, inFlight);
         try {
+            JsonNode meta = request.params().get("_meta");
+            if (meta != null && !meta.isObject()) { // an upstream may never answer a request it cannot read
+                throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: _meta is " + meta.getNodeType()
+                        + " (expected: an object)");
+            }
             return switch (request.method()) {
                 case "tools/call" -> callTool(caller, request);
                 case "initialize" -> answered(request, initialize(session, request.params()));
@@ -149,6 +157,13 @@ public final class FederatedHandler implements McpHandler {
         String name = params.path("name").asString(null);
         if (name == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: tools/call needs a tool name");
+        }
+        for (String field : OBJECT_PARAMS) {
+            JsonNode value = params.get(field);
+            if (value != null && !value.isObject() && !value.isNull()) {
+                throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: " + field + " is "
+                        + value.getNodeType() + " (expected: an object)");
+            }
         }
         Route route = view == null ? null : view.tool(name);
         if (route == null || (!metaAllowed && route.upstream().name().equals(metaTools.upstream()))) {

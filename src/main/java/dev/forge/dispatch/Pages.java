@@ -41,6 +41,10 @@ final class Pages {
     }
 
     private static int decode(JsonNode cursor) {
+        if (!cursor.isString()) {
+            throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: cursor is " + cursor.getNodeType()
+                    + " (expected: a string this server issued)");
+        }
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor.asString()), StandardCharsets.UTF_8);
             if (!text.startsWith("o:")) {

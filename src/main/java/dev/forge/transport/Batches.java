@@ -3,6 +3,7 @@ package dev.forge.transport;
 import dev.forge.config.BatchLimits;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.JsonRpcException;
 import dev.forge.protocol.Message;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -45,7 +46,13 @@ public final class Batches {
 
     /** True if the batch may run; otherwise its refusal (400 over the cap, 429 over the rate limit) is written. */
     boolean admit(Context ctx, byte[] body) {
-        int entries = count(body, limits.maxEntries() + 1);
+        int entries;
+        try {
+            entries = count(body, limits.maxEntries() + 1);
+        } catch (JsonRpcException e) {
+            HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
+            return false;
+        }
         if (entries > limits.maxEntries()) {
             HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST, "Invalid Request: batch of more than "
                     + limits.maxEntries() + " entries (expected: at most " + limits.maxEntries() + ", MAX_BATCH_ENTRIES)");
@@ -54,20 +61,38 @@ public final class Batches {
         return charge.admit(ctx, entries);
     }
 
-    /** Top-level entries of a JSON array, counting no further than {@code stopAt}; malformed JSON is left to the parser. */
+    /** The refusal of a batch on an endpoint that takes one message: a parse error if it is not even JSON. */
+    static void refuse(Context ctx, byte[] body) {
+        try {
+            count(body, Integer.MAX_VALUE);
+        } catch (JsonRpcException e) {
+            HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
+            return;
+        }
+        HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST, "Invalid Request: batch on " + ctx.path()
+                + " (expected: one JSON-RPC message; batches are accepted on the Streamable HTTP endpoint)");
+    }
+
+    /**
+     * Top-level entries of a JSON array, counting no further than {@code stopAt}, without building a tree; malformed
+     * JSON up to there is the same parse error the tree parser gives.
+     */
     private static int count(byte[] body, int stopAt) {
         int entries = 0;
         try (JsonParser parser = Json.mapper().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 return 0;
             }
-            for (JsonToken token = parser.nextToken(); token != null && token != JsonToken.END_ARRAY && entries < stopAt;
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY && entries < stopAt;
                  token = parser.nextToken()) {
+                if (token == null) {
+                    throw new JsonRpcException(JsonRpcError.PARSE_ERROR, "Parse error: the batch ends before its ]");
+                }
                 parser.skipChildren();
                 entries++;
             }
         } catch (JacksonException e) {
-            // the tree parse that follows reports where the JSON is wrong
+            throw new JsonRpcException(JsonRpcError.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
         }
         return entries;
     }

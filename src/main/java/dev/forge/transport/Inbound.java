@@ -1,5 +1,6 @@
 package dev.forge.transport;
 
+import dev.forge.dispatch.Failures;
 import dev.forge.dispatch.McpHandler;
 import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
@@ -31,7 +32,12 @@ final class Inbound {
         return switch (message) {
             case Message.Request request -> {
                 InFlight inFlight = session.begin(request.id(), streamable);
-                CompletableFuture<ObjectNode> response = handler.handle(session, inFlight, request);
+                CompletableFuture<ObjectNode> response;
+                try {
+                    response = handler.handle(session, inFlight, request);
+                } catch (RuntimeException e) { // a handler that throws still answers this request, and ends it
+                    response = CompletableFuture.completedFuture(Message.error(request.id(), Failures.toError(e)).node());
+                }
                 response.whenComplete((ok, failure) -> session.end(inFlight));
                 yield new Answer(inFlight, response);
             }

@@ -77,8 +77,7 @@ public final class LegacySseEndpoint {
         Message message;
         byte[] bytes = ctx.bodyAsBytes();
         if (Batches.isBatch(bytes)) { // refused before it becomes a tree, however many entries it has
-            HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST, "Invalid Request: batch on " + ctx.path()
-                    + " (expected: one JSON-RPC message; batches are accepted on the Streamable HTTP endpoint)");
+            Batches.refuse(ctx, bytes);
             return;
         }
         try {

@@ -3,6 +3,7 @@ package dev.forge.transport;
 import dev.forge.auth.Principal;
 import dev.forge.session.SessionLimitException;
 import dev.forge.catalog.Catalog;
+import dev.forge.dispatch.Failures;
 import dev.forge.dispatch.McpHandler;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
@@ -12,7 +13,9 @@ import dev.forge.session.ClientSession;
 import dev.forge.session.SessionStore;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,8 +40,7 @@ public final class PlainRpcEndpoint {
         Message message;
         byte[] bytes = ctx.bodyAsBytes();
         if (Batches.isBatch(bytes)) { // refused before it becomes a tree, however many entries it has
-            HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST, "Invalid Request: batch on " + ctx.path()
-                    + " (expected: one JSON-RPC message; batches are accepted on the Streamable HTTP endpoint)");
+            Batches.refuse(ctx, bytes);
             return;
         }
         try {
@@ -64,8 +66,13 @@ public final class PlainRpcEndpoint {
             ObjectNode response;
             try {
                 response = inbound.accept(session, request, false).response().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
+            } catch (TimeoutException e) {
                 response = Message.error(request.id(), new JsonRpcError(JsonRpcError.REQUEST_TIMEOUT, "Request timed out")).node();
+            } catch (ExecutionException e) { // a failure is its own error, not a timeout
+                response = Message.error(request.id(), Failures.toError(e)).node();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                response = Message.error(request.id(), new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "Interrupted")).node();
             }
             ctx.status(200).contentType("application/json").result(Json.bytes(response));
         } finally {

@@ -174,6 +174,7 @@ public final class StreamableHttpEndpoint {
             return;
         }
         List<CompletableFuture<ObjectNode>> responses = new ArrayList<>();
+        List<JsonNode> ids = new ArrayList<>();
         for (JsonNode item : body) {
             try {
                 Message message = Message.of(item);
@@ -182,9 +183,11 @@ public final class StreamableHttpEndpoint {
                 }
                 Inbound.Answer answer = inbound.accept(session, message, false);
                 if (answer != null) {
+                    ids.add(item.get("id"));
                     responses.add(answer.response());
                 }
             } catch (JsonRpcException e) {
+                ids.add(item.get("id"));
                 responses.add(CompletableFuture.completedFuture(Message.error(item.get("id"), e.error()).node()));
             }
         }
@@ -193,8 +196,8 @@ public final class StreamableHttpEndpoint {
             return;
         }
         List<ObjectNode> answered = new ArrayList<>(responses.size());
-        for (CompletableFuture<ObjectNode> f : responses) {
-            answered.add(await(f, null));
+        for (int i = 0; i < responses.size(); i++) {
+            answered.add(await(responses.get(i), ids.get(i)));
         }
         List<byte[]> encoded = batches.bounded(answered);
         if (accept.json()) {

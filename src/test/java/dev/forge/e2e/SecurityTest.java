@@ -360,7 +360,8 @@ class SecurityTest {
         String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}}";
         HttpResponse<String> tooLarge = Tokens.send("POST", base + "/rpc", token, huge);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
-        assertThat(json(tooLarge).path("message").asString()).contains("limited to 8 MiB");
+        // /rpc is an MCP path: the refusal is a JSON-RPC error like every other answer there
+        assertThat(json(tooLarge).path("error").path("message").asString()).contains("limited to 8 MiB");
 
         String deep = "[".repeat(5000) + "]".repeat(5000);
         HttpResponse<String> nested = Tokens.send("POST", base + "/rpc", token, deep);
