@@ -21,6 +21,7 @@ public final class AdminApi {
                 handler.handle(ctx);
             } catch (RegistryException e) {
                 error(ctx, e.status(), switch (e.status()) {
+                    case 400 -> "bad_request";
                     case 404 -> "not_found";
                     case 409 -> "conflict";
                     case 422 -> "invalid";
@@ -39,7 +40,7 @@ public final class AdminApi {
         try {
             return Json.parse(ctx.bodyAsBytes());
         } catch (JsonRpcException e) {
-            throw new RegistryException(422, "body: " + e.getMessage());
+            throw new RegistryException(400, "body: " + e.getMessage()); // not JSON at all: 422 is for values out of range
         }
     }
 

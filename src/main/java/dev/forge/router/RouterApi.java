@@ -120,7 +120,7 @@ public final class RouterApi {
                 return body;
             }
         } catch (JsonRpcException e) {
-            error(ctx, 422, "body: " + e.getMessage());
+            error(ctx, 400, "body: " + e.getMessage());
             return null;
         }
         error(ctx, 422, "body: expected a JSON object");
@@ -128,6 +128,6 @@ public final class RouterApi {
     }
 
     private static void error(Context ctx, int status, String message) {
-        AdminApi.error(ctx, status, "invalid", message);
+        AdminApi.error(ctx, status, status == 400 ? "bad_request" : "invalid", message);
     }
 }

@@ -135,4 +135,18 @@ class HostileBodiesTest {
         assertJsonRpcError(rpc, 405);
         assertThat(rpc.headers().get("allow")).isEqualTo("POST");
     }
+
+    @Test
+    void aBodyThatIsNotJsonIsA400OnTheAdminApiAndAValueOutOfRangeA422() throws Exception {
+        for (String path : List.of("/servers", "/gateways", "/tokens")) {
+            RawHttp.Reply malformed = RawHttp.exchange(port, head("POST", path, "Content-Length: 9", "Connection: close"),
+                    "{\"name\":,}".getBytes(), false);
+            assertApiError(malformed, 400);
+            assertThat(Json.parse(malformed.body()).get("error").asString()).as(path).isEqualTo("bad_request");
+        }
+        String badName = "{\"name\":\"Not A Name!\"}";
+        RawHttp.Reply outOfRange = RawHttp.exchange(port, head("POST", "/servers", "Content-Length: " + badName.length(),
+                "Connection: close"), badName.getBytes(), false);
+        assertApiError(outOfRange, 422);
+    }
 }
