@@ -2,9 +2,7 @@ package dev.forge;
 
 import dev.forge.api.OpsEndpoints;
 import dev.forge.auth.AccessGuard;
-import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
-import dev.forge.protocol.Message;
 import dev.forge.transport.LegacySseEndpoint;
 import dev.forge.transport.OriginGuard;
 import dev.forge.transport.StreamableHttpEndpoint;
@@ -140,8 +138,8 @@ final class Listeners {
             return true;
         }
         ctx.header("Retry-After", "5");
-        ctx.status(503).contentType("application/json").result(Json.bytes(Message.error(null,
-                new JsonRpcError(JsonRpcError.UPSTREAM_UNAVAILABLE, "Service Unavailable: the gateway is shutting down")).node()));
+        EdgeErrors.reply(ctx, 503, JsonRpcError.UPSTREAM_UNAVAILABLE, "unavailable",
+                "Service Unavailable: the gateway is shutting down");
         return false;
     }
 
