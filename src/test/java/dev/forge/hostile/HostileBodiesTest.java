@@ -149,4 +149,16 @@ class HostileBodiesTest {
                 "Connection: close"), badName.getBytes(), false);
         assertApiError(outOfRange, 422);
     }
+
+    @Test
+    void headersOverTheLimitAreA431InTheShapeOfTheSurface() throws Exception {
+        String padding = "X-Padding: " + "y".repeat(20 * 1024);
+        RawHttp.Reply mcp = RawHttp.exchange(port, head("POST", "/mcp", padding, "Content-Length: 2", "Connection: close"),
+                "{}".getBytes(), false);
+        assertJsonRpcError(mcp, 431);
+        assertThat(Json.parse(mcp.body()).at("/error/message").asString()).contains("limited to 16 KiB");
+
+        RawHttp.Reply api = RawHttp.exchange(port, head("GET", "/servers", padding, "Connection: close"), new byte[0], false);
+        assertApiError(api, 431);
+    }
 }
