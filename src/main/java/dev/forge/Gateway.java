@@ -148,6 +148,8 @@ public final class Gateway implements AutoCloseable {
         LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), config.requestTimeout());
         List<UpstreamConfig> upstreams = new ArrayList<>();
         boolean routing = config.runs(ServerRole.TOOL_ROUTER);
+        List<ServiceConfig> services = config.runs(ServerRole.SERVICE_MANAGER) ? config.serviceManager().services() : List.of();
+        services.forEach(service -> gateways.reserve(service.name(), "the managed service '" + service.name() + "' (services.yml)"));
         if (config.runs(ServerRole.GATEWAY)) { // a tool router alone indexes the gateway's upstreams through it (below)
             upstreams.addAll(gateways.bootstrap(config.gateways()));
             if (!restTools.isEmpty()) {
@@ -157,7 +159,6 @@ public final class Gateway implements AutoCloseable {
                 upstreams.add(localItems.upstreamConfig());
             }
         }
-        List<ServiceConfig> services = config.runs(ServerRole.SERVICE_MANAGER) ? config.serviceManager().services() : List.of();
         for (ServiceConfig service : services) {
             if (upstreams.stream().anyMatch(u -> u.name().equals(service.name()))) {
                 throw new ConfigException("services.yml: service '" + service.name()
@@ -220,7 +221,7 @@ public final class Gateway implements AutoCloseable {
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout());
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
-        OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining);
+        OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining, gateways::invalid);
 
         this.supervisor = config.runs(ServerRole.SERVICE_MANAGER) ? new ServiceSupervisor(federation, scheduler, clock) : null;
         services.forEach(service -> supervisor.manage(service));

@@ -65,6 +65,9 @@ public final class RegistryTransfer {
         doc.put("exported_at", clock.instant().toString());
         ArrayNode gatewayList = doc.putArray("gateways");
         for (GatewayRecord g : gateways.list()) {
+            if (includeSecrets && g.unreadable() != null) { // its sealed text is no secret worth exporting
+                throw new dev.forge.store.SecretsException(g.unreadable());
+            }
             ObjectNode entry = includeSecrets ? g.spec().deepCopy() : masked(g.spec());
             entry.put("name", g.name());
             entry.put("enabled", g.enabled());
