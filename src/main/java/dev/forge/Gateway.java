@@ -182,6 +182,7 @@ public final class Gateway implements AutoCloseable {
             }
             upstreams.add(new UpstreamConfig.Meta(RouterMetaTools.UPSTREAM, UpstreamPolicy.of(config.requestTimeout(),
                     dev.forge.config.SessionMode.SHARED), metaTools));
+            servers.builtIn(config.router().serverName(), "the tool router's meta-tools");
             if (declaredServers.stream().noneMatch(v -> v.name().equals(config.router().serverName()))) {
                 declaredServers.add(new VirtualServerConfig(config.router().serverName(), metaTools.namespacedNames(), List.of(), List.of()));
             }

@@ -84,13 +84,16 @@ class HostileRegistryWritesTest {
     }
 
     @Test
-    void builtInUpstreamsCannotBeDeletedRenamedOrDisabledThroughTheApi() throws Exception {
+    void builtInUpstreamsAndTheRoutersServerCannotBeDeletedRenamedOrDisabledThroughTheApi() throws Exception {
         try (Gateway gateway = TestGateways.start(config())) {
             String base = TestGateways.baseUrl(gateway);
             assertRefused(send("DELETE", base + "/gateways/router", null), 409, "'router'", "built in");
             assertRefused(send("PUT", base + "/gateways/router", stdioBody("mine")), 409, "built in");
             assertRefused(send("POST", base + "/gateways/router/state?activate=false", null), 409, "built in");
             assertThat(gateway.federation().find("router")).isNotNull();
+            assertRefused(send("DELETE", base + "/servers/router", null), 409, "'router'", "built in");
+            assertRefused(send("PUT", base + "/servers/router", "{\"name\":\"router\",\"tools\":[]}"), 409, "built in");
+            assertThat(send("GET", base + "/servers/router/tools", null).body()).contains("router__");
             assertThat(Json.parse(send("POST", base + "/rpc",
                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").body()).toString()).contains("router__");
         }
