@@ -137,4 +137,38 @@ class HostileRegistryRowsTest {
                     .isEqualTo(200);
         }
     }
+
+    @Test
+    void restToolsAndLocalItemsMadeUnusableInTheDatabaseAreLeftOutAndNamedInHealth() throws Exception {
+        String tool = """
+                {"name":"%s","integration_type":"REST","request_type":"GET","url":"http://127.0.0.1:9/weather/{city}",
+                 "input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}""";
+        try (Gateway gateway = TestGateways.start(config(Map.of()))) {
+            String base = TestGateways.baseUrl(gateway);
+            for (String name : List.of("weather", "broken")) {
+                HttpResponse<String> created = send("POST", base + "/tools", tool.formatted(name));
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            }
+            assertThat(send("POST", base + "/prompts", "{\"name\":\"review\",\"template\":\"Review {{file}}\"}").statusCode())
+                    .isEqualTo(201);
+        }
+        sql("UPDATE rest_tools SET spec = '{broken' WHERE name = 'broken'",
+                "INSERT INTO local_items (id, kind, key_name, spec, created_at) VALUES "
+                        + "('h1', 'PROMPT', 'hand', '{\"name\":\"hand\"}', '2026-01-01T00:00:00Z'), "
+                        + "('h2', 'PROMPT', 'garbled', 'nope', '2026-01-01T00:00:00Z')");
+
+        try (Gateway gateway = TestGateways.start(config(Map.of()))) {
+            String base = TestGateways.baseUrl(gateway);
+            String tools = send("POST", base + "/rpc", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").body();
+            assertThat(tools).contains("rest__weather").doesNotContain("rest__broken");
+            String prompts = send("POST", base + "/rpc", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/list\"}").body();
+            assertThat(prompts).contains("local__review").doesNotContain("local__hand");
+
+            JsonNode health = Json.parse(send("GET", base + "/health", null).body());
+            assertThat(health.path("status").asString()).isEqualTo("degraded");
+            assertThat(health.at("/invalid_rest_tools/broken/error").asString()).contains("spec");
+            assertThat(health.path("invalid_local_items").propertyNames()).containsExactlyInAnyOrder("prompt 'hand'", "prompt 'garbled'");
+            assertThat(health.at("/invalid_local_items/prompt 'hand'/error").asString()).contains("template");
+        }
+    }
 }
