@@ -223,7 +223,8 @@ public final class Gateway implements AutoCloseable {
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
         OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining,
-                () -> java.util.Map.of("gateways", gateways.invalid(), "rest_tools", restTools.invalid(), "local_items", localItems.invalid()));
+                () -> java.util.Map.of("gateways", gateways.invalid(), "rest_tools", restTools.invalid(), "local_items", localItems.invalid(),
+                        "servers", servers.invalid()));
 
         this.supervisor = config.runs(ServerRole.SERVICE_MANAGER) ? new ServiceSupervisor(federation, scheduler, clock) : null;
         services.forEach(service -> supervisor.manage(service));

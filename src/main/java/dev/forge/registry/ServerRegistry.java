@@ -63,6 +63,13 @@ public final class ServerRegistry {
         return namesById.getOrDefault(idOrName, idOrName);
     }
 
+    /** Every stored server that cannot be served, by name, with why. */
+    public Map<String, String> invalid() {
+        Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        repository.list().stream().filter(r -> r.unreadable() != null).forEach(r -> invalid.put(r.name(), r.unreadable()));
+        return invalid;
+    }
+
     public List<ServerRecord> list() {
         return repository.list();
     }
@@ -126,6 +133,9 @@ public final class ServerRegistry {
         List<VirtualServerConfig> servers = new ArrayList<>();
         Map<String, String> ids = new HashMap<>();
         for (ServerRecord r : repository.list()) {
+            if (r.unreadable() != null) {
+                continue; // named by invalid(); its endpoints answer as for no such server
+            }
             servers.add(new VirtualServerConfig(r.name(), r.tools(), r.resources(), r.prompts()));
             ids.put(r.id(), r.name());
         }

@@ -139,7 +139,7 @@ class HostileRegistryRowsTest {
     }
 
     @Test
-    void restToolsAndLocalItemsMadeUnusableInTheDatabaseAreLeftOutAndNamedInHealth() throws Exception {
+    void restToolsLocalItemsAndServersMadeUnusableInTheDatabaseAreLeftOutAndNamedInHealth() throws Exception {
         String tool = """
                 {"name":"%s","integration_type":"REST","request_type":"GET","url":"http://127.0.0.1:9/weather/{city}",
                  "input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}""";
@@ -155,7 +155,9 @@ class HostileRegistryRowsTest {
         sql("UPDATE rest_tools SET spec = '{broken' WHERE name = 'broken'",
                 "INSERT INTO local_items (id, kind, key_name, spec, created_at) VALUES "
                         + "('h1', 'PROMPT', 'hand', '{\"name\":\"hand\"}', '2026-01-01T00:00:00Z'), "
-                        + "('h2', 'PROMPT', 'garbled', 'nope', '2026-01-01T00:00:00Z')");
+                        + "('h2', 'PROMPT', 'garbled', 'nope', '2026-01-01T00:00:00Z')",
+                "INSERT INTO servers (id, name, description, members, created_at, updated_at) VALUES "
+                        + "('s1', 'mangled', NULL, '[oops', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
 
         try (Gateway gateway = TestGateways.start(config(Map.of()))) {
             String base = TestGateways.baseUrl(gateway);
@@ -169,6 +171,9 @@ class HostileRegistryRowsTest {
             assertThat(health.at("/invalid_rest_tools/broken/error").asString()).contains("spec");
             assertThat(health.path("invalid_local_items").propertyNames()).containsExactlyInAnyOrder("prompt 'hand'", "prompt 'garbled'");
             assertThat(health.at("/invalid_local_items/prompt 'hand'/error").asString()).contains("template");
+            assertThat(health.at("/invalid_servers/mangled/error").asString()).contains("members");
+            JsonNode server = Json.parse(send("GET", base + "/servers/mangled", null).body());
+            assertThat(server.path("status").asString()).isEqualTo("invalid");
         }
     }
 }
