@@ -157,7 +157,14 @@ public final class GatewayRegistry {
             throw new RegistryException(409, e.getMessage());
         }
         if (enabled && federation != null) {
-            awaitFirstAttempt(federation.add(config));
+            Upstream added;
+            try {
+                added = federation.add(config);
+            } catch (IllegalArgumentException e) { // a service took the name since it was checked: undo, not a 500
+                repository.delete(record.id());
+                throw new RegistryException(409, takenMessage(config.name()));
+            }
+            awaitFirstAttempt(added);
         }
         return record;
     }
@@ -259,8 +266,7 @@ public final class GatewayRegistry {
         Federation running = federation;
         if (name != null && !name.equals(currentName) && running != null && running.find(name) != null
                 && repository.findByName(name).isEmpty()) {
-            throw new RegistryException(409, "body.name: '" + name + "' is taken by a running upstream that is not a "
-                    + "registered gateway (expected: another name)");
+            throw new RegistryException(409, takenMessage(name));
         }
         UpstreamConfig config;
         try {
@@ -278,6 +284,10 @@ public final class GatewayRegistry {
             throw new RegistryException(422, "body.url: '" + dev.forge.config.MaskedUrl.of(url) + "' refused by the SSRF guard: " + refused);
         }
         return config;
+    }
+
+    private static String takenMessage(String name) {
+        return "body.name: '" + name + "' is taken by a running upstream that is not a registered gateway (expected: another name)";
     }
 
     private static String reservedMessage(String field, String name, String owner) {
