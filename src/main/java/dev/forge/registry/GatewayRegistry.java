@@ -27,15 +27,6 @@ public final class GatewayRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRegistry.class);
 
-    /**
-     * The names of Forge's own upstreams, whatever roles this process runs: a gateway by one of them would collide
-     * with the built-in at some start (the router's only once the role is switched on), so none may be registered.
-     */
-    public static final Map<String, String> BUILT_IN = Map.of(
-            RestToolRegistry.UPSTREAM, "Forge's REST tools",
-            LocalItemRegistry.UPSTREAM, "Forge's own prompts and resources",
-            dev.forge.router.RouterMetaTools.UPSTREAM, "the tool router's meta-tools");
-
     /** API bodies are validated like forge.yaml entries but never expand the server's environment variables. */
     private final ConfigLoader bodies = ConfigLoader.forRequestBodies();
     private final ConfigLoader stored = ConfigLoader.forStoredEntries();
@@ -44,7 +35,7 @@ public final class GatewayRegistry {
     private final Duration defaultTimeout;
     private final Duration connectTimeout;
     private volatile Federation federation;
-    private final Map<String, String> reserved = new java.util.concurrent.ConcurrentHashMap<>(BUILT_IN);
+    private final ReservedNames reserved = new ReservedNames();
 
     public GatewayRegistry(GatewayRepository repository, Duration defaultTimeout, Duration connectTimeout,
                            dev.forge.upstream.AddressPolicy addresses) {
@@ -83,14 +74,14 @@ public final class GatewayRegistry {
 
     /** Claims a name for another of Forge's parts (a managed service): no gateway may take it. Before bootstrap. */
     public void reserve(String name, String owner) {
-        reserved.putIfAbsent(name, owner);
+        reserved.reserve(name, owner);
     }
 
     /** Why this entry cannot be federated, or null if it can. */
     public String problem(GatewayRecord record) {
-        String owner = reserved.get(record.name());
+        String owner = reserved.owner(record.name());
         if (owner != null) {
-            return reservedMessage("name", record.name(), owner) + "; rename or delete this gateway";
+            return ReservedNames.reserved("name", record.name(), owner) + "; rename or delete this gateway";
         }
         if (record.unreadable() != null) {
             return record.unreadable();
@@ -134,9 +125,8 @@ public final class GatewayRegistry {
     /** The entry a write is about; a built-in's name, with no entry of its own, is refused as the built-in's. */
     private GatewayRecord target(String idOrName) {
         Optional<GatewayRecord> found = repository.find(idOrName).or(() -> repository.findByName(idOrName));
-        if (found.isEmpty() && reserved.containsKey(idOrName)) {
-            throw new RegistryException(409, "gateway '" + idOrName + "' is built in (" + reserved.get(idOrName)
-                    + "): it cannot be changed or deleted through /gateways (expected: a registered gateway)");
+        if (found.isEmpty() && reserved.owner(idOrName) != null) {
+            throw reserved.builtIn(idOrName);
         }
         return found.orElseThrow(() -> new RegistryException(404, "No gateway '" + idOrName + "'"));
     }
@@ -162,7 +152,7 @@ public final class GatewayRegistry {
                 added = federation.add(config);
             } catch (IllegalArgumentException e) { // a service took the name since it was checked: undo, not a 500
                 repository.delete(record.id());
-                throw new RegistryException(409, takenMessage(config.name()));
+                throw ReservedNames.taken(config.name());
             }
             awaitFirstAttempt(added);
         }
@@ -260,13 +250,11 @@ public final class GatewayRegistry {
         ObjectNode copy = ((ObjectNode) body).deepCopy();
         copy.remove("enabled");
         String name = copy.path("name").asString(null);
-        if (name != null && reserved.containsKey(name)) {
-            throw new RegistryException(409, reservedMessage("body.name", name, reserved.get(name)));
-        }
+        reserved.refuse("body.name", name);
         Federation running = federation;
         if (name != null && !name.equals(currentName) && running != null && running.find(name) != null
                 && repository.findByName(name).isEmpty()) {
-            throw new RegistryException(409, takenMessage(name));
+            throw ReservedNames.taken(name);
         }
         UpstreamConfig config;
         try {
@@ -284,14 +272,6 @@ public final class GatewayRegistry {
             throw new RegistryException(422, "body.url: '" + dev.forge.config.MaskedUrl.of(url) + "' refused by the SSRF guard: " + refused);
         }
         return config;
-    }
-
-    private static String takenMessage(String name) {
-        return "body.name: '" + name + "' is taken by a running upstream that is not a registered gateway (expected: another name)";
-    }
-
-    private static String reservedMessage(String field, String name, String owner) {
-        return field + ": '" + name + "' is reserved for " + owner + " (expected: another name)";
     }
 
     private boolean federated(GatewayRecord record) {
