@@ -100,13 +100,23 @@ class HostileRegistryWritesTest {
     }
 
     @Test
-    void aTokenLifetimeTooLargeForItsFieldIsAClientError() throws Exception {
+    void tokenBodiesWithValuesTooLargeOrOfTheWrongShapeAreClientErrors() throws Exception {
         try (Gateway gateway = TestGateways.start(config())) {
             String base = TestGateways.baseUrl(gateway);
             assertRefused(send("POST", base + "/tokens", "{\"name\":\"forever\",\"sub\":\"mallory\",\"expires\":\"99999999999999999999d\"}"),
                     422, "expires", "36500d");
             assertRefused(send("POST", base + "/tokens", "{\"name\":\"forever\",\"sub\":\"mallory\",\"expires\":\"999999999999999999d\"}"),
                     422, "expires");
+            for (String hostile : List.of("{\"name\":\"t\",\"sub\":\"m\",\"scopes\":[{}]}", "{\"name\":\"t\",\"sub\":\"m\",\"scopes\":[null]}",
+                    "{\"name\":\"t\",\"sub\":\"m\",\"tools\":[{\"a\":1}]}", "{\"name\":\"t\",\"sub\":\"m\",\"expires\":\"0s\"}",
+                    "{\"name\":\"t\",\"sub\":\"m\",\"expires\":-5}", "[]", "{\"name\":[],\"sub\":{}}",
+                    "{\"name\":\"t\",\"sub\":\"m\",\"tools\":{\"a\":1}}")) {
+                HttpResponse<String> answer = send("POST", base + "/tokens", hostile);
+                assertThat(answer.statusCode()).as(hostile + " -> " + answer.body()).isBetween(400, 499);
+            }
+            HttpResponse<String> revocation = send("POST", base + "/tokens/revocations",
+                    "{\"jti\":\"x\",\"expires_at\":\"+999999999-12-31T23:59:59Z\"}");
+            assertThat(revocation.statusCode()).as(revocation.body()).isLessThan(500);
         }
     }
 
