@@ -134,4 +134,31 @@ class HostileRegistryWritesTest {
             assertThat(gateway.federation().find("slow")).isNull();
         }
     }
+
+    @Test
+    void registryBodiesOfTheWrongShapeAreClientErrorsAndTheNextStartIsUnaffected() throws Exception {
+        Map<String, List<String>> hostile = Map.of(
+                "/gateways", List.of("[]", "{\"name\":{}}", "{\"name\":\"g\",\"command\":[{}]}", "{\"name\":\"g\",\"command\":\"x\",\"env\":[1]}",
+                        "{\"name\":\"g\",\"url\":[]}", "{\"name\":\"g\",\"url\":\"http://127.0.0.1:9/mcp\",\"headers\":{\"X\":{}}}",
+                        "{\"name\":\"g\",\"command\":\"x\",\"max_concurrency\":99999999999999999999}",
+                        "{\"name\":\"g\",\"command\":\"x\",\"tool_timeouts\":{\"t\":\"99999999999999999999s\"}}",
+                        "{\"name\":\"g\",\"command\":\"x\",\"health_check_interval\":\"999999999999999999d\"}"),
+                "/servers", List.of("[]", "{\"name\":\"s\",\"tools\":[{}]}", "{\"name\":\"s\",\"tools\":\"x\"}"),
+                "/prompts", List.of("[]", "{\"name\":\"p\",\"template\":{}}", "{\"name\":\"p\",\"template\":\"t\",\"arguments\":[1]}"),
+                "/resources", List.of("[]", "{\"uri\":{},\"content\":\"c\"}", "{\"uri\":\"docs://x\",\"content\":[]}"),
+                "/tools", List.of("[]", "{\"name\":{}}", "{\"name\":\"t\",\"url\":[]}", "{\"name\":\"t\",\"url\":\"http://127.0.0.1:9/x\",\"headers\":[1]}"));
+        try (Gateway gateway = TestGateways.start(config())) {
+            String base = TestGateways.baseUrl(gateway);
+            for (var entry : hostile.entrySet()) {
+                for (String body : entry.getValue()) {
+                    HttpResponse<String> answer = send("POST", base + entry.getKey(), body);
+                    assertThat(answer.statusCode()).as("POST " + entry.getKey() + " " + body + " -> " + answer.body()).isBetween(400, 499);
+                }
+            }
+            assertThat(Json.parse(send("GET", base + "/gateways", null).body()).size()).isEqualTo(1);
+        }
+        try (Gateway again = TestGateways.start(config())) {
+            assertThat(again.federation().upstreams().stream().map(u -> u.name())).containsExactlyInAnyOrder("everything", "router");
+        }
+    }
 }
