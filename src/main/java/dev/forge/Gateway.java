@@ -149,6 +149,8 @@ public final class Gateway implements AutoCloseable {
         LocalItemRegistry localItems = new LocalItemRegistry(new LocalItemRepository(database, clock), config.requestTimeout());
         List<UpstreamConfig> upstreams = new ArrayList<>();
         boolean routing = config.runs(ServerRole.TOOL_ROUTER);
+        List<ServiceConfig> services = config.runs(ServerRole.SERVICE_MANAGER) ? config.serviceManager().services() : List.of();
+        services.forEach(service -> gateways.reserve(service.name(), "the managed service '" + service.name() + "' (services.yml)"));
         if (config.runs(ServerRole.GATEWAY)) { // a tool router alone indexes the gateway's upstreams through it (below)
             upstreams.addAll(gateways.bootstrap(config.gateways()));
             if (!restTools.isEmpty()) {
@@ -158,7 +160,6 @@ public final class Gateway implements AutoCloseable {
                 upstreams.add(localItems.upstreamConfig());
             }
         }
-        List<ServiceConfig> services = config.runs(ServerRole.SERVICE_MANAGER) ? config.serviceManager().services() : List.of();
         for (ServiceConfig service : services) {
             if (upstreams.stream().anyMatch(u -> u.name().equals(service.name()))) {
                 throw new ConfigException("services.yml: service '" + service.name()
@@ -182,6 +183,7 @@ public final class Gateway implements AutoCloseable {
             }
             upstreams.add(new UpstreamConfig.Meta(RouterMetaTools.UPSTREAM, UpstreamPolicy.of(config.requestTimeout(),
                     dev.forge.config.SessionMode.SHARED), metaTools));
+            servers.builtIn(config.router().serverName(), "the tool router's meta-tools");
             if (declaredServers.stream().noneMatch(v -> v.name().equals(config.router().serverName()))) {
                 declaredServers.add(new VirtualServerConfig(config.router().serverName(), metaTools.namespacedNames(), List.of(), List.of()));
             }
@@ -222,7 +224,9 @@ public final class Gateway implements AutoCloseable {
                 new Batches(config.security().batches(), security.rateLimits::admitBatch));
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
-        OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining);
+        OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining,
+                () -> java.util.Map.of("gateways", gateways.invalid(), "rest_tools", restTools.invalid(), "local_items", localItems.invalid(),
+                        "servers", servers.invalid()));
 
         this.supervisor = config.runs(ServerRole.SERVICE_MANAGER) ? new ServiceSupervisor(federation, scheduler, clock) : null;
         services.forEach(service -> supervisor.manage(service));

@@ -65,8 +65,12 @@ public final class GatewaysApi {
         view.put("name", record.name());
         view.put("transport", record.transport());
         view.put("enabled", record.enabled());
-        Upstream upstream = record.enabled() ? registry.upstream(record) : null;
-        view.put("status", upstream == null ? "disabled" : upstream.state().label());
+        String problem = registry.problem(record);
+        Upstream upstream = record.enabled() && problem == null ? registry.upstream(record) : null;
+        view.put("status", problem != null ? "invalid" : upstream == null ? "disabled" : upstream.state().label());
+        if (problem != null) {
+            view.put("error", problem);
+        }
         if (upstream != null) {
             if (upstream.lastError() != null) {
                 view.put("error", upstream.lastError());

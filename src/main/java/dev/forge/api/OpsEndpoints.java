@@ -22,9 +22,21 @@ public final class OpsEndpoints {
     private final Instant started;
     private final String version;
     private final java.util.function.BooleanSupplier draining;
+    private final java.util.function.Supplier<java.util.Map<String, java.util.Map<String, String>>> invalidEntries;
 
     public OpsEndpoints(Federation federation, PrometheusMeterRegistry prometheus, Clock clock, String version,
                         java.util.function.BooleanSupplier draining) {
+        this(federation, prometheus, clock, version, draining, java.util.Map::of);
+    }
+
+    /**
+     * {@code invalidEntries}: registry entries that could not be loaded, by registry ({@code gateways},
+     * {@code rest_tools}, …), then by name, with why.
+     */
+    public OpsEndpoints(Federation federation, PrometheusMeterRegistry prometheus, Clock clock, String version,
+                        java.util.function.BooleanSupplier draining,
+                        java.util.function.Supplier<java.util.Map<String, java.util.Map<String, String>>> invalidEntries) {
+        this.invalidEntries = invalidEntries;
         this.draining = draining;
         this.federation = federation;
         this.prometheus = prometheus;
@@ -82,10 +94,21 @@ public final class OpsEndpoints {
             }
         }
         Catalog catalog = federation.catalog();
+        // an entry that could not be loaded needs an operator even though everything that runs is fine
+        java.util.Map<String, java.util.Map<String, String>> invalid = invalidEntries.get();
+        allReady &= invalid.values().stream().allMatch(java.util.Map::isEmpty);
         body.put("status", allReady ? "healthy" : "degraded");
         body.put("version", version);
         body.put("uptime_seconds", Duration.between(started, clock.instant()).toSeconds());
         body.set("upstreams", upstreams);
+        if (detailed) {
+            invalid.forEach((registry, entries) -> {
+                if (!entries.isEmpty()) {
+                    ObjectNode section = body.putObject("invalid_" + registry);
+                    entries.forEach((name, why) -> section.putObject(name).put("status", "invalid").put("error", why));
+                }
+            });
+        }
         if (detailed && !catalog.problems().isEmpty()) {
             body.set("catalog_problems", Json.valueToTree(catalog.problems()));
         }

@@ -59,6 +59,9 @@ public final class ServersApi {
         if (record.description() != null) {
             view.put("description", record.description());
         }
+        if (record.unreadable() != null) {
+            view.put("status", "invalid").put("error", record.unreadable());
+        }
         record.tools().forEach(view.putArray("tools")::add);
         record.resources().forEach(view.putArray("resources")::add);
         record.prompts().forEach(view.putArray("prompts")::add);

@@ -60,16 +60,35 @@ public final class TokensApi {
         }
         List<String> scopes = new ArrayList<>();
         if (body.path("scopes").isArray()) {
-            body.get("scopes").forEach(s -> scopes.add(s.asString()));
+            strings(body, "scopes").forEach(scopes::add);
         } else if (body.path("scope").isString()) {
             for (String s : body.get("scope").asString().trim().split("\\s+")) {
                 if (!s.isEmpty()) scopes.add(s);
             }
         }
-        body.path("tools").forEach(t -> scopes.add("tool:" + t.asString()));
+        strings(body, "tools").forEach(t -> scopes.add("tool:" + t));
         String subject = body.path("sub").asString(body.path("subject").asString(null));
         return new TokenService.Request(body.path("name").asString(null), subject, body.path("role").asString(null),
                 scopes, lifetime(body.path("expires").asString(null)));
+    }
+
+    /** The strings of a list field; anything else in it is the client's mistake, not a server error. */
+    private static List<String> strings(JsonNode body, String field) {
+        List<String> values = new ArrayList<>();
+        JsonNode list = body.path(field);
+        if (list.isMissingNode() || list.isNull()) {
+            return values;
+        }
+        if (!list.isArray()) {
+            throw new RegistryException(422, field + ": " + list + " (expected: a list of strings)");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isString()) {
+                throw new RegistryException(422, field + "[" + i + "]: " + list.get(i) + " (expected: a string)");
+            }
+            values.add(list.get(i).asString());
+        }
+        return values;
     }
 
     static Duration lifetime(String text) {

@@ -35,6 +35,7 @@ public final class GatewayRegistry {
     private final Duration defaultTimeout;
     private final Duration connectTimeout;
     private volatile Federation federation;
+    private final ReservedNames reserved = new ReservedNames();
 
     public GatewayRegistry(GatewayRepository repository, Duration defaultTimeout, Duration connectTimeout,
                            dev.forge.upstream.AddressPolicy addresses) {
@@ -46,7 +47,8 @@ public final class GatewayRegistry {
 
     /**
      * Applies forge.yaml idempotently: upstreams it names are created or updated to match; upstreams added through
-     * the API are left alone. Returns the enabled upstreams to federate at start.
+     * the API are left alone. Returns the enabled upstreams to federate at start; an entry that cannot be used is
+     * left out, logged, and shown as invalid, and everything else starts.
      */
     public List<UpstreamConfig> bootstrap(List<UpstreamConfig> declared) {
         for (UpstreamConfig config : declared) {
@@ -60,15 +62,48 @@ public final class GatewayRegistry {
         }
         List<UpstreamConfig> enabled = new ArrayList<>();
         for (GatewayRecord record : repository.list()) {
-            if (record.enabled()) {
-                try {
-                    enabled.add(toConfig(record));
-                } catch (ConfigException e) {
-                    LOG.error("registered gateway {} cannot be federated: {}", record.name(), e.getMessage());
-                }
+            String problem = problem(record);
+            if (problem != null) {
+                LOG.error("gateway '{}' is invalid and not federated: {}", record.name(), problem);
+            } else if (record.enabled()) {
+                enabled.add(toConfig(record));
             }
         }
         return enabled;
+    }
+
+    /** Claims a name for another of Forge's parts (a managed service): no gateway may take it. Before bootstrap. */
+    public void reserve(String name, String owner) {
+        reserved.reserve(name, owner);
+    }
+
+    /** Why this entry cannot be federated, or null if it can. */
+    public String problem(GatewayRecord record) {
+        String owner = reserved.owner(record.name());
+        if (owner != null) {
+            return ReservedNames.reserved("name", record.name(), owner) + "; rename or delete this gateway";
+        }
+        if (record.unreadable() != null) {
+            return record.unreadable();
+        }
+        try {
+            toConfig(record);
+            return null;
+        } catch (RuntimeException e) { // a spec edited by hand can break in any way; it is this entry's problem alone
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+    }
+
+    /** Every entry that cannot be used, by name, with why. */
+    public Map<String, String> invalid() {
+        Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        for (GatewayRecord record : repository.list()) {
+            String problem = problem(record);
+            if (problem != null) {
+                invalid.put(record.name(), problem);
+            }
+        }
+        return invalid;
     }
 
     /** Connects the registry to the running federation (after bootstrap built it). */
@@ -86,13 +121,23 @@ public final class GatewayRegistry {
                 .orElseThrow(() -> new RegistryException(404, "No gateway '" + idOrName + "'"));
     }
 
+    /** The running upstream of this entry; none for an invalid one, whose name may be a built-in's. */
+    /** The entry a write is about; a built-in's name, with no entry of its own, is refused as the built-in's. */
+    private GatewayRecord target(String idOrName) {
+        Optional<GatewayRecord> found = repository.find(idOrName).or(() -> repository.findByName(idOrName));
+        if (found.isEmpty() && reserved.owner(idOrName) != null) {
+            throw reserved.builtIn(idOrName);
+        }
+        return found.orElseThrow(() -> new RegistryException(404, "No gateway '" + idOrName + "'"));
+    }
+
     public Upstream upstream(GatewayRecord record) {
-        return federation == null ? null : federation.find(record.name());
+        return federation == null || problem(record) != null ? null : federation.find(record.name());
     }
 
     /** Validates, stores, federates, and waits (bounded) for the first connection attempt so the answer says how it went. */
     public GatewayRecord register(JsonNode body) {
-        UpstreamConfig config = validate(body);
+        UpstreamConfig config = validate(body, bodies, null);
         boolean enabled = !body.has("enabled") || body.get("enabled").asBoolean(true);
         GatewayRecord record;
         try {
@@ -102,15 +147,27 @@ public final class GatewayRegistry {
             throw new RegistryException(409, e.getMessage());
         }
         if (enabled && federation != null) {
-            awaitFirstAttempt(federation.add(config));
+            Upstream added;
+            try {
+                added = federation.add(config);
+            } catch (IllegalArgumentException e) { // a service took the name since it was checked: undo, not a 500
+                repository.delete(record.id());
+                throw ReservedNames.taken(config.name());
+            }
+            awaitFirstAttempt(added);
         }
         return record;
     }
 
     public GatewayRecord update(String idOrName, JsonNode sent) {
-        GatewayRecord current = get(idOrName);
+        GatewayRecord current = target(idOrName);
+        boolean federated = federated(current);
         // a body read back from GET carries masked secrets: those keep what is stored while their destination does
-        JsonNode body = sent instanceof tools.jackson.databind.node.ObjectNode o ? MaskedUpdate.unmasked(o, current) : sent;
+        // (nothing is kept from a spec that cannot be opened: its masked values are refused)
+        GatewayRecord keep = current.unreadable() == null ? current : new GatewayRecord(current.id(), current.name(),
+                current.transport(), tools.jackson.databind.node.JsonNodeFactory.instance.objectNode(), current.enabled(),
+                current.createdAt(), current.updatedAt());
+        JsonNode body = sent instanceof tools.jackson.databind.node.ObjectNode o ? MaskedUpdate.unmasked(o, keep) : sent;
         UpstreamConfig config = validateUpdate(current, body);
         GatewayRecord updated;
         try {
@@ -121,7 +178,9 @@ public final class GatewayRegistry {
             throw new RegistryException(409, e.getMessage());
         }
         if (federation != null) {
-            federation.remove(current.name());
+            if (federated) {
+                federation.remove(current.name());
+            }
             if (updated.enabled()) {
                 awaitFirstAttempt(federation.add(config));
             }
@@ -130,9 +189,10 @@ public final class GatewayRegistry {
     }
 
     public GatewayRecord delete(String idOrName) {
-        GatewayRecord current = get(idOrName);
+        GatewayRecord current = target(idOrName);
+        boolean federated = federated(current);
         repository.delete(current.id());
-        if (federation != null) {
+        if (federation != null && federated) { // an invalid entry's name may be a built-in's, which stays
             federation.remove(current.name());
         }
         return current;
@@ -140,7 +200,16 @@ public final class GatewayRegistry {
 
     /** Enables (federates) or disables (stops, keeps the registration) an upstream. */
     public GatewayRecord setEnabled(String idOrName, boolean enabled) {
-        GatewayRecord current = get(idOrName);
+        GatewayRecord current = target(idOrName);
+        String problem = problem(current);
+        if (problem != null && enabled) {
+            throw new RegistryException(409, "gateway '" + current.name() + "': invalid, so it cannot be enabled: " + problem
+                    + " (expected: fix it with PUT, or delete it)");
+        }
+        if (problem != null) { // nothing of it runs: only the stored flag changes
+            return repository.update(current.id(), current.name(), current.transport(), current.spec(), false)
+                    .orElseThrow(() -> new RegistryException(404, "No gateway '" + idOrName + "'"));
+        }
         GatewayRecord updated = repository.update(current.id(), current.name(), current.transport(), current.spec(), enabled)
                 .orElseThrow(() -> new RegistryException(404, "No gateway '" + idOrName + "'"));
         if (enabled && federation.find(current.name()) == null) {
@@ -153,8 +222,8 @@ public final class GatewayRegistry {
 
     /** Fetches the upstream's lists again. */
     public Upstream refresh(String idOrName) {
-        GatewayRecord current = get(idOrName);
-        Upstream upstream = federation.find(current.name());
+        GatewayRecord current = target(idOrName);
+        Upstream upstream = upstream(current);
         if (upstream == null) {
             throw new RegistryException(409, "Gateway '" + current.name() + "' is disabled");
         }
@@ -163,25 +232,29 @@ public final class GatewayRegistry {
     }
 
     UpstreamConfig validate(JsonNode body) {
-        return validate(body, bodies);
+        return validate(body, bodies, null);
     }
 
     /** As an update of {@code current}: {@code inherit_env} comes from forge.yaml alone, so it may be kept, never added or changed. */
     UpstreamConfig validateUpdate(GatewayRecord current, JsonNode body) {
         boolean keepsInheritance = body != null && body.has("inherit_env")
                 && body.get("inherit_env").equals(current.spec().get("inherit_env"));
-        return validate(body, keepsInheritance ? stored : bodies);
+        return validate(body, keepsInheritance ? stored : bodies, current.name());
     }
 
-    private UpstreamConfig validate(JsonNode body, ConfigLoader loader) {
+    /** Everything a write needs checked before it is stored: values, reserved names, names other parts run under. */
+    private UpstreamConfig validate(JsonNode body, ConfigLoader loader, String currentName) {
         if (body == null || !body.isObject()) {
             throw new RegistryException(422, "body: expected a JSON object describing the gateway");
         }
         ObjectNode copy = ((ObjectNode) body).deepCopy();
         copy.remove("enabled");
         String name = copy.path("name").asString(null);
-        if (RestToolRegistry.UPSTREAM.equals(name) || LocalItemRegistry.UPSTREAM.equals(name)) {
-            throw new RegistryException(422, "body.name: '" + name + "' is reserved for Forge's own tools, prompts and resources");
+        reserved.refuse("body.name", name);
+        Federation running = federation;
+        if (name != null && !name.equals(currentName) && running != null && running.find(name) != null
+                && repository.findByName(name).isEmpty()) {
+            throw ReservedNames.taken(name);
         }
         UpstreamConfig config;
         try {
@@ -199,6 +272,10 @@ public final class GatewayRegistry {
             throw new RegistryException(422, "body.url: '" + dev.forge.config.MaskedUrl.of(url) + "' refused by the SSRF guard: " + refused);
         }
         return config;
+    }
+
+    private boolean federated(GatewayRecord record) {
+        return record.enabled() && problem(record) == null;
     }
 
     private UpstreamConfig toConfig(GatewayRecord record) {

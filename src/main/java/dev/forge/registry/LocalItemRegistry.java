@@ -35,6 +35,8 @@ public final class LocalItemRegistry implements LocalItemSource {
         this.repository = repository;
         this.timeout = timeout;
         load();
+        invalid().forEach((item, why) -> org.slf4j.LoggerFactory.getLogger(LocalItemRegistry.class)
+                .error("local {} is invalid and not served: {}", item, why));
     }
 
     public UpstreamConfig upstreamConfig() {
@@ -143,8 +145,40 @@ public final class LocalItemRegistry implements LocalItemSource {
         }
     }
 
+    /** Loads what can be served; a definition that no longer validates is left out and named by {@link #invalid()}. */
     private void load() {
-        prompts = repository.list(Kind.PROMPT);
-        resources = repository.list(Kind.RESOURCE);
+        prompts = repository.list(Kind.PROMPT).stream().filter(p -> problem(Kind.PROMPT, p) == null).toList();
+        resources = repository.list(Kind.RESOURCE).stream().filter(r -> problem(Kind.RESOURCE, r) == null).toList();
+    }
+
+    /** Every stored item that cannot be served, as {@code prompt 'name'} or {@code resource 'uri'}, with why. */
+    public java.util.Map<String, String> invalid() {
+        java.util.Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        for (Kind kind : Kind.values()) {
+            String label = kind.name().toLowerCase();
+            repository.unreadable(kind).forEach(key -> invalid.put(label + " '" + key + "'",
+                    "spec: not a JSON object (expected: the " + label + "'s definition)"));
+            for (ObjectNode spec : repository.list(kind)) {
+                String problem = problem(kind, spec);
+                if (problem != null) {
+                    String key = spec.path(kind == Kind.PROMPT ? "name" : "uri").asString("?");
+                    invalid.put(label + " '" + key + "'", problem);
+                }
+            }
+        }
+        return invalid;
+    }
+
+    private static String problem(Kind kind, ObjectNode spec) {
+        try {
+            if (kind == Kind.PROMPT) {
+                validatePrompt(spec);
+            } else {
+                validateResource(spec);
+            }
+            return null;
+        } catch (RegistryException e) {
+            return e.getMessage();
+        }
     }
 }

@@ -65,6 +65,9 @@ public final class RegistryTransfer {
         doc.put("exported_at", clock.instant().toString());
         ArrayNode gatewayList = doc.putArray("gateways");
         for (GatewayRecord g : gateways.list()) {
+            if (includeSecrets && g.unreadable() != null) { // its sealed text is no secret worth exporting
+                throw new dev.forge.store.SecretsException(g.unreadable());
+            }
             ObjectNode entry = includeSecrets ? g.spec().deepCopy() : masked(g.spec());
             entry.put("name", g.name());
             entry.put("enabled", g.enabled());
@@ -137,6 +140,9 @@ public final class RegistryTransfer {
         }
         for (int i = 0; i < serverItems.size(); i++) {
             String name = serverItems.get(i).path("name").asString("");
+            if (servers.isBuiltIn(name)) {
+                continue; // skipped below: this process sets it at every start
+            }
             if (takenServers.contains(name) && conflict == Conflict.FAIL) {
                 problems.add("servers[" + i + "]: a server named '" + name + "' already exists");
             }
@@ -207,7 +213,9 @@ public final class RegistryTransfer {
         }
         for (ObjectNode item : serverItems) {
             String name = item.get("name").asString();
-            if (!takenServers.contains(name)) {
+            if (servers.isBuiltIn(name)) {
+                skipped.add("server " + name + " (built in)");
+            } else if (!takenServers.contains(name)) {
                 if (!dryRun) servers.create(item);
                 created.add("server " + name);
             } else if (conflict == Conflict.SKIP) {

@@ -34,6 +34,8 @@ public final class RestToolRegistry implements RestToolSource {
         this.repository = repository;
         this.timeout = timeout;
         this.definitions = load();
+        invalid().forEach((name, why) -> org.slf4j.LoggerFactory.getLogger(RestToolRegistry.class)
+                .error("REST tool '{}' is invalid and not served: {}", name, why));
     }
 
     /** The built-in upstream's configuration; it is federated once there is at least one REST tool. */
@@ -120,7 +122,32 @@ public final class RestToolRegistry implements RestToolSource {
         }
     }
 
+    /** The tools that can be served; the others are in {@link #invalid()}. */
     private List<ObjectNode> load() {
-        return repository.list().stream().map(RestToolRepository.RestToolRecord::spec).toList();
+        return repository.list().stream().filter(r -> problem(r) == null).map(RestToolRepository.RestToolRecord::spec).toList();
+    }
+
+    /** Every stored tool that cannot be served, by name, with why; the others are served all the same. */
+    public java.util.Map<String, String> invalid() {
+        java.util.Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        repository.list().forEach(r -> {
+            String problem = problem(r);
+            if (problem != null) {
+                invalid.put(r.name(), problem);
+            }
+        });
+        return invalid;
+    }
+
+    private static String problem(RestToolRepository.RestToolRecord record) {
+        if (record.unreadable() != null) {
+            return record.unreadable();
+        }
+        try {
+            RestTool.of(record.spec());
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
     }
 }

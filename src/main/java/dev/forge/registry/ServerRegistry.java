@@ -24,6 +24,7 @@ public final class ServerRegistry {
     private final ServerRepository repository;
     private volatile Federation federation;
     private volatile Map<String, String> namesById = Map.of();
+    private final Map<String, String> builtIn = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerRegistry(ServerRepository repository) {
         this.repository = repository;
@@ -44,6 +45,15 @@ public final class ServerRegistry {
         return current();
     }
 
+    /** A server one of Forge's parts declares (the tool router's): the API may not take, change or delete it. */
+    public void builtIn(String name, String owner) {
+        builtIn.put(name, owner);
+    }
+
+    public boolean isBuiltIn(String name) {
+        return builtIn.containsKey(name);
+    }
+
     public void attach(Federation running) {
         this.federation = running;
     }
@@ -51,6 +61,13 @@ public final class ServerRegistry {
     /** The server name a path segment means: a name as it is, an id translated. */
     public String nameOf(String idOrName) {
         return namesById.getOrDefault(idOrName, idOrName);
+    }
+
+    /** Every stored server that cannot be served, by name, with why. */
+    public Map<String, String> invalid() {
+        Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        repository.list().stream().filter(r -> r.unreadable() != null).forEach(r -> invalid.put(r.name(), r.unreadable()));
+        return invalid;
     }
 
     public List<ServerRecord> list() {
@@ -64,6 +81,7 @@ public final class ServerRegistry {
 
     public ServerRecord create(JsonNode body) {
         Fields f = fields(body);
+        refuseBuiltIn("body.name", f.name());
         try {
             ServerRecord created = repository.insert(f.name(), f.description(), f.tools(), f.resources(), f.prompts());
             publish();
@@ -75,7 +93,9 @@ public final class ServerRegistry {
 
     public ServerRecord update(String idOrName, JsonNode body) {
         ServerRecord current = get(idOrName);
+        refuseBuiltIn("server", current.name());
         Fields f = fields(body);
+        refuseBuiltIn("body.name", f.name());
         try {
             ServerRecord updated = repository.update(current.id(), f.name(), f.description(), f.tools(), f.resources(), f.prompts())
                     .orElseThrow(() -> new RegistryException(404, "No server '" + idOrName + "'"));
@@ -88,9 +108,18 @@ public final class ServerRegistry {
 
     public ServerRecord delete(String idOrName) {
         ServerRecord current = get(idOrName);
+        refuseBuiltIn("server", current.name());
         repository.delete(current.id());
         publish();
         return current;
+    }
+
+    private void refuseBuiltIn(String field, String name) {
+        String owner = builtIn.get(name);
+        if (owner != null) {
+            throw new RegistryException(409, field + ": '" + name + "' is built in (" + owner
+                    + ") and set at every start (expected: another server)");
+        }
     }
 
     private void publish() {
@@ -104,6 +133,9 @@ public final class ServerRegistry {
         List<VirtualServerConfig> servers = new ArrayList<>();
         Map<String, String> ids = new HashMap<>();
         for (ServerRecord r : repository.list()) {
+            if (r.unreadable() != null) {
+                continue; // named by invalid(); its endpoints answer as for no such server
+            }
             servers.add(new VirtualServerConfig(r.name(), r.tools(), r.resources(), r.prompts()));
             ids.put(r.id(), r.name());
         }

@@ -22,9 +22,26 @@ public final class LocalItemRepository {
         this.clock = clock;
     }
 
+    /** The stored definitions; a row whose spec is not a JSON object is left out (see {@link #unreadable}). */
     public List<ObjectNode> list(Kind kind) {
         return jdbi.withHandle(h -> h.createQuery("SELECT spec FROM local_items WHERE kind = :kind ORDER BY created_at, key_name")
-                .bind("kind", kind.name()).map((rs, ctx) -> (ObjectNode) Json.parse(rs.getString("spec"))).list());
+                .bind("kind", kind.name()).map((rs, ctx) -> object(rs.getString("spec"))).list())
+                .stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** Rows of this kind whose spec is not a JSON object (edited by hand), by key. */
+    public List<String> unreadable(Kind kind) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT key_name, spec FROM local_items WHERE kind = :kind ORDER BY created_at, key_name")
+                .bind("kind", kind.name()).map((rs, ctx) -> object(rs.getString("spec")) == null ? rs.getString("key_name") : null)
+                .list()).stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    private static ObjectNode object(String text) {
+        try {
+            return Json.parse(text) instanceof ObjectNode spec ? spec : null;
+        } catch (dev.forge.protocol.JsonRpcException e) {
+            return null;
+        }
     }
 
     public void insert(Kind kind, String key, ObjectNode spec) {

@@ -13,7 +13,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RestToolRepository {
 
     /** One stored definition. */
-    public record RestToolRecord(String id, String name, ObjectNode spec) {}
+    /** {@code unreadable}: why the stored spec could not be opened (then {@code spec} is empty), or null. */
+    public record RestToolRecord(String id, String name, ObjectNode spec, String unreadable) {
+        public RestToolRecord(String id, String name, ObjectNode spec) {
+            this(id, name, spec, null);
+        }
+    }
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -30,7 +35,16 @@ public final class RestToolRepository {
                 .map((rs, ctx) -> {
                     String id = rs.getString("id");
                     String name = rs.getString("name");
-                    return new RestToolRecord(id, name, secrets.open((ObjectNode) Json.parse(rs.getString("spec")), SecretOwner.restTool(id, name)));
+                    try { // one row edited by hand or sealed with a lost key must not hide the others
+                        if (!(Json.parse(rs.getString("spec")) instanceof ObjectNode stored)) {
+                            return new RestToolRecord(id, name, Json.object(), "spec: not a JSON object (expected: the tool's definition)");
+                        }
+                        return new RestToolRecord(id, name, secrets.open(stored, SecretOwner.restTool(id, name)));
+                    } catch (SecretsException e) {
+                        return new RestToolRecord(id, name, Json.object(), e.getMessage());
+                    } catch (dev.forge.protocol.JsonRpcException e) {
+                        return new RestToolRecord(id, name, Json.object(), "spec: not JSON (expected: the tool's definition)");
+                    }
                 })
                 .list());
     }

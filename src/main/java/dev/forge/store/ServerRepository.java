@@ -92,9 +92,16 @@ public final class ServerRepository {
     }
 
     private static ServerRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
-        JsonNode members = Json.parse(rs.getString("members"));
+        List<List<String>> members = List.of(List.of(), List.of(), List.of());
+        String unreadable = null;
+        try { // one row edited by hand must not hide the others
+            JsonNode stored = Json.parse(rs.getString("members"));
+            members = List.of(strings(stored.path("tools")), strings(stored.path("resources")), strings(stored.path("prompts")));
+        } catch (RuntimeException e) {
+            unreadable = "members: not readable (expected: JSON lists of the server's tools, resources and prompts)";
+        }
         return new ServerRecord(rs.getString("id"), rs.getString("name"), rs.getString("description"),
-                strings(members.path("tools")), strings(members.path("resources")), strings(members.path("prompts")),
-                Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));
+                members.get(0), members.get(1), members.get(2),
+                Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")), unreadable);
     }
 }
