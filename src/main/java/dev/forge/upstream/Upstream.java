@@ -255,13 +255,15 @@ public final class Upstream {
             case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), environment(s), logs,
                     limits.maxMessageBytes(), stdoutLines, stderrLines), owner, onEnd);
             case UpstreamConfig.Sse s ->
-                    initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
+                    initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout(),
+                            limits.maxMessageBytes()), owner);
             case UpstreamConfig.Rest r -> initialize(new RestToolsTransport(r.source(), http, r.timeout()), owner);
             case UpstreamConfig.Local l -> initialize(new LocalItemsTransport(l.source()), owner);
             case UpstreamConfig.Meta m -> initialize(new MetaToolsTransport(m.source()), owner);
             case UpstreamConfig.StreamableHttp h -> {
                 try {
-                    yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout()), owner);
+                    yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout(),
+                            limits.maxMessageBytes()), owner);
                 } catch (UpstreamException e) {
                     int status = e.httpStatus();
                     if (status != 400 && status != 404 && status != 405) {
@@ -269,7 +271,8 @@ public final class Upstream {
                     }
                     // The spec's backwards-compatibility rule: a server that refuses the POST may be a legacy SSE one.
                     LOG.info("upstream {}: Streamable HTTP refused (HTTP {}), trying the legacy SSE transport", name(), status);
-                    yield initialize(new SseTransport(h.name(), h.url(), http, h.headers(), connectTimeout, h.timeout()), owner);
+                    yield initialize(new SseTransport(h.name(), h.url(), http, h.headers(), connectTimeout, h.timeout(),
+                        limits.maxMessageBytes()), owner);
                 }
             }
         };

@@ -161,6 +161,38 @@ class HostileUpstreamsTest {
         }
     }
 
+    @Test
+    void anHttpUpstreamsAnswerOverTheLimitFailsItsCallAtOnce() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/mcp", exchange -> {
+            JsonNode request = Json.parse(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            String id = request.path("id").toString();
+            String body = switch (request.path("method").asString("")) {
+                case "initialize" -> "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"protocolVersion\":\"2025-11-25\","
+                        + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"big\",\"version\":\"1\"}}}";
+                case "tools/list" -> "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":[{\"name\":\"big\",\"inputSchema\":{\"type\":\"object\"}}]}}";
+                case "tools/call" -> "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\""
+                        + "x".repeat(3 * 1024 * 1024) + "\"}]}}";
+                default -> "";
+            };
+            dev.forge.support.JsonReplies.reply(exchange, body.isEmpty() ? 202 : 200, body);
+        });
+        server.start();
+        ForgeConfig config = TestGateways.config(List.of(TestGateways.streamableHttp("attack",
+                        "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp")), List.of())
+                .withUpstreamLimits(new UpstreamLimits(1024 * 1024, 10_000, 32, 128));
+        try (Gateway gateway = TestGateways.start(config)) {
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
+            JsonNode answer = call(session, "big", "{}").get(10, TimeUnit.SECONDS);
+            assertThat(answer.at("/error/message").asString()).as("the error").startsWith("Upstream 'attack' broke the protocol");
+            assertThat(upstream(gateway).lastCallFailure()).hasValueSatisfying(f ->
+                    assertThat(f.failure().getMessage()).contains("answer too large"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
     static List<String> messages(ListAppender<ILoggingEvent> log, String fragment) {
         return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(fragment)).toList();
     }
