@@ -11,7 +11,7 @@ import java.util.Arrays;
  */
 final class BoundedLineReader {
 
-    /** Receives each line, or word of a line that was too long. */
+    /** Receives each line, or news of one too long to keep. */
     interface Sink {
         /** One line, without its line ending; {@code bytes} is reused after the call returns. */
         void line(byte[] bytes, int length);
