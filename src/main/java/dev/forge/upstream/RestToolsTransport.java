@@ -43,12 +43,16 @@ final class RestToolsTransport extends InProcessTransport {
     private final RestToolSource source;
     private final HttpClient http;
     private final Duration timeout;
+    private final Duration apiTimeout;
     private volatile Map<String, RestTool> tools = Map.of();
 
     RestToolsTransport(RestToolSource source, HttpClient http, Duration timeout) {
         this.source = source;
         this.http = http;
         this.timeout = timeout;
+        // a little inside the call's own deadline: a slow API (maybe at a host the caller chose) is then the tool's
+        // error result, not a gateway timeout counted against the breaker every REST tool shares
+        this.apiTimeout = timeout.minus(timeout.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0 ? timeout.dividedBy(10) : Duration.ofSeconds(1));
     }
 
     @Override
@@ -128,7 +132,7 @@ final class RestToolsTransport extends InProcessTransport {
             return error("arguments " + used + " do not make a valid URL (expected: values that fit the tool's URL)");
         }
         Request request = http.newRequest(target).method(tool.method())
-                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .timeout(apiTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> tool.headers().forEach(h::put));
         if (List.of("POST", "PUT", "PATCH").contains(tool.method())) {
             ObjectNode body = Json.object();

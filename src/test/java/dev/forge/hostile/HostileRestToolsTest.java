@@ -36,6 +36,7 @@ class HostileRestToolsTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        service.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()); // a hanging handler blocks no other
         service.start();
         serviceUrl = "http://127.0.0.1:" + service.getAddress().getPort();
     }
@@ -80,6 +81,46 @@ class HostileRestToolsTest {
             assertThat(fine.at("/result/content/0/text").asString()).contains("\"ok\":true");
             assertThat(gateway.federation().upstreams().stream().filter(u -> u.name().equals("rest")).findFirst().orElseThrow()
                     .breakerState()).isEqualTo("closed");
+        }
+    }
+
+    @Test
+    void anApiThatNeverAnswersIsTheToolsErrorResultAndNeverOpensTheSharedBreaker() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        service.createContext("/never", exchange -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        dev.forge.config.ForgeConfig c = TestGateways.config(List.of(), List.of());
+        dev.forge.config.ForgeConfig config = new dev.forge.config.ForgeConfig(c.host(), c.port(), c.separator(), c.connectTimeout(),
+                Duration.ofSeconds(2), c.sessionIdleTimeout(), c.logLevel(), c.jsonLogs(), c.prometheusEnabled(), c.gateways(),
+                c.servers(), c.database(), c.skipMigrations(), c.allowedHosts(), c.allowedOrigins(), c.security(), c.roles(),
+                c.serviceManager(), c.rootUpstream(), c.router(), c.upstreamLimits());
+        try (Gateway gateway = TestGateways.start(config)) {
+            String base = TestGateways.baseUrl(gateway);
+            register(base, """
+                    {"name":"slow","request_type":"GET","url":"%s/never"}""".formatted(serviceUrl));
+            register(base, """
+                    {"name":"fine","request_type":"GET","url":"%s/ok"}""".formatted(serviceUrl));
+            Session session = Session.open(base + "/mcp");
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) { // more than the breaker needs to judge: were they counted, it would open
+                calls.add(session.sendAsync("""
+                        {"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"rest__slow","arguments":{}}}"""));
+            }
+            for (var call : calls) {
+                JsonNode answer = Json.parse(call.get(10, TimeUnit.SECONDS).body());
+                assertThat(answer.at("/result/isError").asBoolean()).as(answer.toString()).isTrue();
+            }
+            assertThat(gateway.federation().upstreams().stream().filter(u -> u.name().equals("rest")).findFirst().orElseThrow()
+                    .breakerState()).isEqualTo("closed");
+            assertThat(call(session, "rest__fine", "{}").at("/result/content/0/text").asString()).contains("\"ok\":true");
+        } finally {
+            release.countDown();
         }
     }
 
