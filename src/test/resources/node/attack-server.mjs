@@ -3,13 +3,14 @@
 //   pages  - tools/list never ends: every page has 1,000 tools and a next cursor
 //   exit   - exits at once, before answering anything
 //   mute   - reads everything, answers nothing (not even initialize)
+// and the tool grow turns it into pages, announcing that its tools changed.
 // Tools: big {mb, idLast} answers with a text of mb MiB (the id first, or last as some serializers write it);
 // chatty {lines} writes that many non-JSON lines (with control bytes) to stdout and stderr, then answers;
 // garbage writes junk, then answers; hang never answers; crash exits mid-call.
 import { appendFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
-const attack = process.env.ATTACK ?? "";
+let attack = process.env.ATTACK ?? "";
 const started = process.env.STARTS_FILE;
 if (started) appendFileSync(started, "started\n");
 if (attack === "exit") process.exit(3);
@@ -55,7 +56,7 @@ createInterface({ input: process.stdin, crlfDelay: Infinity }).on("line", (line)
     case "ping": return send({ jsonrpc: "2.0", id: msg.id, result: {} });
     case "tools/list":
       return send({ jsonrpc: "2.0", id: msg.id, result: attack === "pages" ? page(msg.params?.cursor)
-        : { tools: ["big", "chatty", "garbage", "hang", "crash", "echo"].map(tool) } });
+        : { tools: ["big", "chatty", "garbage", "hang", "crash", "grow", "echo"].map(tool) } });
     case "tools/call":
       switch (msg.params.name) {
         case "big": return big(msg.id, Number(args.mb ?? 33), Boolean(args.idLast));
@@ -63,6 +64,9 @@ createInterface({ input: process.stdin, crlfDelay: Infinity }).on("line", (line)
         case "garbage": return exclusive(() => write("\u0000\u00ff{{{ not json\n[1,2\n")).then(() => text(msg.id, "after garbage"));
         case "hang": return;
         case "crash": return process.exit(7);
+        case "grow":
+          attack = "pages";
+          return send({ jsonrpc: "2.0", method: "notifications/tools/list_changed" }).then(() => text(msg.id, "grown"));
         default: return text(msg.id, `echo: ${args.message ?? ""}`);
       }
     default: return send({ jsonrpc: "2.0", id: msg.id, error: { code: -32601, message: `Method not found: ${msg.method}` } });

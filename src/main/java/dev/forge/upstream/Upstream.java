@@ -515,6 +515,13 @@ public final class Upstream {
                 fetch.run();
                 listener.upstreamChanged(this);
             } catch (RuntimeException e) {
+                UpstreamClient current = client;
+                if (e instanceof UpstreamException u && u.kind() == UpstreamException.Kind.PROTOCOL_ERROR && current != null) {
+                    // a list over its budget after a change is as bad as at connect: failed, retried after the longest pause
+                    backoff = MAX_BACKOFF;
+                    onConnectionLost(current.transport(), messageOf(e));
+                    return;
+                }
                 LOG.warn("upstream {}: refreshing its lists failed: {}", name(), MaskedUrl.inText(messageOf(e)));
             } finally {
                 refreshLock.unlock();

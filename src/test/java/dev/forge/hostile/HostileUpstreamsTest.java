@@ -58,8 +58,8 @@ class HostileUpstreamsTest {
             JsonNode answer = call(session, "big", "{\"mb\":33}").get(20, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             assertThat(answer.at("/error/message").asString()).as(answer.toString()).startsWith("Upstream 'attack' broke the protocol");
-            assertThat(upstream(gateway).lastCallFailure()).hasValueSatisfying(f ->
-                    assertThat(f.failure().getMessage()).contains("answer too large").contains("MAX_UPSTREAM_MESSAGE_BYTES"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(upstream(gateway).lastCallFailure()).hasValueSatisfying(f ->
+                    assertThat(f.failure().getMessage()).contains("answer too large").contains("MAX_UPSTREAM_MESSAGE_BYTES")));
             assertThat(call(session, "echo", "{\"message\":\"still here\"}").get(10, TimeUnit.SECONDS)
                     .at("/result/content/0/text").asString()).isEqualTo("echo: still here");
         }
@@ -115,6 +115,18 @@ class HostileUpstreamsTest {
                     .until(() -> Files.readAllLines(starts).size() == 1);
         } finally {
             Files.deleteIfExists(starts);
+        }
+    }
+
+    @Test
+    void anUpstreamWhoseListGrowsPastTheBudgetAfterAChangeIsMarkedFailed() throws Exception {
+        try (Gateway gateway = TestGateways.start(List.of(attack("", Map.of())))) {
+            Upstream attack = upstream(gateway);
+            Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
+            assertThat(call(session, "grow", "{}").get(10, TimeUnit.SECONDS).at("/result/content/0/text").asString()).isEqualTo("grown");
+            await().atMost(Duration.ofSeconds(20)).until(() -> attack.state() == UpstreamState.FAILED);
+            assertThat(attack.lastError()).contains("MAX_UPSTREAM_LIST_ITEMS");
+            assertThat(attack.lists().tools()).isEmpty();
         }
     }
 
@@ -186,8 +198,8 @@ class HostileUpstreamsTest {
             Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             JsonNode answer = call(session, "big", "{}").get(10, TimeUnit.SECONDS);
             assertThat(answer.at("/error/message").asString()).as("the error").startsWith("Upstream 'attack' broke the protocol");
-            assertThat(upstream(gateway).lastCallFailure()).hasValueSatisfying(f ->
-                    assertThat(f.failure().getMessage()).contains("answer too large"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(upstream(gateway).lastCallFailure()).hasValueSatisfying(f ->
+                    assertThat(f.failure().getMessage()).contains("answer too large")));
         } finally {
             server.stop(0);
         }
