@@ -43,6 +43,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private final List<Consumer<Upstream>> removedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ObjectNode>> resourceListeners = new CopyOnWriteArrayList<>();
     private final ProgressTokens progress = new ProgressTokens();
+    private final dev.forge.config.UpstreamLimits limits;
+    private final dev.forge.upstream.ClientProcesses clientProcesses;
     private long generation;
     private volatile List<String> loggedProblems = List.of();
 
@@ -54,6 +56,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         this.connectTimeout = config.connectTimeout();
         this.version = version;
         this.children = config.security().childEnvironment();
+        this.limits = config.upstreamLimits();
+        this.clientProcesses = new dev.forge.upstream.ClientProcesses(limits);
         config.gateways().forEach(g -> upstreams.add(newUpstream(g)));
         this.firstAttempts = new CountDownLatch(upstreams.size());
         this.catalog = new AtomicReference<>(builder.build(upstreams, 0));
@@ -86,7 +90,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     }
 
     private Upstream newUpstream(UpstreamConfig config) {
-        return new Upstream(config, http, children, connectTimeout, scheduler, this, version, progress, this::routedNotification);
+        return new Upstream(config, http, children, connectTimeout, scheduler, this, version, progress, this::routedNotification,
+                limits, clientProcesses);
     }
 
     /**

@@ -116,7 +116,17 @@ public final class ConfigLoader {
         processProtection(); // applied by `forge serve` and `forge translate` themselves, before anything starts
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
-                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router());
+                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router(), upstreamLimits());
+    }
+
+    /** What one upstream may cost: message size, list size, per-client processes (see {@link UpstreamLimits}). */
+    public UpstreamLimits upstreamLimits() {
+        UpstreamLimits d = UpstreamLimits.DEFAULTS;
+        return new UpstreamLimits(
+                count("MAX_UPSTREAM_MESSAGE_BYTES", env("MAX_UPSTREAM_MESSAGE_BYTES"), d.maxMessageBytes()),
+                count("MAX_UPSTREAM_LIST_ITEMS", env("MAX_UPSTREAM_LIST_ITEMS"), d.maxListItems()),
+                count("MAX_CLIENT_PROCESSES_PER_UPSTREAM", env("MAX_CLIENT_PROCESSES_PER_UPSTREAM"), d.maxClientProcessesPerUpstream()),
+                count("MAX_CLIENT_PROCESSES", env("MAX_CLIENT_PROCESSES"), d.maxClientProcessesTotal()));
     }
 
     /**

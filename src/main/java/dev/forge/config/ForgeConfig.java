@@ -29,7 +29,19 @@ public record ForgeConfig(
         Set<ServerRole> roles,
         ServiceManagerConfig serviceManager,
         String rootUpstream,
-        RouterConfig router) {
+        RouterConfig router,
+        UpstreamLimits upstreamLimits) {
+
+    /** With the default {@link UpstreamLimits}. */
+    public ForgeConfig(String host, int port, String separator, Duration connectTimeout, Duration requestTimeout,
+                       Duration sessionIdleTimeout, String logLevel, boolean jsonLogs, boolean prometheusEnabled,
+                       List<UpstreamConfig> gateways, List<VirtualServerConfig> servers, DatabaseUrl database,
+                       boolean skipMigrations, Set<String> allowedHosts, Set<String> allowedOrigins, SecurityConfig security,
+                       Set<ServerRole> roles, ServiceManagerConfig serviceManager, String rootUpstream, RouterConfig router) {
+        this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
+                gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
+                rootUpstream, router, UpstreamLimits.DEFAULTS);
+    }
 
     public ForgeConfig {
         gateways = List.copyOf(gateways);
@@ -41,40 +53,46 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
     }
 
     public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
     }
 
     public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
     }
 
     public ForgeConfig withDatabase(DatabaseUrl newDatabase) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, newDatabase, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits);
     }
 
     public ForgeConfig withSecurity(SecurityConfig newSecurity) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                newSecurity, roles, serviceManager, rootUpstream, router);
+                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits);
     }
 
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
     }
 
     public ForgeConfig withRoles(Set<ServerRole> newRoles, ServiceManagerConfig newServiceManager) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, newRoles, newServiceManager, rootUpstream, router);
+                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits);
+    }
+
+    public ForgeConfig withUpstreamLimits(UpstreamLimits limits) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
+                security, roles, serviceManager, rootUpstream, router, limits);
     }
 
     public boolean runs(ServerRole role) {
@@ -88,12 +106,12 @@ public record ForgeConfig(
     public ForgeConfig withRootUpstream(String name) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, name, router);
+                security, roles, serviceManager, name, router, upstreamLimits);
     }
 
     public ForgeConfig withRouter(RouterConfig newRouter) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, newRouter);
+                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits);
     }
 }

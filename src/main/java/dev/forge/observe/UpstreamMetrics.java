@@ -36,6 +36,15 @@ public final class UpstreamMetrics {
                 .description("Tools the upstream currently offers")
                 .tag("upstream", upstream.name())
                 .register(registry));
+        own.add(Gauge.builder("forge.upstream.client.processes", upstream, Upstream::clientProcesses)
+                .description("Processes running for the upstream's per-client sessions")
+                .tag("upstream", upstream.name())
+                .register(registry));
+        own.add(io.micrometer.core.instrument.FunctionCounter.builder("forge.upstream.client.process.refusals", upstream,
+                        u -> u.clientProcessRefusals())
+                .description("Per-client sessions refused a process for being over a cap")
+                .tag("upstream", upstream.name())
+                .register(registry));
         meters.put(upstream.name(), own);
     }
 

@@ -42,7 +42,8 @@ public final class StdioToHttp {
                 base.sessionIdleTimeout(), base.logLevel(), base.jsonLogs(), base.prometheusEnabled(),
                 List.of(new UpstreamConfig.Stdio(UPSTREAM, command, env, inheritEnv, policy)), List.of(), scratchDatabase(), false,
                 base.allowedHosts(), corsOrigins.isEmpty() ? base.allowedOrigins() : corsOrigins, security,
-                EnumSet.of(ServerRole.GATEWAY), base.serviceManager().withServices(List.of()), UPSTREAM, base.router());
+                EnumSet.of(ServerRole.GATEWAY), base.serviceManager().withServices(List.of()), UPSTREAM, base.router(),
+                base.upstreamLimits());
         return bridge;
     }
 

@@ -26,9 +26,16 @@ public final class AddressPolicy implements SocketAddressResolver {
     private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata", "instance-data",
             "instance-data.ec2.internal", "metadata.azure.com");
 
+    /** Name resolution, the system's unless given (tests stand in for DNS with it). */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final boolean allowPrivate;
     private final boolean allowLoopback;
     private final Set<String> trustedHosts;
+    private final Resolver resolver;
 
     public AddressPolicy(boolean allowPrivate, boolean allowLoopback) {
         this(allowPrivate, allowLoopback, Set.of());
@@ -36,19 +43,35 @@ public final class AddressPolicy implements SocketAddressResolver {
 
     /** {@code trustedHosts}: hosts the operator named for Forge's own use (its service manager), allowed in any range. */
     public AddressPolicy(boolean allowPrivate, boolean allowLoopback, Set<String> trustedHosts) {
+        this(allowPrivate, allowLoopback, trustedHosts, InetAddress::getAllByName);
+    }
+
+    public AddressPolicy(boolean allowPrivate, boolean allowLoopback, Set<String> trustedHosts, Resolver resolver) {
+        this.resolver = resolver;
         this.allowPrivate = allowPrivate;
         this.allowLoopback = allowLoopback;
         this.trustedHosts = trustedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
-    /** Null if Forge may connect to the URL's host; otherwise why not. Resolves the name. */
+    /**
+     * Null if Forge may connect to the URL's host; otherwise why not. Resolves the name. Judged as a resolver would
+     * read it: a trailing dot dropped, an IPv4 address in any numeric form (hex, octal, one number) as the address it
+     * is, and an address spelled inside a name ({@code 169.254.169.254.nip.io}, wildcard DNS) as that address, since
+     * where there is DNS it resolves to it.
+     */
     public String refusal(URI url) {
         String host = url.getHost();
         if (host == null) {
             return "no host";
         }
-        if (METADATA_HOSTS.contains(host.toLowerCase(Locale.ROOT))) {
+        String name = HostForms.canonical(host);
+        if (METADATA_HOSTS.contains(name)) {
             return host + " is a cloud metadata address (always refused)";
+        }
+        InetAddress spelled = HostForms.ipv4Within(name);
+        String spelledRefusal = spelled == null ? null : refusal(host, spelled);
+        if (spelledRefusal != null) {
+            return spelledRefusal;
         }
         try {
             for (InetAddress address : resolveAll(host)) {
@@ -86,7 +109,7 @@ public final class AddressPolicy implements SocketAddressResolver {
 
     @Override
     public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
-        if (METADATA_HOSTS.contains(host.toLowerCase(Locale.ROOT))) {
+        if (METADATA_HOSTS.contains(HostForms.canonical(host))) {
             promise.failed(new UnknownHostException("SSRF guard: " + host + " is a cloud metadata address (always refused)"));
             return;
         }
@@ -111,9 +134,10 @@ public final class AddressPolicy implements SocketAddressResolver {
         }
     }
 
-    private static InetAddress[] resolveAll(String host) throws UnknownHostException {
+    private InetAddress[] resolveAll(String host) throws UnknownHostException {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return InetAddress.getAllByName(bare);
+        InetAddress numeric = HostForms.numericIpv4(HostForms.canonical(bare));
+        return numeric != null ? new InetAddress[] {numeric} : resolver.resolve(bare);
     }
 
     private static boolean isMetadata(InetAddress address) {

@@ -30,8 +30,11 @@ final class HttpExchange {
     private final String upstream;
     private final HttpClient http;
     private final Map<String, String> headers;
+    private final int maxMessageBytes;
 
-    HttpExchange(String upstream, HttpClient http, Map<String, String> headers) {
+    /** @param maxMessageBytes the largest JSON body read; a larger answer fails its call */
+    HttpExchange(String upstream, HttpClient http, Map<String, String> headers, int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.upstream = upstream;
         this.http = http;
         this.headers = headers;
@@ -119,7 +122,11 @@ final class HttpExchange {
                     }
                 }
             } else {
-                byte[] bytes = opened.body().readAllBytes();
+                byte[] bytes = opened.body().readNBytes(maxMessageBytes + 1);
+                if (bytes.length > maxMessageBytes) {
+                    throw new UpstreamException(upstream, UpstreamException.Kind.PROTOCOL_ERROR, "answer too large: over "
+                            + maxMessageBytes + " bytes (expected: at most " + maxMessageBytes + "; MAX_UPSTREAM_MESSAGE_BYTES)");
+                }
                 if (bytes.length > 0) {
                     deliver(Json.parse(bytes), consumer);
                 }

@@ -1,7 +1,10 @@
 package dev.forge.upstream;
 
 import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -10,6 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code list_changed} notifications.
  */
 abstract sealed class InProcessTransport implements UpstreamTransport permits RestToolsTransport, LocalItemsTransport, MetaToolsTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InProcessTransport.class);
 
     private volatile Listener listener;
 
@@ -42,9 +47,19 @@ abstract sealed class InProcessTransport implements UpstreamTransport permits Re
         }
         Thread.ofVirtual().name(kind() + "-server").start(() -> {
             Listener current = listener;
-            if (current != null) {
-                current.onMessage(answer(new Message.Request(message)));
+            if (current == null) {
+                return;
             }
+            ObjectNode response;
+            try {
+                response = answer(new Message.Request(message));
+            } catch (RuntimeException e) {
+                // always an answer: a request that breaks the server must not leave its caller waiting for a timeout
+                LOG.warn("{} server failed on {}", kind(), message.path("method").asString("?"), e);
+                response = Message.error(message.get("id"), new JsonRpcError(JsonRpcError.INTERNAL_ERROR,
+                        "Internal error in Forge's " + kind() + " server")).node();
+            }
+            current.onMessage(response);
         });
     }
 

@@ -38,16 +38,21 @@ final class RestToolsTransport extends InProcessTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RestToolsTransport.class);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]+)}");
     private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+    private static final Pattern HOST_PART = Pattern.compile("[A-Za-z0-9.-]{1,253}");
 
     private final RestToolSource source;
     private final HttpClient http;
     private final Duration timeout;
+    private final Duration apiTimeout;
     private volatile Map<String, RestTool> tools = Map.of();
 
     RestToolsTransport(RestToolSource source, HttpClient http, Duration timeout) {
         this.source = source;
         this.http = http;
         this.timeout = timeout;
+        // a little inside the call's own deadline: a slow API (maybe at a host the caller chose) is then the tool's
+        // error result, not a gateway timeout counted against the breaker every REST tool shares
+        this.apiTimeout = timeout.minus(timeout.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0 ? timeout.dividedBy(10) : Duration.ofSeconds(1));
     }
 
     @Override
@@ -102,17 +107,32 @@ final class RestToolsTransport extends InProcessTransport {
         Set<String> used = new HashSet<>();
         Matcher m = PLACEHOLDER.matcher(tool.urlTemplate());
         StringBuilder url = new StringBuilder();
+        int authorityEnd = authorityEnd(tool.urlTemplate());
         while (m.find()) {
             JsonNode value = arguments.get(m.group(1));
             if (value == null || value.isNull()) {
                 return error("missing argument '" + m.group(1) + "' for the URL");
             }
+            String text = value.asString();
+            // encoding cannot make a host of a value: one that is not a plain name is the caller's mistake
+            if (m.start() < authorityEnd && !HOST_PART.matcher(text).matches()) {
+                return error("argument " + m.group(1) + ": '" + abbreviate(text) + "' (expected: a host name of letters, digits, dots and hyphens)");
+            }
             used.add(m.group(1));
-            m.appendReplacement(url, Matcher.quoteReplacement(URLEncoder.encode(value.asString(), StandardCharsets.UTF_8)));
+            m.appendReplacement(url, Matcher.quoteReplacement(URLEncoder.encode(text, StandardCharsets.UTF_8)));
         }
         m.appendTail(url);
-        Request request = http.newRequest(URI.create(url.toString())).method(tool.method())
-                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        URI target;
+        try {
+            target = URI.create(url.toString());
+        } catch (IllegalArgumentException e) {
+            target = null;
+        }
+        if (target == null || target.getHost() == null) {
+            return error("arguments " + used + " do not make a valid URL (expected: values that fit the tool's URL)");
+        }
+        Request request = http.newRequest(target).method(tool.method())
+                .timeout(apiTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> tool.headers().forEach(h::put));
         if (List.of("POST", "PUT", "PATCH").contains(tool.method())) {
             ObjectNode body = Json.object();
@@ -155,6 +175,16 @@ final class RestToolsTransport extends InProcessTransport {
             result.set("structuredContent", structured);
         }
         return result;
+    }
+
+    /** Where the URL's authority (user, host, port) ends in the template: placeholders before it fill the host. */
+    private static int authorityEnd(String template) {
+        int start = template.indexOf("://");
+        if (start < 0) {
+            return 0;
+        }
+        int end = template.indexOf('/', start + 3);
+        return end < 0 ? template.length() : end;
     }
 
     private static ObjectNode error(String message) {

@@ -29,9 +29,14 @@ final class SseTransport implements UpstreamTransport {
     private volatile boolean closed;
 
     SseTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration connectTimeout, Duration timeout) {
+        this(name, url, http, headers, connectTimeout, timeout, dev.forge.config.UpstreamLimits.DEFAULTS.maxMessageBytes());
+    }
+
+    SseTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration connectTimeout, Duration timeout,
+                 int maxMessageBytes) {
         this.name = name;
         this.url = url;
-        this.exchange = new HttpExchange(name, http, headers);
+        this.exchange = new HttpExchange(name, http, headers, maxMessageBytes);
         this.connectTimeout = connectTimeout;
         this.timeout = timeout;
     }

@@ -21,7 +21,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class StdioTransport implements UpstreamTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
-    private static final int MAX_LINE_CHARS = 32 * 1024 * 1024;
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final String name;
@@ -29,14 +28,25 @@ final class StdioTransport implements UpstreamTransport {
     private final Map<String, String> env;
     private final Logger stderrLog;
     private final LogRing ring;
+    private final int maxMessageBytes;
+    private final LogSampler stdoutLog;
+    private final LogSampler stderrLines;
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Process process;
     private volatile OutputStream stdin;
     private volatile boolean closing;
 
-    /** @param env the child's whole environment */
-    StdioTransport(String name, List<String> command, Map<String, String> env, LogRing ring) {
+    /**
+     * @param env the child's whole environment
+     * @param maxMessageBytes the longest line read; a longer answer fails its call
+     * @param stdoutLog, stderrLines how many of the process's stray lines reach the log (shared by an upstream's processes)
+     */
+    StdioTransport(String name, List<String> command, Map<String, String> env, LogRing ring, int maxMessageBytes,
+                   LogSampler stdoutLog, LogSampler stderrLines) {
         this.ring = ring;
+        this.maxMessageBytes = maxMessageBytes;
+        this.stdoutLog = stdoutLog;
+        this.stderrLines = stderrLines;
         this.name = name;
         this.command = command;
         this.env = env;
@@ -63,38 +73,28 @@ final class StdioTransport implements UpstreamTransport {
 
     private void readStdout(Listener listener) {
         String reason = "process exited";
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8), 64 * 1024)) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+        try (var out = process.getInputStream()) {
+            new BoundedLineReader(out, maxMessageBytes).drain(new BoundedLineReader.Sink() {
+                @Override
+                public void line(byte[] bytes, int length) {
+                    onLine(bytes, length, listener);
                 }
-                if (line.length() > MAX_LINE_CHARS) {
-                    LOG.warn("upstream {} wrote a line of {} characters; dropped", name, line.length());
-                    continue;
+
+                @Override
+                public void oversized(byte[] head, byte[] tail, long length) {
+                    ring.add("forge", "an answer of " + length + " bytes skipped (over " + maxMessageBytes + ")");
+                    listener.onUnreadable(AnswerId.of(head, tail), new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR,
+                            "answer too large: " + length + " bytes (expected: at most " + maxMessageBytes
+                                    + "; MAX_UPSTREAM_MESSAGE_BYTES)"));
                 }
-                JsonNode node;
-                try {
-                    node = Json.mapper().readTree(line);
-                } catch (RuntimeException e) {
-                    LOG.warn("upstream {} wrote non-JSON to stdout: {}", name, abbreviate(line));
-                    ring.add("stdout", line);
-                    continue;
-                }
-                if (node instanceof ObjectNode object) {
-                    listener.onMessage(object);
-                } else if (node != null && node.isArray()) {
-                    node.forEach(n -> {
-                        if (n instanceof ObjectNode o) listener.onMessage(o);
-                    });
-                }
-            }
+            });
         } catch (IOException e) {
             reason = "stdout failed: " + e.getMessage();
         } catch (RuntimeException e) {
             reason = "stdout reader failed: " + e;
             LOG.warn("upstream {} reader failed", name, e);
         }
+        reportDropped(stdoutLog, "stdout");
         Process p = process;
         if (p != null) {
             try {
@@ -109,15 +109,59 @@ final class StdioTransport implements UpstreamTransport {
         listener.onClosed(closing ? "closed" : reason);
     }
 
+    private void onLine(byte[] bytes, int length, Listener listener) {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(bytes, 0, length);
+        } catch (RuntimeException e) {
+            String line = new String(bytes, 0, length, StandardCharsets.UTF_8);
+            if (line.isBlank()) {
+                return;
+            }
+            String shown = LogSampler.printable(line);
+            ring.add("stdout", shown);
+            long dropped = stdoutLog.admit();
+            if (dropped > 0) {
+                LOG.warn("upstream {} wrote {} more non-JSON lines to stdout (not logged)", name, dropped);
+            }
+            if (dropped >= 0) {
+                LOG.warn("upstream {} wrote non-JSON to stdout: {}", name, shown);
+            }
+            return;
+        }
+        if (node instanceof ObjectNode object) {
+            listener.onMessage(object);
+        } else if (node != null && node.isArray()) {
+            node.forEach(n -> {
+                if (n instanceof ObjectNode o) listener.onMessage(o);
+            });
+        }
+    }
+
     private void readStderr() {
         try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
-                stderrLog.info("{}", abbreviate(line));
-                ring.add("stderr", line);
+                String shown = LogSampler.printable(line);
+                ring.add("stderr", shown);
+                long dropped = stderrLines.admit();
+                if (dropped > 0) {
+                    stderrLog.info("({} more lines on stderr, not logged)", dropped);
+                }
+                if (dropped >= 0) {
+                    stderrLog.info("{}", shown);
+                }
             }
         } catch (IOException ignored) {
             // the process is gone; stdout's reader reports it
+        }
+        reportDropped(stderrLines, "stderr");
+    }
+
+    private void reportDropped(LogSampler sampler, String stream) {
+        long dropped = sampler.takeDropped();
+        if (dropped > 0) {
+            LOG.warn("upstream {} wrote {} more lines to {} (not logged)", name, dropped, stream);
         }
     }
 
@@ -177,7 +221,4 @@ final class StdioTransport implements UpstreamTransport {
         }
     }
 
-    private static String abbreviate(String line) {
-        return line.length() <= 2000 ? line : line.substring(0, 2000) + "…";
-    }
 }

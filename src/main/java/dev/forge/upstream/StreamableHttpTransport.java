@@ -30,9 +30,13 @@ final class StreamableHttpTransport implements UpstreamTransport {
     private volatile boolean closed;
 
     StreamableHttpTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration timeout) {
+        this(name, url, http, headers, timeout, dev.forge.config.UpstreamLimits.DEFAULTS.maxMessageBytes());
+    }
+
+    StreamableHttpTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration timeout, int maxMessageBytes) {
         this.name = name;
         this.url = url;
-        this.exchange = new HttpExchange(name, http, headers);
+        this.exchange = new HttpExchange(name, http, headers, maxMessageBytes);
         this.timeout = timeout;
     }
 

@@ -79,11 +79,27 @@ public final class Upstream {
     private final LogRing logs = new LogRing(java.time.Clock.systemUTC());
     private final java.util.concurrent.atomic.AtomicBoolean waking = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Instant lastUsed = Instant.now();
+    private final dev.forge.config.UpstreamLimits limits;
+    private final ClientProcesses clientProcesses;
+    private final java.util.concurrent.atomic.AtomicInteger ownProcesses = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger processRefusals = new java.util.concurrent.atomic.AtomicInteger();
+    private final LogSampler stdoutLines = new LogSampler(LogSampler.DEFAULT_PER_SECOND, System::nanoTime);
+    private final LogSampler stderrLines = new LogSampler(LogSampler.DEFAULT_PER_SECOND, System::nanoTime);
 
     /** @param children what a stdio upstream's process may see of Forge's environment */
     public Upstream(UpstreamConfig config, HttpClient http, ChildEnvironment children, Duration connectTimeout,
                     ScheduledExecutorService scheduler, ChangeListener listener, String version, ProgressTokens progress,
                     Consumer<ObjectNode> routedByContent) {
+        this(config, http, children, connectTimeout, scheduler, listener, version, progress, routedByContent,
+                dev.forge.config.UpstreamLimits.DEFAULTS, new ClientProcesses(dev.forge.config.UpstreamLimits.DEFAULTS));
+    }
+
+    /** @param clientProcesses the gateway-wide count of per-client processes, shared by every upstream */
+    public Upstream(UpstreamConfig config, HttpClient http, ChildEnvironment children, Duration connectTimeout,
+                    ScheduledExecutorService scheduler, ChangeListener listener, String version, ProgressTokens progress,
+                    Consumer<ObjectNode> routedByContent, dev.forge.config.UpstreamLimits limits, ClientProcesses clientProcesses) {
+        this.limits = limits;
+        this.clientProcesses = clientProcesses;
         this.children = children;
         this.progress = progress;
         this.routedByContent = routedByContent;
@@ -211,6 +227,9 @@ public final class Upstream {
                 failed.close();
             }
             lastKind = e instanceof UpstreamException u ? u.kind() : UpstreamException.Kind.UNREACHABLE;
+            if (lastKind == UpstreamException.Kind.PROTOCOL_ERROR) {
+                backoff = MAX_BACKOFF; // it will break the protocol again (endless lists, a wrong version): no quick retry
+            }
             fail(messageOf(e));
         }
     }
@@ -223,18 +242,28 @@ public final class Upstream {
         }
     }
 
-    /** Opens and initializes a connection; {@code owner} is its one client, or null for the shared one. */
     private UpstreamClient open(Caller owner) {
+        return open(owner, null);
+    }
+
+    /**
+     * Opens and initializes a connection; {@code owner} is its one client, or null for the shared one; {@code onEnd}
+     * (or null) runs once the connection is gone.
+     */
+    private UpstreamClient open(Caller owner, Runnable onEnd) {
         return switch (config) {
-            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), environment(s), logs), owner);
+            case UpstreamConfig.Stdio s -> initialize(new StdioTransport(s.name(), s.command(), environment(s), logs,
+                    limits.maxMessageBytes(), stdoutLines, stderrLines), owner, onEnd);
             case UpstreamConfig.Sse s ->
-                    initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout()), owner);
+                    initialize(new SseTransport(s.name(), s.url(), http, s.headers(), connectTimeout, s.timeout(),
+                            limits.maxMessageBytes()), owner);
             case UpstreamConfig.Rest r -> initialize(new RestToolsTransport(r.source(), http, r.timeout()), owner);
             case UpstreamConfig.Local l -> initialize(new LocalItemsTransport(l.source()), owner);
             case UpstreamConfig.Meta m -> initialize(new MetaToolsTransport(m.source()), owner);
             case UpstreamConfig.StreamableHttp h -> {
                 try {
-                    yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout()), owner);
+                    yield initialize(new StreamableHttpTransport(h.name(), h.url(), http, h.headers(), h.timeout(),
+                            limits.maxMessageBytes()), owner);
                 } catch (UpstreamException e) {
                     int status = e.httpStatus();
                     if (status != 400 && status != 404 && status != 405) {
@@ -242,15 +271,25 @@ public final class Upstream {
                     }
                     // The spec's backwards-compatibility rule: a server that refuses the POST may be a legacy SSE one.
                     LOG.info("upstream {}: Streamable HTTP refused (HTTP {}), trying the legacy SSE transport", name(), status);
-                    yield initialize(new SseTransport(h.name(), h.url(), http, h.headers(), connectTimeout, h.timeout()), owner);
+                    yield initialize(new SseTransport(h.name(), h.url(), http, h.headers(), connectTimeout, h.timeout(),
+                        limits.maxMessageBytes()), owner);
                 }
             }
         };
     }
 
     private UpstreamClient initialize(UpstreamTransport transport, Caller owner) {
+        return initialize(transport, owner, null);
+    }
+
+    private UpstreamClient initialize(UpstreamTransport transport, Caller owner, Runnable onEnd) {
         UpstreamClient c = new UpstreamClient(name(), transport, inbox,
-                owner == null ? reason -> onConnectionLost(transport, reason) : reason -> perClient.remove(owner.sessionId()),
+                owner == null ? reason -> onConnectionLost(transport, reason) : reason -> {
+                    perClient.remove(owner.sessionId());
+                    if (onEnd != null) {
+                        onEnd.run();
+                    }
+                },
                 owner);
         try {
             transport.start(c);
@@ -321,6 +360,10 @@ public final class Upstream {
             }
             for (JsonNode item : result.path(key)) {
                 if (item instanceof ObjectNode o && o.hasNonNull(identifyingField(key))) {
+                    if (all.size() == limits.maxListItems()) { // stop pulling: a budget counted across pages
+                        throw new UpstreamException(name(), UpstreamException.Kind.PROTOCOL_ERROR, method + " offered more than "
+                                + limits.maxListItems() + " items (expected: at most " + limits.maxListItems() + "; MAX_UPSTREAM_LIST_ITEMS)");
+                    }
                     all.add(o);
                 }
             }
@@ -472,6 +515,13 @@ public final class Upstream {
                 fetch.run();
                 listener.upstreamChanged(this);
             } catch (RuntimeException e) {
+                UpstreamClient current = client;
+                if (e instanceof UpstreamException u && u.kind() == UpstreamException.Kind.PROTOCOL_ERROR && current != null) {
+                    // a list over its budget after a change is as bad as at connect: failed, retried after the longest pause
+                    backoff = MAX_BACKOFF;
+                    onConnectionLost(current.transport(), messageOf(e));
+                    return;
+                }
                 LOG.warn("upstream {}: refreshing its lists failed: {}", name(), MaskedUrl.inText(messageOf(e)));
             } finally {
                 refreshLock.unlock();
@@ -626,10 +676,15 @@ public final class Upstream {
         CompletableFuture<UpstreamClient> mine = new CompletableFuture<>();
         CompletableFuture<UpstreamClient> existing = perClient.putIfAbsent(caller.sessionId(), mine);
         if (existing == null) {
+            Runnable slot = null;
             try {
-                mine.complete(open(caller.sessionWide()));
+                slot = config instanceof UpstreamConfig.Stdio ? clientProcesses.acquire(name(), ownProcesses, processRefusals) : null;
+                mine.complete(open(caller.sessionWide(), slot));
                 LOG.debug("upstream {}: opened a session for client {}", name(), caller.sessionId());
             } catch (RuntimeException e) {
+                if (slot != null) {
+                    slot.run();
+                }
                 perClient.remove(caller.sessionId(), mine);
                 mine.completeExceptionally(e);
             }
@@ -736,6 +791,16 @@ public final class Upstream {
     /** True if the upstream said it runs requests as tasks (MCP 2025-11-25). */
     public boolean supportsTasks() {
         return state == UpstreamState.READY && capabilities.has("tasks");
+    }
+
+    /** Processes running for this upstream's per-client sessions. */
+    public int clientProcesses() {
+        return ownProcesses.get();
+    }
+
+    /** Per-client sessions refused a process since start, for being over a cap. */
+    public int clientProcessRefusals() {
+        return processRefusals.get();
     }
 
     /** Upstream sessions currently open for individual clients. */

@@ -177,6 +177,24 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         }
     }
 
+    /**
+     * Without a readable id the oldest call waiting is failed: exact when one call is in flight (the usual case for
+     * a large answer), and otherwise the likeliest, since servers mostly answer in order; the alternative, failing
+     * none, leaves the caller waiting for its timeout and then told the upstream did not answer.
+     */
+    @Override
+    public void onUnreadable(long id, UpstreamException failure) {
+        PendingCall waiting = id != AnswerId.NONE ? pending.remove(id) : null;
+        if (waiting == null && id == AnswerId.NONE) {
+            Long oldest = pending.keySet().stream().min(Long::compare).orElse(null);
+            waiting = oldest == null ? null : pending.remove(oldest);
+        }
+        if (waiting != null) {
+            waiting.completeExceptionally(failure);
+        }
+        LOG.warn("{} ({})", failure.getMessage(), waiting == null ? "no call waiting for it" : "call " + waiting.id() + " failed");
+    }
+
     @Override
     public void onClosed(String reason) {
         if (closedReason != null) {

@@ -11,6 +11,12 @@ sealed interface UpstreamTransport extends AutoCloseable permits StdioTransport,
         void onMessage(ObjectNode message);
 
         void onClosed(String reason);
+
+        /**
+         * An answer arrived that could not be taken (too large): fail the call it answers, by our id, or
+         * {@code AnswerId.NONE} when the id could not be read.
+         */
+        default void onUnreadable(long id, UpstreamException failure) {}
     }
 
     /** Connects (spawns, opens streams). Messages arrive on the listener from then on. */

@@ -41,6 +41,17 @@ public final class Peers {
         }
     }
 
+    /** The stdio server of src/test/resources/node/attack-server.mjs, for the hostile-input suite. */
+    public static List<String> attackStdio() {
+        try (java.io.InputStream in = Peers.class.getResourceAsStream("/node/attack-server.mjs")) {
+            Path script = root().resolve("forge-attack-server.mjs");
+            Files.write(script, in.readAllBytes());
+            return List.of(node(), script.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static List<String> memoryStdio() {
         return List.of(node(), module("@modelcontextprotocol/server-memory/dist/index.js"));
     }
