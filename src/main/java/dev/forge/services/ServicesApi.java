@@ -98,6 +98,11 @@ public final class ServicesApi {
         ServiceConfig service;
         try {
             body = Json.parse(ctx.bodyAsBytes());
+        } catch (dev.forge.protocol.JsonRpcException e) { // not JSON at all: malformed, not out of range
+            AdminApi.error(ctx, 400, "bad_request", e.getMessage());
+            return;
+        }
+        try {
             service = bodies.service("body", body, defaultTimeout);
         } catch (ConfigException | dev.forge.protocol.JsonRpcException e) {
             AdminApi.error(ctx, 422, "invalid", e.getMessage());

@@ -131,6 +131,9 @@ class HostileRegistryWritesTest {
                     422, "timeout", "36500d");
             assertRefused(send("POST", manager + "/services", "{\"name\":\"slow\",\"command\":\"x\","
                     + "\"sleep_policy\":{\"enabled\":true,\"idle_timeout\":\"999999999999999999d\"}}"), 422, "idle_timeout", "36500d");
+            HttpResponse<String> notJson = send("POST", manager + "/services", "{\"name\": ");
+            assertThat(notJson.statusCode()).as(notJson.body()).isEqualTo(400);
+            assertThat(notJson.body()).contains("bad_request");
             assertThat(gateway.federation().find("slow")).isNull();
         }
     }
