@@ -122,7 +122,7 @@ abstract class SecretSealingContract {
 
         tamper("gateways", b.id(), spec -> spec.withObject("/headers").put("Authorization", alphasHeader));
 
-        assertThatThrownBy(() -> repository.find(b.id())).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(opening(() -> repository.find(b.id()))).isInstanceOf(SecretsException.class)
                 .hasMessageStartingWith("gateways/" + b.id() + "/headers/Authorization (gateway 'beta'): cannot be opened")
                 .hasMessageNotContaining("alpha-token").hasMessageNotContaining(alphasHeader);
         assertThat(repository.find(a.id()).orElseThrow().spec().at("/headers/Authorization").asString()).isEqualTo("Bearer alpha-token");
@@ -136,14 +136,14 @@ abstract class SecretSealingContract {
         String tenant = Json.parse(stored("gateways", g.id())).at("/headers/X-Tenant").asString();
 
         tamper("gateways", g.id(), spec -> spec.withObject("/headers").put("X-Tenant", header));
-        assertThatThrownBy(() -> repository.find(g.id()))
+        assertThatThrownBy(opening(() -> repository.find(g.id())))
                 .hasMessageStartingWith("gateways/" + g.id() + "/headers/X-Tenant (gateway 'alpha')");
 
         tamper("gateways", g.id(), spec -> {
             spec.withObject("/headers").put("X-Tenant", tenant);
             spec.withObject("/env").put("API_KEY", header);
         });
-        assertThatThrownBy(() -> repository.find(g.id())).hasMessageStartingWith("gateways/" + g.id() + "/env/API_KEY");
+        assertThatThrownBy(opening(() -> repository.find(g.id()))).hasMessageStartingWith("gateways/" + g.id() + "/env/API_KEY");
     }
 
     @Test
@@ -160,7 +160,7 @@ abstract class SecretSealingContract {
         database.jdbi().useHandle(h -> h.createUpdate("UPDATE gateways SET id = :tool WHERE id = :gateway")
                 .bind("tool", tool.id()).bind("gateway", g.id()).execute());
 
-        assertThatThrownBy(() -> gateways(box).find(tool.id()))
+        assertThatThrownBy(opening(() -> gateways(box).find(tool.id())))
                 .hasMessageStartingWith("gateways/" + tool.id() + "/headers/X-Api-Key (gateway 'alpha')");
         assertThat(restTools(box).findByName("items").orElseThrow().spec().at("/headers/X-Api-Key").asString()).isEqualTo("rest-key");
     }
@@ -197,10 +197,10 @@ abstract class SecretSealingContract {
     @Test
     void aWrongKeyGivesAClearErrorNamingTheFieldNotTheValue() {
         GatewayRecord g = gateways(SecretBox.of(K1, false)).insert("alpha", "streamable_http", httpSpec("alpha-token"), false);
-        assertThatThrownBy(() -> gateways(SecretBox.of(K2, false)).list()).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(opening(() -> gateways(SecretBox.of(K2, false)).list())).isInstanceOf(SecretsException.class)
                 .hasMessage("gateways/" + g.id() + "/headers/Authorization (gateway 'alpha'): cannot be opened with FORGE_ENCRYPTION_KEY "
                         + "(was the key changed, or the value copied here from another record or field, or its url/command changed?)");
-        assertThatThrownBy(() -> gateways(SecretBox.of(null, false)).list())
+        assertThatThrownBy(opening(() -> gateways(SecretBox.of(null, false)).list()))
                 .hasMessage("gateways/" + g.id() + "/headers/Authorization (gateway 'alpha'): stored sealed, and FORGE_ENCRYPTION_KEY is not set");
     }
 
@@ -225,7 +225,7 @@ abstract class SecretSealingContract {
         assertThat(gateways(newKeyAlone).find(beta.id()).orElseThrow().spec()).isEqualTo(httpSpec("beta-token"));
         assertThat(gateways(newKeyAlone).find(plain.id()).orElseThrow().spec()).isEqualTo(httpSpec("gamma-token"));
         assertThat(restTools(newKeyAlone).findByName("items").orElseThrow().spec()).isEqualTo(restSpec("rest-key"));
-        assertThatThrownBy(() -> gateways(first).list()).isInstanceOf(SecretsException.class);
+        assertThatThrownBy(opening(() -> gateways(first).list())).isInstanceOf(SecretsException.class);
 
         Map<String, String> before = rows("gateways");
         assertThat(new SecretRotation(database, rotating).run(false)).containsExactly(
@@ -262,7 +262,7 @@ abstract class SecretSealingContract {
 
         tamper("gateways", b.id(), spec -> spec.put("url", alphasUrl));
 
-        assertThatThrownBy(() -> repository.find(b.id())).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(opening(() -> repository.find(b.id()))).isInstanceOf(SecretsException.class)
                 .hasMessage("gateways/" + b.id() + "/url (gateway 'beta'): cannot be opened with FORGE_ENCRYPTION_KEY "
                         + "(was the key changed, or the value copied here from another record or field?)");
     }
@@ -277,13 +277,13 @@ abstract class SecretSealingContract {
         for (String elsewhere : java.util.List.of("https://collector.example.net/mcp", "https://example.org:8443/mcp",
                 "http://example.org/mcp", "https://example.org.example.net/mcp", "https://example.org@collector.example.net/mcp")) {
             tamper("gateways", g.id(), spec -> spec.put("url", elsewhere));
-            assertThatThrownBy(() -> repository.find(g.id())).as(elsewhere).isInstanceOf(SecretsException.class)
+            assertThatThrownBy(opening(() -> repository.find(g.id()))).as(elsewhere).isInstanceOf(SecretsException.class)
                     .hasMessage(message).hasMessageNotContaining("alpha-token");
         }
 
         RestToolRepository.RestToolRecord tool = restTools(SecretBox.of(K1, false)).insert("items", restSpec("rest-key"));
         tamper("rest_tools", tool.id(), spec -> spec.put("url", "https://collector.example.net/items/{id}"));
-        assertThatThrownBy(() -> restTools(SecretBox.of(K1, false)).list())
+        assertThatThrownBy(opening(() -> restTools(SecretBox.of(K1, false)).list()))
                 .hasMessageStartingWith("rest_tools/" + tool.id() + "/headers/X-Api-Key (REST tool 'items'): cannot be opened")
                 .hasMessageContaining("or its url/command changed?");
     }
@@ -296,7 +296,7 @@ abstract class SecretSealingContract {
 
         tamper("gateways", g.id(), spec -> spec.put("url", "https://collector.example.net/mcp?api_key=k3y"));
 
-        assertThatThrownBy(() -> repository.find(g.id()))
+        assertThatThrownBy(opening(() -> repository.find(g.id())))
                 .hasMessageStartingWith("gateways/" + g.id() + "/headers/Authorization (gateway 'alpha'): cannot be opened");
     }
 
@@ -320,11 +320,11 @@ abstract class SecretSealingContract {
 
         tamper("gateways", g.id(), spec -> spec.putArray("command").add("sh").add("-c").add("env > /tmp/collected"));
 
-        assertThatThrownBy(() -> repository.find(g.id())).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(opening(() -> repository.find(g.id()))).isInstanceOf(SecretsException.class)
                 .hasMessage("gateways/" + g.id() + "/env/API_KEY (gateway 'alpha'): cannot be opened with FORGE_ENCRYPTION_KEY "
                         + "(was the key changed, or the value copied here from another record or field, or its url/command changed?)");
         tamper("gateways", g.id(), spec -> spec.putArray("command").add("npx").add("-y").add("@acme/mcp-server").add("--verbose"));
-        assertThatThrownBy(() -> repository.find(g.id())).hasMessageStartingWith("gateways/" + g.id() + "/env/API_KEY");
+        assertThatThrownBy(opening(() -> repository.find(g.id()))).hasMessageStartingWith("gateways/" + g.id() + "/env/API_KEY");
         tamper("gateways", g.id(), spec -> spec.set("command", stdioSpec("").get("command")));
         assertThat(repository.find(g.id()).orElseThrow().spec()).as("the command put back").isEqualTo(stdioSpec("stdio-k3y"));
     }
@@ -336,7 +336,7 @@ abstract class SecretSealingContract {
         tamper("gateways", g.id(), spec -> spec.withObject("/env").put("PATH", "/tmp/collector:/usr/bin"));
         Map<String, String> before = rows("gateways");
 
-        assertThatThrownBy(() -> repository.find(g.id())).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(opening(() -> repository.find(g.id()))).isInstanceOf(SecretsException.class)
                 .hasMessageStartingWith("gateways/" + g.id() + "/env/PATH (gateway 'alpha'): stored in the clear beside sealed values");
         assertThatThrownBy(() -> new SecretRotation(database, SecretBox.of(K2, K1, false)).run(false))
                 .hasMessageStartingWith("nothing was written: gateways/" + g.id() + "/env/PATH");
@@ -411,5 +411,24 @@ abstract class SecretSealingContract {
     void rotationWithoutACurrentKeyIsRefused() {
         assertThatThrownBy(() -> new SecretRotation(database, SecretBox.of(null, false)).run(false))
                 .isInstanceOf(SecretsException.class).hasMessageStartingWith("FORGE_ENCRYPTION_KEY is not set");
+    }
+
+    /**
+     * Reading answers a record marked unreadable instead of throwing (one bad row must not hide the others at start):
+     * this turns the mark back into the failure it records, for the assertions below.
+     */
+    private static org.assertj.core.api.ThrowableAssert.ThrowingCallable opening(java.util.concurrent.Callable<?> read) {
+        return () -> {
+            Object got = read.call();
+            java.util.Collection<?> records = got instanceof java.util.Optional<?> one ? one.stream().toList()
+                    : got instanceof java.util.Collection<?> many ? many : java.util.List.of(got);
+            for (Object record : records) {
+                String why = record instanceof GatewayRecord g ? g.unreadable()
+                        : record instanceof RestToolRepository.RestToolRecord t ? t.unreadable() : null;
+                if (why != null) {
+                    throw new SecretsException(why);
+                }
+            }
+        };
     }
 }
