@@ -5,14 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.forge.config.ChildEnvironment;
 import dev.forge.protocol.Json;
+import dev.forge.support.NodeHttpServer;
 import dev.forge.support.Peers;
+import dev.forge.support.ToolCaller;
 import dev.forge.support.Tokens;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * What a server Forge starts can read of Forge's environment, asked of a real server that prints its own
@@ -36,7 +32,6 @@ import tools.jackson.databind.JsonNode;
  */
 class ChildEnvironmentIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String JWT_SECRET = "child-env-test-jwt-secret-0123456789abcdef";
     /** Everything of Forge's own that must stay inside it. */
     private static final Map<String, String> SECRETS = Map.of(
@@ -88,11 +83,11 @@ class ChildEnvironmentIT {
                     inherit_env: [GITHUB_TOKEN]
                 """.formatted(everything));
         Files.writeString(dir.resolve(".env"), "JWT_SECRET_KEY=from-the-env-file-must-not-leak-0123456789\n");
-        int gatewayPort = freePort();
+        int gatewayPort = NodeHttpServer.freePort();
         Map<String, String> forgeEnv = forgeEnvironment(Map.of(
                 "GATEWAY_PORT", String.valueOf(gatewayPort),
-                "FORGE_SERVICE_MANAGER_PORT", String.valueOf(freePort()),
-                "TOOL_ROUTER_PORT", String.valueOf(freePort()),
+                "FORGE_SERVICE_MANAGER_PORT", String.valueOf(NodeHttpServer.freePort()),
+                "TOOL_ROUTER_PORT", String.valueOf(NodeHttpServer.freePort()),
                 "DATA_PATH", dir.resolve("data").toString(),
                 "DATABASE_URL", "sqlite:///" + dir.resolve("data/mcp.db"),
                 "CONFIG_PATH", dir.toString(),
@@ -101,7 +96,7 @@ class ChildEnvironmentIT {
         start(List.of("bin/forge", "serve", "--config", dir.resolve("forge.yaml").toString(), "--env-file",
                 dir.resolve(".env").toString()), forgeEnv, log);
         String gateway = "http://127.0.0.1:" + gatewayPort;
-        await().atMost(Duration.ofSeconds(90)).until(() -> status(gateway + "/ready") == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> ToolCaller.status(gateway + "/ready") == 200);
         String token = Tokens.hs256(JWT_SECRET, Tokens.claims("env-test").claim("role", "admin").build());
 
         Map<String, String> perClient = environmentOf(gateway + "/mcp", "perclient__get-env", token);
@@ -118,7 +113,7 @@ class ChildEnvironmentIT {
                 .containsEntry("GITHUB_TOKEN", "inherited-by-name");
         assertOnly("managed service", service, Set.of("DECLARED_VALUE", "GITHUB_TOKEN"));
 
-        int bridgePort = freePort();
+        int bridgePort = NodeHttpServer.freePort();
         Path bridgeLog = dir.resolve("translate.log");
         start(List.of("bin/forge", "translate", "--stdio", String.join(" ", Peers.everythingStdio()),
                 "--port", String.valueOf(bridgePort), "--env", "DECLARED_VALUE=declared-for-translate",
@@ -132,6 +127,12 @@ class ChildEnvironmentIT {
 
         String logs = Files.readString(log) + Files.readString(bridgeLog);
         SECRETS.forEach((name, value) -> assertThat(logs).as("Forge's own output names no secret: " + name).doesNotContain(value));
+    }
+
+    private static Map<String, String> environmentOf(String endpoint, String tool, String token) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        Json.parse(ToolCaller.text(endpoint, tool, token)).properties().forEach(e -> env.put(e.getKey(), e.getValue().asString()));
+        return env;
     }
 
     /** Nothing but the allowlist and {@code extra}; no secret by name or by value. */
@@ -167,61 +168,5 @@ class ChildEnvironmentIT {
         Process process = builder.start();
         processes.add(process);
         return process;
-    }
-
-    private static Map<String, String> environmentOf(String endpoint, String tool, String token) throws Exception {
-        String session = null;
-        HttpResponse<String> init = send(endpoint, null, token, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"env","version":"1"}}}""");
-        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
-        session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        send(endpoint, session, token, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
-        HttpResponse<String> call = send(endpoint, session, token, """
-                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"%s","arguments":{}}}""".formatted(tool));
-        JsonNode answer = Json.parse(sseData(call.body()));
-        assertThat(answer.has("result")).as(tool + ": " + call.body()).isTrue();
-        JsonNode printed = Json.parse(answer.path("result").path("content").path(0).path("text").asString());
-        Map<String, String> env = new HashMap<>();
-        printed.properties().forEach(e -> env.put(e.getKey(), e.getValue().asString()));
-        return env;
-    }
-
-    private static String sseData(String body) {
-        if (!body.startsWith("event:") && !body.startsWith("data:") && !body.startsWith("id:")) {
-            return body;
-        }
-        StringBuilder data = new StringBuilder();
-        for (String line : body.split("\n")) {
-            if (line.startsWith("data:")) {
-                data.append(line.substring(5).strip());
-            }
-        }
-        return data.toString();
-    }
-
-    private static HttpResponse<String> send(String url, String session, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            b.header("Mcp-Session-Id", session);
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

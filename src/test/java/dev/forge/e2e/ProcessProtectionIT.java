@@ -6,14 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.forge.config.ChildEnvironment;
 import dev.forge.protocol.Json;
 import dev.forge.support.Peers;
+import dev.forge.support.NodeHttpServer;
+import dev.forge.support.ToolCaller;
 import dev.forge.support.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +37,6 @@ import tools.jackson.databind.JsonNode;
  */
 class ProcessProtectionIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int NOBODY = 65534;
     private static final String JWT_SECRET = "proc-test-jwt-secret-0123456789abcdefghij";
     private static final Map<String, String> SECRETS = Map.of(
@@ -86,10 +82,10 @@ class ProcessProtectionIT {
 
     @Test
     void aServerForgeServesCannotReadForgesEnvironmentMemoryOrDescriptors() throws Exception {
-        int port = freePort();
+        int port = NodeHttpServer.freePort();
         Path log = startServe(List.of("bin/forge", "serve", "--config", config().toString()), environment(port));
         String gateway = "http://127.0.0.1:" + port;
-        await().atMost(Duration.ofSeconds(90)).until(() -> status(gateway + "/ready") == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> ToolCaller.status(gateway + "/ready") == 200);
 
         String answer = peek(gateway + "/mcp", "hostile__peek");
         assertProtected("forge serve", answer);
@@ -98,7 +94,7 @@ class ProcessProtectionIT {
 
     @Test
     void theServerBehindTranslateCannotReadForgesEnvironmentEither() throws Exception {
-        int port = freePort();
+        int port = NodeHttpServer.freePort();
         Path log = startBridge(port, Map.of());
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("forge translate: serving"));
 
@@ -109,7 +105,7 @@ class ProcessProtectionIT {
     /** The same server and user with the protection turned off: what the others would have read. */
     @Test
     void turnedOffTheSameServerReadsEverySecretForgeWasStartedWith() throws Exception {
-        int port = freePort();
+        int port = NodeHttpServer.freePort();
         Path log = startBridge(port, Map.of("FORGE_PROCESS_PROTECTION", "false"));
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("forge translate: serving"));
 
@@ -123,7 +119,7 @@ class ProcessProtectionIT {
 
     @Test
     void anInvalidSettingStopsStartUpNamingTheVariable() throws Exception {
-        Map<String, String> env = environment(freePort());
+        Map<String, String> env = environment(NodeHttpServer.freePort());
         env.put("FORGE_PROCESS_PROTECTION", "sometimes");
         Run refused = run(asForgeUser(List.of("bin/forge", "serve", "--config", config().toString())), env);
         assertThat(refused.code()).as(refused.output()).isEqualTo(2);
@@ -138,17 +134,17 @@ class ProcessProtectionIT {
      */
     @Test
     void theEntrypointHandsTheSecretsToForgeOnAPipeAndKeepsNoneInTheProcessThatStays() throws Exception {
-        int port = freePort();
+        int port = NodeHttpServer.freePort();
         Map<String, String> env = environment(port);
         env.put("CONFIG_PATH", dir.toString());
         Files.copy(config(), dir.resolve("forge.yaml"));
         Path log = dir.resolve("entrypoint.log");
         Process entrypoint = start(asForgeUser(List.of(Path.of("docker/entrypoint.sh").toAbsolutePath().toString())), env, log);
         String gateway = "http://127.0.0.1:" + port;
-        await().atMost(Duration.ofSeconds(90)).until(() -> status(gateway + "/ready") == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> ToolCaller.status(gateway + "/ready") == 200);
 
         String forged = Tokens.hs256("not-the-secret-0123456789abcdefghijklmnop", Tokens.claims("x").claim("role", "admin").build());
-        assertThat(send(gateway + "/mcp", null, forged, "{}").statusCode()).as("a token Forge's JWT_SECRET did not sign").isEqualTo(401);
+        assertThat(Tokens.send("POST", gateway + "/mcp", forged, "{}").statusCode()).as("a token Forge's JWT_SECRET did not sign").isEqualTo(401);
         assertProtected("forge serve through the entrypoint", peek(gateway + "/mcp", "hostile__peek")); // signed with it
         long stays = entrypoint.pid(); // setpriv and the entrypoint exec, so this is the process that stays
         String first = environOf(stays);
@@ -197,8 +193,8 @@ class ProcessProtectionIT {
         env.put("HOME", dir.toString());
         env.put("DATA_PATH", dir.resolve("data").toString());
         env.put("GATEWAY_PORT", String.valueOf(port));
-        env.put("FORGE_SERVICE_MANAGER_PORT", String.valueOf(freePort()));
-        env.put("TOOL_ROUTER_PORT", String.valueOf(freePort()));
+        env.put("FORGE_SERVICE_MANAGER_PORT", String.valueOf(NodeHttpServer.freePort()));
+        env.put("TOOL_ROUTER_PORT", String.valueOf(NodeHttpServer.freePort()));
         env.put("RATE_LIMIT_PER_MINUTE", "0");
         return env;
     }
@@ -210,7 +206,7 @@ class ProcessProtectionIT {
     }
 
     private Path startBridge(int port, Map<String, String> more) throws IOException {
-        Map<String, String> env = environment(freePort());
+        Map<String, String> env = environment(NodeHttpServer.freePort());
         env.putAll(more);
         Path log = dir.resolve("translate.log");
         start(asForgeUser(List.of("bin/forge", "translate", "--stdio", Peers.node() + " " + server, "--port",
@@ -261,53 +257,6 @@ class ProcessProtectionIT {
     }
 
     private static String peek(String endpoint, String tool) throws Exception {
-        String token = Tokens.hs256(JWT_SECRET, Tokens.claims("proc-test").claim("role", "admin").build());
-        HttpResponse<String> init = send(endpoint, null, token, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"proc","version":"1"}}}""");
-        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        send(endpoint, session, token, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
-        HttpResponse<String> call = send(endpoint, session, token, """
-                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"%s","arguments":{}}}""".formatted(tool));
-        JsonNode answer = Json.parse(sseData(call.body()));
-        assertThat(answer.has("result")).as(tool + ": " + call.body()).isTrue();
-        return answer.path("result").path("content").path(0).path("text").asString();
-    }
-
-    private static String sseData(String body) {
-        if (!body.startsWith("event:") && !body.startsWith("data:") && !body.startsWith("id:")) {
-            return body;
-        }
-        StringBuilder data = new StringBuilder();
-        for (String line : body.split("\n")) {
-            if (line.startsWith("data:")) {
-                data.append(line.substring(5).strip());
-            }
-        }
-        return data.toString();
-    }
-
-    private static HttpResponse<String> send(String url, String session, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            b.header("Mcp-Session-Id", session);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ToolCaller.text(endpoint, tool, Tokens.hs256(JWT_SECRET, Tokens.claims("proc-test").claim("role", "admin").build()));
     }
 }
