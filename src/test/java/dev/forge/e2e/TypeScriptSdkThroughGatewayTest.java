@@ -32,8 +32,9 @@ class TypeScriptSdkThroughGatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestGateways.start(List.of(TestGateways.perClientStdio("everything", Peers.everythingStdio())));
         direct = NodeHttpServer.everything("streamableHttp");
+        gateway = TestGateways.start(List.of(TestGateways.perClientStdio("everything", Peers.everythingStdio()),
+                TestGateways.streamableHttp("http", direct.url("/mcp"))));
         // ES modules resolve imports from the script's own folder, so it runs from inside the peers' install
         script = install("ts-client.mjs");
         passthrough = install("ts-passthrough.mjs");
@@ -74,6 +75,14 @@ class TypeScriptSdkThroughGatewayTest {
         assertThat(viaGateway.get("sum").toString()).contains("42");
         assertThat(viaGateway.get("tools").size()).isGreaterThan(5);
         assertThat(viaGateway).isEqualTo(straight);
+    }
+
+    @Test
+    void overAStreamableHttpUpstreamToo() throws Exception {
+        JsonNode seen = run(passthrough, TestGateways.baseUrl(gateway) + "/mcp", "http__");
+        assertThat(seen.get("sampling").asString()).contains("sampled in typescript");
+        assertThat(seen.at("/seen/progress").size()).isEqualTo(3);
+        assertThat(seen.get("cancelledAfterMs").asInt()).isLessThan(10_000);
     }
 
     @Test
