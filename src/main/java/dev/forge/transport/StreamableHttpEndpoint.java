@@ -69,7 +69,7 @@ public final class StreamableHttpEndpoint {
                     "Not Acceptable: Accept must include application/json and text/event-stream");
             return;
         }
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = HttpBodies.read(ctx);
         if (Batches.isBatch(bytes) && !batches.admit(ctx, bytes)) {
             return;
         }
@@ -240,9 +240,7 @@ public final class StreamableHttpEndpoint {
 
     private void write(Context ctx, ObjectNode response, Accept accept) {
         if (accept.json()) {
-            ctx.status(200);
-            ctx.contentType("application/json");
-            ctx.result(Json.bytes(response));
+            HttpBodies.json(ctx, 200, Json.bytes(response));
             return;
         }
         try {
