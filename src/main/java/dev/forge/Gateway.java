@@ -1,6 +1,7 @@
 package dev.forge;
 
 import dev.forge.api.CatalogApi;
+import dev.forge.api.TaskRouting;
 import dev.forge.api.TokensApi;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
@@ -150,6 +151,7 @@ public final class Gateway implements AutoCloseable {
         List<UpstreamConfig> upstreams = new ArrayList<>();
         boolean routing = config.runs(ServerRole.TOOL_ROUTER);
         List<ServiceConfig> services = config.runs(ServerRole.SERVICE_MANAGER) ? config.serviceManager().services() : List.of();
+        gateways.reserve(RouterMetaTools.UPSTREAM, RouterMetaTools.OWNER);
         services.forEach(service -> gateways.reserve(service.name(), "the managed service '" + service.name() + "' (services.yml)"));
         if (config.runs(ServerRole.GATEWAY)) { // a tool router alone indexes the gateway's upstreams through it (below)
             upstreams.addAll(gateways.bootstrap(config.gateways()));
@@ -239,7 +241,7 @@ public final class Gateway implements AutoCloseable {
             new GatewaysApi(gateways).routes(routes);
             new ServersApi(servers, federation).routes(routes);
             new CatalogApi(federation, toolStates).routes(routes);
-            new RestToolsApi(restTools, router == null ? null : new RouterApi(router)).routes(routes);
+            new RestToolsApi(restTools, router == null ? TaskRouting.NONE : new RouterApi(router)::routeTask).routes(routes);
             new LocalItemsApi(localItems).routes(routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
             Listeners.rpcRoute(routes, plainRpc::post);

@@ -33,13 +33,9 @@ public final class RouterApi {
         routes.get("/status", this::status);
     }
 
-    /** Answers a routing query; false (nothing written) if the body is not one. */
-    public boolean routeIfTask(Context ctx, JsonNode body) {
-        if (!body.has("task")) {
-            return false;
-        }
+    /** Answers a routing query that came as {@code POST /tools} with a {@code task} (see {@code TaskRouting}). */
+    public void routeTask(Context ctx, JsonNode body) {
         answer(ctx, body);
-        return true;
     }
 
     private void route(Context ctx) {

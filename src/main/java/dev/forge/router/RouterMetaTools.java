@@ -24,6 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RouterMetaTools implements MetaTools, MetaToolSource {
 
     public static final String UPSTREAM = "router";
+    /** Who owns {@link #UPSTREAM}, in the refusal a gateway of that name gets. */
+    public static final String OWNER = "the tool router's meta-tools";
     public static final List<String> NAMES = List.of("search_tools", "describe_tool", "call_tool", "execute_task", "record_feedback");
     private static final int DEFAULT_LIMIT = 5;
 
