@@ -6,6 +6,7 @@ import dev.forge.api.TokensApi;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
 import dev.forge.dispatch.MetaTools;
+import dev.forge.dispatch.Routing;
 import dev.forge.router.Reranker;
 import dev.forge.router.RouterApi;
 import dev.forge.router.RouterMetaTools;
@@ -219,9 +220,9 @@ public final class Gateway implements AutoCloseable {
         this.security = new Security(config.security(), config.allowedOrigins(), database, servers::nameOf, scheduler,
                 config.connectTimeout(), clock);
 
-        McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version,
-                metaTools == null ? MetaTools.NONE : metaTools), registry),
-                federation, security.audit);
+        // a tools/call's route is resolved once, at the entry, and carried through the decorators to the dispatcher
+        McpHandler handler = new Routing(federation, new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,
+                tasks, PAGE_SIZE, version, metaTools == null ? MetaTools.NONE : metaTools), registry), security.audit));
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout(),
                 new Batches(config.security().batches(), security.rateLimits::admitBatch));
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);

@@ -2,6 +2,7 @@ package dev.forge.router;
 
 import dev.forge.api.AdminApi;
 import dev.forge.auth.Principal;
+import dev.forge.auth.ToolAccess;
 import dev.forge.catalog.Catalog;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcException;
@@ -61,8 +62,7 @@ public final class RouterApi {
         long start = System.nanoTime();
         List<RankedTool> ranked = router.route(task, body.path("context").asString(null),
                 principal.toolLimited() ? ToolRouter.MAX_LIMIT : limit).stream()
-                .filter(r -> principal.mayCall(r.tool().name())
-                        && (principal.mayUse(Catalog.ALL) || principal.mayUse(Catalog.gatewayScope(r.tool().upstream()))))
+                .filter(r -> ToolAccess.allows(principal, Catalog.ALL, r.tool().upstream(), r.tool().name()))
                 .limit(limit).toList();
         ObjectNode result = Json.object();
         result.put("task", task);

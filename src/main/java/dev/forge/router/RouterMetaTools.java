@@ -1,6 +1,7 @@
 package dev.forge.router;
 
 import dev.forge.auth.Principal;
+import dev.forge.auth.ToolAccess;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.CatalogView;
 import dev.forge.config.MetaToolSource;
@@ -167,8 +168,9 @@ public final class RouterMetaTools implements MetaTools, MetaToolSource {
         return ranked.stream().filter(r -> visible(principal, r.tool().name(), r.tool().upstream())).limit(wanted).toList();
     }
 
+    /** Whether the session could call this tool through {@code call_tool}: routed, like it, in the all-upstreams view. */
     private static boolean visible(Principal principal, String name, String upstream) {
-        return principal.mayCall(name) && (principal.mayUse(Catalog.ALL) || principal.mayUse(Catalog.gatewayScope(upstream)));
+        return ToolAccess.allows(principal, Catalog.ALL, upstream, name);
     }
 
     private static Message.Request toolsCall(Message.Request original, String name, ObjectNode arguments) {
