@@ -173,6 +173,8 @@ public final class FederatedHandler implements RoutedHandler {
         if (route == null || (meta && !metaAllowed)) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + name);
         }
+        // meta-tools too: a tool-limited token calls one only if it names it, as it sees one only if it names it
+        ToolAccess.check(caller.session().principal(), tool.scope(), route.upstream().name(), tool.namespaced(), name);
         if (meta) {
             return metaTools.call(caller.session(), request, route.upstreamName(), call -> {
                 try {
@@ -182,7 +184,6 @@ public final class FederatedHandler implements RoutedHandler {
                 }
             });
         }
-        ToolAccess.check(caller.session().principal(), tool.scope(), route.upstream().name(), tool.namespaced(), name);
         params.put("name", route.upstreamName());
         CompletableFuture<ObjectNode> response = forward(route.upstream(), request, caller);
         if (!params.has("task")) {

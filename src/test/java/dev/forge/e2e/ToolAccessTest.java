@@ -70,6 +70,20 @@ class ToolAccessTest {
     }
 
     @Test
+    void aToolLimitedTokenThatDoesNotNameAMetaToolIsRefusedIt() throws Exception {
+        String limited = token("no-meta", "mcp tool:everything__echo");
+        String session = Tokens.initialize(base + "/mcp", limited).headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+        JsonNode listed = Json.parse(SecurityTest.send(base + "/mcp", limited, session,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").body());
+        assertThat(listed.path("result").path("tools")).extracting(t -> t.path("name").asString()).containsExactly("everything__echo");
+        JsonNode refused = call(base + "/mcp", limited, session, "router__call_tool",
+                "{\"name\":\"everything__echo\",\"arguments\":{\"message\":\"hi\"}}");
+        assertThat(refused.path("error").path("message").asString())
+                .isEqualTo("Forbidden: this token may not call router__call_tool (insufficient_scope: it lists the tools it may call)");
+    }
+
+    @Test
     void theToolATokenNamesIsCalledTheSameWayOnAllThree() throws Exception {
         String limited = token("narrow-ok", "mcp tool:everything__echo tool:router__call_tool");
         String session = Tokens.initialize(base + "/mcp", limited).headers().firstValue("Mcp-Session-Id").orElseThrow();
