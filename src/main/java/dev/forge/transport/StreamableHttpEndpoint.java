@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -110,7 +111,8 @@ public final class StreamableHttpEndpoint {
     /**
      * Writes the answer to one request. Its response is plain JSON unless the upstream sends something related to
      * it first (progress, a log line, a question for the client): then the response becomes an SSE stream carrying
-     * those messages and, last, the response.
+     * those messages and, last, the response. No thread waits meanwhile: the request goes asynchronous, and the first
+     * related message or the response starts a writer of its own.
      */
     private void respond(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept) {
         BlockingQueue<ObjectNode> related = answer.inFlight().related();
@@ -119,17 +121,64 @@ public final class StreamableHttpEndpoint {
             write(ctx, await(answer.response(), id), accept);
             return;
         }
-        answer.response().whenComplete((ok, failure) -> related.add(END_OF_RELATED));
+        if (answer.response().isDone() && related.isEmpty()) { // answered already: written here and now
+            try {
+                write(ctx, await(answer.response(), id), accept);
+            } finally {
+                answer.inFlight().finish();
+            }
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        AtomicBoolean writing = new AtomicBoolean();
+        Runnable startWriting = () -> {
+            if (writing.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("mcp-answer").start(() -> {
+                    try {
+                        stream(ctx, session, answer, accept);
+                    } finally {
+                        written.complete(null);
+                    }
+                });
+            }
+        };
+        answer.inFlight().onRelated(startWriting);
+        answer.response().copy().orTimeout(responseDeadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+            related.add(END_OF_RELATED);
+            startWriting.run();
+        });
+        if (!related.isEmpty()) {
+            startWriting.run(); // something came before the hook was set
+        }
+        ctx.future(() -> written);
+    }
+
+    /**
+     * Writes what is queued for one request, then its response; a quiet call gets keep-alive comments, and a client
+     * found gone before its answer has its call cancelled — this stream cannot be resumed, so the answer has nowhere
+     * to go.
+     */
+    private void stream(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept) {
+        BlockingQueue<ObjectNode> related = answer.inFlight().related();
+        JsonNode id = answer.inFlight().clientId();
         SseWriter sse = null;
         long deadline = System.nanoTime() + responseDeadline.toNanos();
         try {
             ObjectNode next;
-            while ((next = related.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null
-                    && next != END_OF_RELATED) {
+            while (true) {
+                long wait = Math.min(Math.max(0, deadline - System.nanoTime()), KEEP_ALIVE.toNanos());
+                next = related.poll(wait, TimeUnit.NANOSECONDS);
+                if (next == END_OF_RELATED || (next == null && deadline - System.nanoTime() <= 0)) {
+                    break;
+                }
                 if (sse == null) {
                     sse = SseWriter.open(ctx, null);
                 }
-                sse.message(next);
+                if (next == null) {
+                    sse.keepAlive();
+                } else {
+                    sse.message(next);
+                }
             }
             ObjectNode response = await(answer.response(), id);
             if (sse == null) {
@@ -138,7 +187,9 @@ public final class StreamableHttpEndpoint {
                 sse.message(response);
             }
         } catch (IOException e) {
-            // the client left; a disconnect is not a cancellation, and later messages go to the session's stream
+            if (!answer.response().isDone()) {
+                session.cancel(id);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

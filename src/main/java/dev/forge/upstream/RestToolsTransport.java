@@ -6,6 +6,8 @@ import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.Message;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Consumer;
-import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -128,21 +131,62 @@ final class RestToolsTransport extends InProcessTransport {
             reply.accept(Message.result(id, failed).node());
             return;
         }
-        ((Request) prepared).send(new BufferingResponseListener(MAX_RESPONSE_BYTES) {
-            @Override
-            public void onComplete(Result outcome) {
-                ObjectNode result;
-                try {
-                    result = outcome.isFailed() ? unreachable(outcome.getFailure())
-                            : toResult(tool, outcome.getResponse().getStatus(), getContent());
-                } catch (RuntimeException e) {
-                    LOG.warn("REST tool {} failed", tool.name(), e);
-                    reply.accept(null);
-                    return;
-                }
-                reply.accept(Message.result(id, result).node());
+        ((Request) prepared).send(new ApiAnswer(tool, id, reply));
+    }
+
+    /**
+     * Reads the API's answer into one array of its announced size (bounded) and turns it into the tool's result when
+     * the exchange completes, on the HTTP client's thread.
+     */
+    private static final class ApiAnswer implements Response.Listener {
+        private final RestTool tool;
+        private final JsonNode id;
+        private final Consumer<ObjectNode> reply;
+        private byte[] body = new byte[0];
+        private int length;
+        private boolean tooLarge;
+
+        ApiAnswer(RestTool tool, JsonNode id, Consumer<ObjectNode> reply) {
+            this.tool = tool;
+            this.id = id;
+            this.reply = reply;
+        }
+
+        @Override
+        public void onHeaders(Response response) {
+            long announced = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            body = new byte[(int) Math.min(MAX_RESPONSE_BYTES, announced > 0 ? announced : 1024)];
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer chunk) {
+            int n = chunk.remaining();
+            if (tooLarge || length + n > MAX_RESPONSE_BYTES) {
+                tooLarge = true;
+                chunk.position(chunk.limit()); // the rest is read and dropped; the result says why
+                return;
             }
-        });
+            if (length + n > body.length) {
+                body = Arrays.copyOf(body, Math.min(MAX_RESPONSE_BYTES, Math.max(length + n, body.length * 2)));
+            }
+            chunk.get(body, length, n);
+            length += n;
+        }
+
+        @Override
+        public void onComplete(Result outcome) {
+            ObjectNode result;
+            try {
+                result = outcome.isFailed() ? unreachable(outcome.getFailure())
+                        : tooLarge ? error("the response is larger than " + MAX_RESPONSE_BYTES + " bytes")
+                        : toResult(tool, outcome.getResponse().getStatus(), body, length);
+            } catch (RuntimeException e) {
+                LOG.warn("REST tool {} failed", tool.name(), e);
+                reply.accept(null);
+                return;
+            }
+            reply.accept(Message.result(id, result).node());
+        }
     }
 
     /** The HTTP request for one call, or the tool's error result when the arguments do not make one. */
@@ -195,23 +239,20 @@ final class RestToolsTransport extends InProcessTransport {
 
     /** The caller learns why, not where: the URL (host, path, query) is the operator's business. */
     private static ObjectNode unreachable(Throwable failure) {
-        if (failure instanceof IllegalArgumentException && String.valueOf(failure.getMessage()).contains("capacity")) {
-            return error("the response is larger than " + MAX_RESPONSE_BYTES + " bytes");
-        }
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         return error("cannot reach the tool's API: " + MaskedUrl.inText(String.valueOf(cause.getMessage())));
     }
 
     /** The API's answer as a tool result; its failures are results with {@code isError}, as MCP asks. */
-    private static ObjectNode toResult(RestTool tool, int status, byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
+    private static ObjectNode toResult(RestTool tool, int status, byte[] bytes, int length) {
+        String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
         if (status >= 400) {
             return error("HTTP " + status + " from the tool's API" + (text.isBlank() ? "" : ": " + MaskedUrl.inText(abbreviate(text))));
         }
         ObjectNode result = Json.object();
         JsonNode parsed = null;
         try {
-            parsed = text.isBlank() ? null : Json.mapper().readTree(bytes);
+            parsed = text.isBlank() ? null : Json.mapper().readTree(bytes, 0, length);
         } catch (RuntimeException notJson) {
             // plain text: passed on as it is
         }
