@@ -52,8 +52,8 @@ gateways:
     command: ["$node", "$everything", "stdio"]
 YAML
 forge_env "$work/gateway.env" gateway
-token=$(bin/forge token create --env-file "$work/gateway.env" --name bench --role developer --expires 1h 2>/dev/null)
-admin=$(bin/forge token create --env-file "$work/gateway.env" --name bench-admin --role admin --expires 1h 2>/dev/null)
+token=$(bin/forge token create --env-file "$work/gateway.env" --name bench --role developer --expires 1h 2>/dev/null | tail -n 1)
+admin=$(bin/forge token create --env-file "$work/gateway.env" --name bench-admin --role admin --expires 1h 2>/dev/null | tail -n 1)
 # bin/forge's own JVM options (FORGE_JAVA_OPTS replaces them) plus a recording from the start, so that starting the
 # recorder does not fall inside a measured window. FORGE_PROCESS_PROTECTION=false lets jcmd attach (GC.run, JFR.dump).
 FORGE_PROCESS_PROTECTION=false \

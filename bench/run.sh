@@ -11,6 +11,8 @@
 #   gateway-rest     client -> Forge /mcp -> a REST-backed tool (Forge's built-in "rest" upstream) -> that nginx
 #   gateway-rest-hop client -> the second Forge -> the first Forge's /gateways/rest/mcp (its in-process upstream)
 #                    -> nginx: another Forge's own tools, federated over Streamable HTTP          ratio to gateway-rest
+# Besides rps, p50 and p99, each path shows the CPU time its Forge processes (or, for direct and nginx, the server)
+# spent per answer: on a shared machine it moves less than rps does.
 # Every Forge runs as in production: tokens required, rate limit (above what the run sends) and audit file on.
 # Exits 1 if any path had a bad answer (not HTTP 200 with the echoed text, e.g. a JSON-RPC error) or a socket error.
 # Loopback only; each wrk run is bounded by DURATION (after a FORGE_BENCH_WARMUP warm-up, default 8s); every process
@@ -42,6 +44,7 @@ bench_secret="bench-secret-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
 # the upstreams: server-everything over Streamable HTTP (the stdio one is started by Forge), nginx
 direct_port=$(free_port)
 PORT=$direct_port "$node" "$everything" streamableHttp >"$work/direct.log" 2>&1 & pids+=($!)
+direct_pid=$!
 nginx_port=$(free_port)
 start_nginx "$nginx_port"
 wait_http "http://127.0.0.1:$direct_port/mcp"
@@ -57,8 +60,8 @@ gateways:
     url: http://127.0.0.1:$direct_port/mcp
 YAML
 forge_env "$work/gateway.env" gateway
-token=$(bin/forge token create --env-file "$work/gateway.env" --name bench --role developer --expires 1h 2>/dev/null)
-admin=$(bin/forge token create --env-file "$work/gateway.env" --name bench-admin --role admin --expires 1h 2>/dev/null)
+token=$(bin/forge token create --env-file "$work/gateway.env" --name bench --role developer --expires 1h 2>/dev/null | tail -n 1)
+admin=$(bin/forge token create --env-file "$work/gateway.env" --name bench-admin --role admin --expires 1h 2>/dev/null | tail -n 1)
 start_forge gateway "$gateway_port" "$work/gateway.env"
 gateway_pid=$forge_pid
 # loopback REST targets are allowed by default (SSRF_ALLOW_LOCALHOST=true); nothing private-range is involved
@@ -79,6 +82,7 @@ gateways:
 YAML
 forge_env "$work/hop.env" hop
 start_forge hop "$hop_port" "$work/hop.env"
+hop_pid=$forge_pid
 
 # The same stdio path with security off (no key: loopback served without a token; no rate limit; no audit file), so
 # the ratio gateway-stdio / gateway-open is what authentication, rate limiting and auditing cost.
@@ -89,6 +93,7 @@ gateways:
     command: ["$node", "$everything", "stdio"]
 YAML
 DATABASE_URL="sqlite:///$work/open.db" RATE_LIMIT_PER_MINUTE=0 AUDIT_LOG_PATH=off start_forge open "$open_port"
+open_pid=$forge_pid
 
 if [ -n "${FORGE_BENCH_HOLD:-}" ]; then
   echo "direct=http://127.0.0.1:$direct_port/mcp gateway=$gateway_port hop=$hop_port open=$open_port nginx=$nginx_port"
@@ -96,18 +101,28 @@ if [ -n "${FORGE_BENCH_HOLD:-}" ]; then
   sleep "$FORGE_BENCH_HOLD"; exit 0
 fi
 
-# measure NAME URL TOOL [TOKEN]: a warm-up, then the measured run; appends "NAME rps=… p50_ms=…" to $work/results.
-# A path whose warm-up or measured run had bad answers is named in $work/failed (the run goes on with the others).
+# cpu_ticks PID...: CPU time (user + system, all threads, in clock ticks) the processes have used so far
+cpu_ticks() { local p t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+ticks_per_s=$(getconf CLK_TCK)
+
+# measure NAME URL TOOL TOKEN PID...: a warm-up, then the measured run; appends "NAME rps=… p50_ms=… cpu_us=…" to
+# $work/results, cpu_us being the CPU time the processes PID... used per good answer during the measured run (less
+# sensitive than rps to what else the machine runs). A path whose warm-up or measured run had bad answers is named
+# in $work/failed (the run goes on with the others).
 measure() {
   local sid=""
-  [ "$1" != nginx ] && sid=$(session "$2" "${4:-}")
+  [ "$1" != nginx ] && sid=$(session "$2" "$4")
   local out="$work/$1.wrk" rc=0
   # the warm-up puts the JIT and the upstreams' own caches in the same state for every path
-  MCP_SID=$sid MCP_TOKEN=${4:-} MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$warmup" -s "$lua" "$2" >"$out.warmup" 2>&1 || rc=$?
+  MCP_SID=$sid MCP_TOKEN=$4 MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$warmup" -s "$lua" "$2" >"$out.warmup" 2>&1 || rc=$?
   [ $rc -eq 0 ] || echo "$1 (warm-up): $(grep -h '^rps=\|FAILED' "$out.warmup" | tr '\n' ' ')" >>"$work/failed"
   rc=0
-  MCP_SID=$sid MCP_TOKEN=${4:-} MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$duration" -s "$lua" "$2" >"$out" 2>&1 || rc=$?
+  local before; before=$(cpu_ticks "${@:5}")
+  MCP_SID=$sid MCP_TOKEN=$4 MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$duration" -s "$lua" "$2" >"$out" 2>&1 || rc=$?
+  local used=$(( $(cpu_ticks "${@:5}") - before ))
   local line; line=$(grep '^rps=' "$out" || echo "rps=0 p50_ms=0 p99_ms=0 good=0 bad=0 socket_errors=0 (wrk: $(tail -1 "$out"))")
+  local good; good=$(sed -n 's/.*good=\([0-9]*\).*/\1/p' <<<"$line"); good=${good:-0}
+  line="$line cpu_us=$(( good > 0 ? used * 1000000 / ticks_per_s / good : 0 ))"
   [ $rc -eq 0 ] || echo "$1: $line" >>"$work/failed"
   echo "$1 $line" >>"$work/results"
   printf '  %-17s %s\n' "$1" "$line" >&2
@@ -117,14 +132,15 @@ echo "bench: $duration per path after a $warmup warm-up, wrk -t2 -c$connections;
 gw="http://127.0.0.1:$gateway_port/mcp"
 for p in $paths; do
   case $p in
-    direct)           measure direct "http://127.0.0.1:$direct_port/mcp" echo ;;
-    gateway-http)     measure gateway-http "$gw" http__echo "$token" ;;
-    gateway-stdio)    measure gateway-stdio "$gw" stdio__echo "$token" ;;
-    gateway-hop)      measure gateway-hop "http://127.0.0.1:$hop_port/mcp" hop__echo "$token" ;;
-    gateway-open)     measure gateway-open "http://127.0.0.1:$open_port/mcp" stdio__echo ;;
-    nginx)            measure nginx "http://127.0.0.1:$nginx_port/mcp" echo ;;
-    gateway-rest)     measure gateway-rest "$gw" rest__hello "$token" ;;
-    gateway-rest-hop) measure gateway-rest-hop "http://127.0.0.1:$hop_port/mcp" inner__hello "$token" ;;
+    # the processes after the token: whose CPU time per call is reported (the Forges on the path; the server alone)
+    direct)           measure direct "http://127.0.0.1:$direct_port/mcp" echo "" "$direct_pid" ;;
+    gateway-http)     measure gateway-http "$gw" http__echo "$token" "$gateway_pid" ;;
+    gateway-stdio)    measure gateway-stdio "$gw" stdio__echo "$token" "$gateway_pid" ;;
+    gateway-hop)      measure gateway-hop "http://127.0.0.1:$hop_port/mcp" hop__echo "$token" "$hop_pid" "$gateway_pid" ;;
+    gateway-open)     measure gateway-open "http://127.0.0.1:$open_port/mcp" stdio__echo "" "$open_pid" ;;
+    nginx)            measure nginx "http://127.0.0.1:$nginx_port/mcp" echo "" "$nginx_pid" $(pgrep -P "$nginx_pid") ;;
+    gateway-rest)     measure gateway-rest "$gw" rest__hello "$token" "$gateway_pid" ;;
+    gateway-rest-hop) measure gateway-rest-hop "http://127.0.0.1:$hop_port/mcp" inner__hello "$token" "$hop_pid" "$gateway_pid" ;;
   esac
 done
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status" 2>/dev/null || echo 0)
@@ -136,10 +152,10 @@ rows = {}
 for line in open(sys.argv[1]):
     name, *fields = line.split()
     rows[name] = dict(f.split("=", 1) for f in fields if "=" in f)
-print(f"{'path':<17} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'good':>9} {'bad':>6} {'socket errors':>14}")
+print(f"{'path':<17} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/call':>12} {'good':>9} {'bad':>6} {'socket errors':>14}")
 for name, r in rows.items():
     failed = r.get("bad", "0") != "0" or r.get("socket_errors", "0") != "0" or r.get("good", "0") == "0"
-    print(f"{name:<17} {float(r['rps']):>9,.0f} {float(r['p50_ms']):>8.2f} {float(r['p99_ms']):>8.2f} "
+    print(f"{name:<17} {float(r['rps']):>9,.0f} {float(r['p50_ms']):>8.2f} {float(r['p99_ms']):>8.2f} {r.get('cpu_us', '?'):>12} "
           f"{r.get('good', '?'):>9} {r.get('bad', '?'):>6} {r.get('socket_errors', '?'):>14}{'  FAILED' if failed else ''}")
 ratios = [
     ("gateway-http", "direct", 0.9, "Forge in front of an HTTP server vs that server alone"),
@@ -149,6 +165,8 @@ ratios = [
     ("gateway-rest", "nginx", None, "Forge's REST tool vs its HTTP API alone"),
     ("gateway-rest-hop", "gateway-rest", None, "another Forge's in-process tools, one hop away"),
 ]
+print("CPU us/call: CPU time of the Forge processes on the path (both for the hops; for direct and nginx, that server)")
+print("per good answer during the measured run; upstreams and wrk are not counted for the gateway paths.")
 shown = False
 for a, b, target, what in ratios:
     if a in rows and b in rows and float(rows[b]["rps"]) > 0:
