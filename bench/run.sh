@@ -12,7 +12,7 @@
 #   gateway-rest-hop client -> the second Forge -> the first Forge's /gateways/rest/mcp (its in-process upstream)
 #                    -> nginx: another Forge's own tools, federated over Streamable HTTP          ratio to gateway-rest
 # Besides rps, p50 and p99, each path shows the CPU time its Forge processes (or, for direct and nginx, the server)
-# spent per answer: on a shared machine it moves less than rps does.
+# spent per answer: on a shared machine it is less sensitive than rps to what else runs (though not immune).
 # Every Forge runs as in production: tokens required, rate limit (above what the run sends) and audit file on.
 # Exits 1 if any path had a bad answer (not HTTP 200 with the echoed text, e.g. a JSON-RPC error) or a socket error.
 # Loopback only; each wrk run is bounded by DURATION (after a FORGE_BENCH_WARMUP warm-up, default 8s); every process
@@ -106,8 +106,7 @@ cpu_ticks() { local p t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' 
 ticks_per_s=$(getconf CLK_TCK)
 
 # measure NAME URL TOOL TOKEN PID...: a warm-up, then the measured run; appends "NAME rps=… p50_ms=… cpu_us=…" to
-# $work/results, cpu_us being the CPU time the processes PID... used per good answer during the measured run (less
-# sensitive than rps to what else the machine runs). A path whose warm-up or measured run had bad answers is named
+# $work/results, cpu_us being the CPU time the processes PID... used per good answer during the measured run. A path whose warm-up or measured run had bad answers is named
 # in $work/failed (the run goes on with the others).
 measure() {
   local sid=""
@@ -127,6 +126,14 @@ measure() {
   echo "$1 $line" >>"$work/results"
   printf '  %-17s %s\n' "$1" "$line" >&2
 }
+# The load script itself is checked first: pointed at a tool that does not exist (JSON-RPC errors under HTTP 200),
+# it must count the answers bad and exit non-zero, or none of the figures below could be trusted.
+probe_sid=$(session "http://127.0.0.1:$gateway_port/mcp" "$token")
+if MCP_SID=$probe_sid MCP_TOKEN=$token MCP_TOOL=bench_no_such_tool wrk -t1 -c2 -d1s -s "$lua" \
+     "http://127.0.0.1:$gateway_port/mcp" >"$work/probe.wrk" 2>&1 || ! grep -q 'bad=[1-9]' "$work/probe.wrk"; then
+  echo "bench: $lua does not flag error answers (JSON-RPC errors under HTTP 200):" >&2; cat "$work/probe.wrk" >&2; exit 1
+fi
+echo "bench: the load script flags error answers ($(grep -o 'bad=[0-9]*' "$work/probe.wrk") on an unknown tool)" >&2
 : >"$work/results"
 echo "bench: $duration per path after a $warmup warm-up, wrk -t2 -c$connections; paths: $paths" >&2
 gw="http://127.0.0.1:$gateway_port/mcp"
