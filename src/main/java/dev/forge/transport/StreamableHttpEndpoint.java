@@ -143,7 +143,8 @@ public final class StreamableHttpEndpoint {
             }
         };
         answer.inFlight().onRelated(startWriting);
-        answer.response().copy().orTimeout(responseDeadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+        // every call the handler makes is bounded by its own timeout, so the response always comes
+        answer.response().whenComplete((ok, failure) -> {
             related.add(END_OF_RELATED);
             startWriting.run();
         });
