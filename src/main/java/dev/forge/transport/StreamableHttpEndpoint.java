@@ -137,7 +137,9 @@ public final class StreamableHttpEndpoint {
                     try {
                         stream(ctx, session, answer, accept);
                     } finally {
-                        written.complete(null);
+                        if (stillOpen(ctx)) { // a server shut down meanwhile has recycled the request: leave it be
+                            written.complete(null);
+                        }
                     }
                 });
             }
@@ -152,6 +154,14 @@ public final class StreamableHttpEndpoint {
             startWriting.run(); // something came before the hook was set
         }
         ctx.future(() -> written);
+    }
+
+    private static boolean stillOpen(Context ctx) {
+        try {
+            return ctx.req().isAsyncStarted();
+        } catch (RuntimeException recycled) {
+            return false;
+        }
     }
 
     /**
