@@ -85,6 +85,42 @@ class HostileRestToolsTest {
     }
 
     @Test
+    void anAnswerOverTheBoundAndAnApiThatIsGoneAreTheToolsErrorResultsAndTheNextCallIsServed() throws Exception {
+        service.createContext("/huge", exchange -> { // 5 MiB, over the 4 MiB a REST answer may have, sent in chunks
+            exchange.sendResponseHeaders(200, 0);
+            byte[] block = "x".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+            try (var out = exchange.getResponseBody()) {
+                for (int i = 0; i < 80; i++) {
+                    out.write(block);
+                }
+            } catch (java.io.IOException e) {
+                // the gateway may stop reading: that is its right
+            }
+        });
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort(); // nothing listens there once the probe closes
+        }
+        try (Gateway gateway = TestGateways.start(List.of())) {
+            String base = TestGateways.baseUrl(gateway);
+            register(base, """
+                    {"name":"huge","request_type":"GET","url":"%s/huge"}""".formatted(serviceUrl));
+            register(base, """
+                    {"name":"gone","request_type":"GET","url":"http://127.0.0.1:%d/gone"}""".formatted(closedPort));
+            register(base, """
+                    {"name":"fine","request_type":"GET","url":"%s/ok"}""".formatted(serviceUrl));
+            Session session = Session.open(base + "/mcp");
+            JsonNode huge = call(session, "rest__huge", "{}");
+            assertThat(huge.at("/result/isError").asBoolean()).as(huge.toString()).isTrue();
+            assertThat(huge.at("/result/content/0/text").asString()).isEqualTo("the response is larger than 4194304 bytes");
+            JsonNode gone = call(session, "rest__gone", "{}");
+            assertThat(gone.at("/result/isError").asBoolean()).as(gone.toString()).isTrue();
+            assertThat(gone.at("/result/content/0/text").asString()).startsWith("cannot reach the tool's API").doesNotContain("127.0.0.1");
+            assertThat(call(session, "rest__fine", "{}").at("/result/content/0/text").asString()).contains("\"ok\":true");
+        }
+    }
+
+    @Test
     void anApiThatNeverAnswersIsTheToolsErrorResultAndNeverOpensTheSharedBreaker() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         service.createContext("/never", exchange -> {
