@@ -58,7 +58,8 @@ public final class RemoteToStdio {
         http.start();
         try {
             remote = RemoteEndpoint.open(sse, url, headers, http, timeout, timeout, this::fromRemote,
-                    reason -> LOG.debug("remote {} closed: {}", MaskedUrl.of(url), MaskedUrl.inText(reason)));
+                    reason -> LOG.debug("remote {} closed: {}", MaskedUrl.of(url), MaskedUrl.inText(reason)),
+                    (id, failure) -> write(Message.error(id, dev.forge.dispatch.Failures.toError(failure)).node()));
         } catch (RuntimeException e) {
             System.err.println("forge translate: cannot connect to " + MaskedUrl.of(url) + ": " + MaskedUrl.inText(e.getMessage()));
             http.stop();
@@ -84,7 +85,7 @@ public final class RemoteToStdio {
                 if ("initialize".equals(message.path("method").asString(null)) && message.hasNonNull("id")) {
                     initializeIds.put(message.get("id"), Boolean.TRUE);
                 }
-                Thread.ofVirtual().name("translate-send").start(() -> toRemote(message));
+                toRemote(message); // returns at once: the answer comes back through fromRemote
             }
         } finally {
             boolean stopping;

@@ -41,9 +41,9 @@ abstract sealed class InProcessTransport implements UpstreamTransport permits Re
     }
 
     @Override
-    public final void send(ObjectNode message) {
+    public final Sent send(ObjectNode message) {
         if (!message.has("method") || !message.has("id")) {
-            return; // notifications and answers need nothing from a server without requests of its own
+            return Sent.NONE; // notifications and answers need nothing from a server without requests of its own
         }
         Thread.ofVirtual().name(kind() + "-server").start(() -> {
             Listener current = listener;
@@ -61,6 +61,7 @@ abstract sealed class InProcessTransport implements UpstreamTransport permits Re
             }
             current.onMessage(response);
         });
+        return Sent.NONE;
     }
 
     /** The answer to {@code initialize}: the requested revision, the given capabilities, this server's name. */

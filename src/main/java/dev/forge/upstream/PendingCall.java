@@ -11,6 +11,7 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
     private final UpstreamClient connection;
     private final long id;
     private final Caller caller;
+    private volatile UpstreamTransport.Sent sent = UpstreamTransport.Sent.NONE;
 
     PendingCall(UpstreamClient connection, long id, Caller caller) {
         this.connection = connection;
@@ -27,11 +28,24 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
         return caller;
     }
 
-    /** Stops waiting, and tells the upstream with {@code notifications/cancelled}. */
+    void sending(UpstreamTransport.Sent message) {
+        sent = message;
+        if (isDone() && isCompletedExceptionally()) {
+            abandon(); // cancelled or timed out before the send returned
+        }
+    }
+
+    /** Gives up on the request's exchange (an HTTP upstream's response stream); the upstream is told separately. */
+    void abandon() {
+        sent.abort();
+    }
+
+    /** Stops waiting, tells the upstream with {@code notifications/cancelled}, and drops the call's stream. */
     public void cancelUpstream(String reason) {
-        if (connection.forget(id)) {
+        if (connection != null && connection.forget(id)) {
             connection.sendCancelled(id, reason);
             completeExceptionally(new JsonRpcException(JsonRpcError.REQUEST_CANCELLED, "Request cancelled: " + reason));
+            abandon();
         }
     }
 

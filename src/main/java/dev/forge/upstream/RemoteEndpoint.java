@@ -2,9 +2,12 @@ package dev.forge.upstream;
 
 import java.net.URI;
 import java.time.Duration;
+import dev.forge.config.UpstreamLimits;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.eclipse.jetty.client.HttpClient;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -19,12 +22,17 @@ public final class RemoteEndpoint implements AutoCloseable {
         this.transport = transport;
     }
 
-    /** {@code sse}: the legacy HTTP+SSE transport; otherwise Streamable HTTP. Messages from the remote go to onMessage. */
+    /**
+     * {@code sse}: the legacy HTTP+SSE transport; otherwise Streamable HTTP. Messages from the remote go to onMessage;
+     * a request that could not be delivered or answered goes to onFailed with its id.
+     */
     public static RemoteEndpoint open(boolean sse, URI url, Map<String, String> headers, HttpClient http, Duration connectTimeout,
-                                      Duration timeout, Consumer<ObjectNode> onMessage, Consumer<String> onClosed) {
+                                      Duration timeout, Consumer<ObjectNode> onMessage, Consumer<String> onClosed,
+                                      BiConsumer<JsonNode, RuntimeException> onFailed) {
+        int limit = UpstreamLimits.DEFAULTS.maxMessageBytes();
         UpstreamTransport transport = sse
-                ? new SseTransport("remote", url, http, headers, connectTimeout, timeout)
-                : new StreamableHttpTransport("remote", url, http, headers, timeout);
+                ? new SseTransport("remote", url, http, headers, connectTimeout, timeout, limit)
+                : new StreamableHttpTransport("remote", url, http, headers, timeout, limit);
         transport.start(new UpstreamTransport.Listener() {
             @Override
             public void onMessage(ObjectNode message) {
@@ -35,11 +43,18 @@ public final class RemoteEndpoint implements AutoCloseable {
             public void onClosed(String reason) {
                 onClosed.accept(reason);
             }
+
+            @Override
+            public void onFailed(JsonNode id, UpstreamException failure) {
+                if (id != null) {
+                    onFailed.accept(id, failure);
+                }
+            }
         });
         return new RemoteEndpoint(transport);
     }
 
-    /** Sends one message; blocks the calling (virtual) thread until the remote has answered it, if it answers. */
+    /** Sends one message without waiting; its answer arrives on onMessage. */
     public void send(ObjectNode message) {
         transport.send(message);
     }

@@ -1,10 +1,8 @@
 package dev.forge.upstream;
 
 import dev.forge.protocol.Json;
-import dev.forge.protocol.SseEvent;
-import dev.forge.protocol.SseReader;
-import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,12 +25,9 @@ final class SseTransport implements UpstreamTransport {
     private final Duration connectTimeout;
     private final Duration timeout;
     private volatile URI endpoint;
-    private volatile HttpExchange.Opened stream;
+    private volatile Request stream;
+    private volatile Listener listener;
     private volatile boolean closed;
-
-    SseTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration connectTimeout, Duration timeout) {
-        this(name, url, http, headers, connectTimeout, timeout, dev.forge.config.UpstreamLimits.DEFAULTS.maxMessageBytes());
-    }
 
     SseTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration connectTimeout, Duration timeout,
                  int maxMessageBytes) {
@@ -43,35 +40,37 @@ final class SseTransport implements UpstreamTransport {
 
     @Override
     public void start(Listener listener) {
-        HttpExchange.Opened opened = exchange.open(HttpMethod.GET, url, Map.of("Accept", "text/event-stream"), null, connectTimeout);
-        exchange.expectSuccess(opened, url);
-        if (!opened.isEventStream()) {
-            opened.close();
-            throw new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, url + " did not answer with text/event-stream");
-        }
-        stream = opened;
+        this.listener = listener;
         CompletableFuture<URI> endpointFound = new CompletableFuture<>();
-        Thread.ofVirtual().name("sse-in-" + name).start(() -> {
-            String reason = "stream ended";
-            try (SseReader reader = new SseReader(opened.body())) {
-                SseEvent event;
-                while ((event = reader.next()) != null) {
-                    if ("endpoint".equals(event.type())) {
-                        endpointFound.complete(url.resolve(event.data().trim()));
-                    } else if ("message".equals(event.type()) && !event.data().isBlank()) {
-                        JsonNode node = Json.parse(event.data());
-                        if (node instanceof ObjectNode object) {
-                            listener.onMessage(object);
-                        }
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                reason = "stream broke: " + e.getMessage();
+        stream = exchange.start(HttpMethod.GET, url, Map.of("Accept", "text/event-stream"), null, null, new HttpExchange.Receiver() {
+            private boolean notAStream;
+
+            @Override
+            public void headers(Response response) {
+                notAStream = response.getStatus() < 300 && !HttpExchange.isEventStream(response);
             }
-            endpointFound.completeExceptionally(new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, "SSE stream ended before the endpoint event"));
-            listener.onClosed(closed ? "closed" : reason);
+
+            @Override
+            public void event(String type, String lastEventId, byte[] data, int length) {
+                if (notAStream) {
+                    return;
+                }
+                if ("endpoint".equals(type)) {
+                    endpointFound.complete(url.resolve(new String(data, 0, length, StandardCharsets.UTF_8).trim()));
+                } else if ("message".equals(type) && length > 0) {
+                    exchange.deliver(data, length, listener::onMessage);
+                }
+            }
+
+            @Override
+            public void ended(UpstreamException failure) {
+                endpointFound.completeExceptionally(failure != null ? failure : notAStream
+                        ? new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, url + " did not answer with text/event-stream")
+                        : new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR, "SSE stream ended before the endpoint event"));
+                listener.onClosed(closed ? "closed" : failure == null ? "stream ended" : "stream broke: " + failure.getMessage());
+            }
         });
-        try {
+        try { // connecting runs on a virtual thread of its own: waiting here holds no platform thread
             endpoint = endpointFound.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             close();
@@ -87,15 +86,40 @@ final class SseTransport implements UpstreamTransport {
         }
     }
 
+    /** Posts the message; its answer comes back on the stream, so only a refusal is reported from here. */
     @Override
-    public void send(ObjectNode message) {
+    public Sent send(ObjectNode message) {
         URI target = endpoint;
         if (target == null) {
             throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "not connected");
         }
-        HttpExchange.Opened opened = exchange.open(HttpMethod.POST, target, Map.of(), Json.bytes(message), timeout);
-        exchange.expectSuccess(opened, target);
-        opened.close();
+        JsonNode id = message.get("id");
+        JsonNode ours = message.has("method") ? id : null;
+        Listener listener = this.listener;
+        Request post = exchange.start(HttpMethod.POST, target, Map.of(), Json.bytes(message), timeout, new HttpExchange.Receiver() {
+            @Override
+            public void event(String type, String lastEventId, byte[] data, int length) {} // servers answer "Accepted"
+
+            @Override
+            public void ended(UpstreamException failure) {
+                if (failure == null || closed || failure.getCause() instanceof Abandoned) {
+                    return;
+                }
+                if (failure.sessionExpired()) {
+                    listener.onClosed("session expired");
+                } else if (ours != null) {
+                    listener.onFailed(ours, failure);
+                }
+            }
+        });
+        return () -> post.abort(new Abandoned());
+    }
+
+    /** Why a POST was aborted by us: its outcome no longer matters. */
+    private static final class Abandoned extends Exception {
+        Abandoned() {
+            super("abandoned", null, false, false);
+        }
     }
 
     @Override
@@ -106,9 +130,9 @@ final class SseTransport implements UpstreamTransport {
     @Override
     public void close() {
         closed = true;
-        HttpExchange.Opened s = stream;
+        Request s = stream;
         if (s != null) {
-            s.abort();
+            s.abort(new Abandoned());
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.LongNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** A child process speaking newline-delimited JSON-RPC; its stderr goes to our log under the upstream's name. */
@@ -83,7 +84,8 @@ final class StdioTransport implements UpstreamTransport {
                 @Override
                 public void oversized(byte[] head, byte[] tail, long length) {
                     ring.add("forge", "an answer of " + length + " bytes skipped (over " + maxMessageBytes + ")");
-                    listener.onUnreadable(AnswerId.of(head, tail), new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR,
+                    long id = AnswerId.of(head, tail);
+                    listener.onFailed(id == AnswerId.NONE ? null : LongNode.valueOf(id), new UpstreamException(name, UpstreamException.Kind.PROTOCOL_ERROR,
                             "answer too large: " + length + " bytes (expected: at most " + maxMessageBytes
                                     + "; MAX_UPSTREAM_MESSAGE_BYTES)"));
                 }
@@ -166,7 +168,7 @@ final class StdioTransport implements UpstreamTransport {
     }
 
     @Override
-    public void send(ObjectNode message) {
+    public Sent send(ObjectNode message) {
         byte[] bytes = Json.bytes(message);
         writeLock.lock();
         try {
@@ -177,6 +179,7 @@ final class StdioTransport implements UpstreamTransport {
             out.write(bytes);
             out.write('\n');
             out.flush();
+            return Sent.NONE; // once written, a line cannot be taken back: a cancel is a message of its own
         } catch (IOException e) {
             throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "cannot write to the process: " + e.getMessage(), e);
         } finally {

@@ -1,41 +1,53 @@
 package dev.forge.upstream;
 
+import dev.forge.protocol.Json;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The Streamable HTTP client side: every message is a POST whose answer comes back as JSON or an SSE stream,
- * plus one GET stream for what the server sends on its own.
+ * The Streamable HTTP client side: every message is a POST whose answer comes back as JSON or as an SSE stream,
+ * plus one GET stream for what the server sends on its own. Each message on either is dispatched as it arrives;
+ * a POST stream that breaks before its answer is resumed with {@code Last-Event-ID} when the server gave event ids.
  */
 final class StreamableHttpTransport implements UpstreamTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
     private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final int MAX_RESUMES = 3;
+    private static final long FIRST_RECONNECT_MS = 500;
+    private static final long LONGEST_RECONNECT_MS = 30_000;
 
     private final String name;
     private final URI url;
+    private final HttpClient http;
     private final HttpExchange exchange;
     private final Duration timeout;
+    private final Set<PostStream> open = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
     private volatile String sessionId;
     private volatile String protocolVersion;
-    private volatile HttpExchange.Opened getStream;
+    private volatile Request getStream;
+    private volatile String getLastEventId;
+    private volatile long reconnectMs = FIRST_RECONNECT_MS;
     private volatile boolean closed;
-
-    StreamableHttpTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration timeout) {
-        this(name, url, http, headers, timeout, dev.forge.config.UpstreamLimits.DEFAULTS.maxMessageBytes());
-    }
 
     StreamableHttpTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration timeout, int maxMessageBytes) {
         this.name = name;
         this.url = url;
+        this.http = http;
         this.exchange = new HttpExchange(name, http, headers, maxMessageBytes);
         this.timeout = timeout;
     }
@@ -46,37 +58,135 @@ final class StreamableHttpTransport implements UpstreamTransport {
     }
 
     @Override
-    public void send(ObjectNode message) {
+    public Sent send(ObjectNode message) {
+        JsonNode id = message.get("id");
+        boolean request = id != null && message.has("method");
+        PostStream stream = new PostStream(request ? id : null, request && "initialize".equals(message.path("method").asString("")));
         Map<String, String> extra = sessionHeaders();
         extra.put("Accept", "application/json, text/event-stream");
-        HttpExchange.Opened opened = exchange.open(HttpMethod.POST, url, extra, dev.forge.protocol.Json.bytes(message), timeout);
-        String sid = opened.header(SESSION_HEADER);
-        if (sid != null && !sid.isEmpty()) {
-            sessionId = sid;
+        open.add(stream);
+        // a request's exchange lasts as long as its call, which aborts it; anything else must be taken in time
+        stream.request = exchange.start(HttpMethod.POST, url, extra, Json.bytes(message), request ? null : timeout, stream);
+        return stream::abort;
+    }
+
+    /** One POST's response: its messages go to the listener as they come; it ends once the request is answered. */
+    private final class PostStream implements HttpExchange.Receiver {
+        private final JsonNode id;
+        private final boolean initialize;
+        private volatile Request request;
+        private volatile boolean aborted;
+        private boolean answered;
+        private boolean resuming;
+        private int status;
+        private int resumes;
+        private String lastEventId;
+
+        PostStream(JsonNode id, boolean initialize) {
+            this.id = id;
+            this.initialize = initialize;
         }
-        try {
-            exchange.expectSuccess(opened, url);
-        } catch (UpstreamException e) {
-            if (forgotSession(e, message)) {
-                throw new UpstreamException(name, UpstreamException.Kind.HTTP_STATUS, "the upstream forgot our session (" + e.getMessage() + ")", e, 404);
+
+        @Override
+        public void headers(Response response) {
+            status = response.getStatus();
+            String sid = response.getHeaders().get(SESSION_HEADER);
+            if (sid != null && !sid.isEmpty() && !resuming) {
+                sessionId = sid;
             }
-            throw e;
         }
-        if (opened.status() == 202) {
-            opened.close();
-            return;
+
+        @Override
+        public void event(String type, String eventId, byte[] data, int length) {
+            if (eventId != null) {
+                lastEventId = eventId;
+            }
+            if ("message".equals(type) && !blank(data, length)) {
+                exchange.deliver(data, length, this::dispatch);
+            }
         }
-        exchange.readMessages(opened, listener::onMessage);
+
+        private void dispatch(ObjectNode message) {
+            if (id != null && !message.has("method") && sameId(id, message.get("id"))) {
+                answered = true;
+            }
+            listener.onMessage(message);
+        }
+
+        @Override
+        public void ended(UpstreamException failure) {
+            if (aborted || closed) {
+                open.remove(this);
+                return;
+            }
+            if (failure == null && !answered && id != null && status != 202) {
+                if (lastEventId != null && resumes < MAX_RESUMES) {
+                    resume();
+                    return;
+                }
+                failure = new UpstreamException(name, UpstreamException.Kind.UNREACHABLE,
+                        "ended its response stream without answering" + (resuming ? " (after resuming it)" : ""));
+            }
+            open.remove(this);
+            if (failure == null) {
+                return;
+            }
+            if (!initialize && sessionId != null && forgotSession(failure)) {
+                listener.onClosed("session expired");
+            } else if (id != null) {
+                listener.onFailed(id, resuming ? new UpstreamException(name, failure.kind(),
+                        "the response stream broke and could not be resumed: " + failure.getMessage(), failure, failure.httpStatus()) : failure);
+            } else {
+                LOG.debug("upstream {}: a message was not delivered: {}", name, failure.getMessage());
+            }
+        }
+
+        /** The stream broke before the answer: ask for the rest of it after the last event seen. */
+        private void resume() {
+            resumes++;
+            resuming = true;
+            Map<String, String> extra = sessionHeaders();
+            extra.put("Accept", "text/event-stream");
+            extra.put("Last-Event-ID", lastEventId);
+            LOG.debug("upstream {}: resuming a response stream after event {}", name, lastEventId);
+            request = exchange.start(HttpMethod.GET, url, extra, null, null, this);
+        }
+
+        void abort() {
+            aborted = true;
+            open.remove(this);
+            Request r = request;
+            if (r != null) {
+                r.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "abandoned"));
+            }
+        }
+    }
+
+    /** Ids compared as JSON values: a number we sent as a long may come back parsed as an int. */
+    static boolean sameId(JsonNode ours, JsonNode theirs) {
+        if (theirs == null) {
+            return false;
+        }
+        if (ours.isNumber() && theirs.isNumber()) {
+            return ours.canConvertToLong() && theirs.canConvertToLong() && ours.asLong() == theirs.asLong();
+        }
+        return ours.equals(theirs);
+    }
+
+    private static boolean blank(byte[] data, int length) {
+        for (int i = 0; i < length; i++) {
+            if (data[i] > ' ') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * The spec says 404 for an unknown session; some servers (server-everything among them) answer 400 naming the
      * session instead. Either, for a session we had, means the server restarted and a new one is needed.
      */
-    private boolean forgotSession(UpstreamException e, ObjectNode message) {
-        if (sessionId == null || "initialize".equals(message.path("method").asString(""))) {
-            return false;
-        }
+    private static boolean forgotSession(UpstreamException e) {
         return e.httpStatus() == 404
                 || (e.httpStatus() == 400 && e.getMessage() != null && e.getMessage().toLowerCase().contains("session"));
     }
@@ -84,49 +194,64 @@ final class StreamableHttpTransport implements UpstreamTransport {
     @Override
     public void initialized(String version) {
         this.protocolVersion = version;
-        Thread.ofVirtual().name("http-get-" + name).start(this::listenForServerMessages);
+        listen();
     }
 
-    /** The optional GET stream; a server that answers 405 simply has none. */
-    private void listenForServerMessages() {
-        Duration backoff = Duration.ofMillis(500);
-        while (!closed) {
-            try {
-                Map<String, String> extra = sessionHeaders();
-                extra.put("Accept", "text/event-stream");
-                HttpExchange.Opened opened = exchange.open(HttpMethod.GET, url, extra, null, timeout);
-                if (opened.status() == 405 || opened.status() == 404 || !opened.isEventStream()) {
-                    opened.close();
-                    return;
-                }
-                getStream = opened;
-                backoff = Duration.ofMillis(500);
-                exchange.readMessages(opened, listener::onMessage);
-            } catch (UpstreamException e) {
-                if (closed) {
-                    return;
-                }
-                LOG.debug("upstream {}: GET stream ended: {}", name, e.getMessage());
-            }
-            if (closed) {
-                return;
-            }
-            try {
-                Thread.sleep(backoff); // reconnect pacing, not a test wait
-            } catch (InterruptedException e) {
-                return;
-            }
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+    /** Opens the optional GET stream; a server that answers 405 simply has none. */
+    private void listen() {
+        if (closed) {
+            return;
         }
+        Map<String, String> extra = sessionHeaders();
+        extra.put("Accept", "text/event-stream");
+        String resumeAfter = getLastEventId;
+        if (resumeAfter != null) {
+            extra.put("Last-Event-ID", resumeAfter);
+        }
+        getStream = exchange.start(HttpMethod.GET, url, extra, null, null, new HttpExchange.Receiver() {
+            private boolean none;
+
+            @Override
+            public void headers(Response response) {
+                none = response.getStatus() == 405 || response.getStatus() == 404
+                        || (response.getStatus() < 300 && !HttpExchange.isEventStream(response));
+                if (!none && response.getStatus() < 300) {
+                    reconnectMs = FIRST_RECONNECT_MS;
+                }
+            }
+
+            @Override
+            public void event(String type, String eventId, byte[] data, int length) {
+                if (eventId != null) {
+                    getLastEventId = eventId;
+                }
+                if ("message".equals(type) && !blank(data, length)) {
+                    exchange.deliver(data, length, listener::onMessage);
+                }
+            }
+
+            @Override
+            public void ended(UpstreamException failure) {
+                if (closed || none) {
+                    return;
+                }
+                LOG.debug("upstream {}: GET stream ended{}", name, failure == null ? "" : ": " + failure.getMessage());
+                long wait = reconnectMs;
+                reconnectMs = Math.min(LONGEST_RECONNECT_MS, wait * 2);
+                http.getScheduler().schedule(StreamableHttpTransport.this::listen, wait, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     private Map<String, String> sessionHeaders() {
-        Map<String, String> extra = new HashMap<>(4);
-        if (sessionId != null) {
-            extra.put(SESSION_HEADER, sessionId);
+        Map<String, String> extra = new HashMap<>(8);
+        String sid = sessionId;
+        if (sid != null) {
+            extra.put(SESSION_HEADER, sid);
         }
-        if (protocolVersion != null) {
-            extra.put("MCP-Protocol-Version", protocolVersion);
+        String version = protocolVersion;
+        if (version != null) {
+            extra.put("MCP-Protocol-Version", version);
         }
         return extra;
     }
@@ -138,17 +263,17 @@ final class StreamableHttpTransport implements UpstreamTransport {
 
     @Override
     public void close() {
-        closed = true;
-        HttpExchange.Opened stream = getStream;
-        if (stream != null) {
-            stream.abort();
+        if (closed) {
+            return;
         }
-        if (sessionId != null) {
-            try {
-                exchange.open(HttpMethod.DELETE, url, sessionHeaders(), null, Duration.ofSeconds(2)).close();
-            } catch (UpstreamException e) {
-                LOG.debug("upstream {}: session DELETE failed: {}", name, e.getMessage());
-            }
+        closed = true;
+        Request stream = getStream;
+        if (stream != null) {
+            stream.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "closed"));
+        }
+        open.forEach(PostStream::abort);
+        if (sessionId != null) { // ends the server's session; nobody waits for its answer
+            exchange.start(HttpMethod.DELETE, url, sessionHeaders(), null, Duration.ofSeconds(2), HttpExchange.IGNORED);
         }
         Listener l = listener;
         if (l != null) {

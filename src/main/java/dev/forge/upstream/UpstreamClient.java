@@ -77,10 +77,11 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         response.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
             if (pending.remove(id) != null && failure instanceof TimeoutException) {
                 sendCancelled(id, "timed out after " + timeout.toMillis() + " ms");
+                response.abandon();
             }
         });
         try {
-            transport.send(request);
+            response.sending(transport.send(request));
         } catch (UpstreamException e) {
             if (e.sessionExpired()) {
                 onClosed("session expired"); // first, so whoever retries finds this connection already replaced
@@ -183,9 +184,10 @@ final class UpstreamClient implements UpstreamTransport.Listener {
      * none, leaves the caller waiting for its timeout and then told the upstream did not answer.
      */
     @Override
-    public void onUnreadable(long id, UpstreamException failure) {
+    public void onFailed(JsonNode failedId, UpstreamException failure) {
+        long id = failedId != null && failedId.canConvertToLong() ? failedId.asLong() : AnswerId.NONE;
         PendingCall waiting = id != AnswerId.NONE ? pending.remove(id) : null;
-        if (waiting == null && id == AnswerId.NONE) {
+        if (waiting == null && failedId == null) {
             Long oldest = pending.keySet().stream().min(Long::compare).orElse(null);
             waiting = oldest == null ? null : pending.remove(oldest);
         }

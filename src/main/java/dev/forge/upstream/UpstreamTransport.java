@@ -1,8 +1,13 @@
 package dev.forge.upstream;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Moves JSON-RPC messages to and from one upstream server; knows nothing of ids or methods. */
+/**
+ * Moves JSON-RPC messages to and from one upstream server. Sending never waits for what a message causes: every
+ * message the upstream sends (an answer, a notification, a request of its own) reaches the listener the moment it
+ * arrives, whichever stream it travels on.
+ */
 sealed interface UpstreamTransport extends AutoCloseable permits StdioTransport, StreamableHttpTransport, SseTransport,
         InProcessTransport {
 
@@ -13,17 +18,28 @@ sealed interface UpstreamTransport extends AutoCloseable permits StdioTransport,
         void onClosed(String reason);
 
         /**
-         * An answer arrived that could not be taken (too large): fail the call it answers, by our id, or
-         * {@code AnswerId.NONE} when the id could not be read.
+         * A request could not be delivered, or its answer could not be taken (too large, not JSON, the stream ended
+         * without it): fail the call with that id, or (id null) the call that most likely waits for it.
          */
-        default void onUnreadable(long id, UpstreamException failure) {}
+        default void onFailed(JsonNode id, UpstreamException failure) {}
+    }
+
+    /** A message on its way: {@link #abort} gives up on it and on whatever it still streams back. */
+    @FunctionalInterface
+    interface Sent {
+        Sent NONE = () -> {};
+
+        void abort();
     }
 
     /** Connects (spawns, opens streams). Messages arrive on the listener from then on. */
     void start(Listener listener);
 
-    /** Sends one message; blocks the (virtual) calling thread until the upstream has taken it. */
-    void send(ObjectNode message);
+    /**
+     * Sends one message and returns without waiting for an answer. Throws {@link UpstreamException} only when the
+     * message cannot leave at all; later failures reach {@link Listener#onFailed}.
+     */
+    Sent send(ObjectNode message);
 
     /** Called once initialize has been answered, with the revision the upstream agreed to. */
     default void initialized(String protocolVersion) {}

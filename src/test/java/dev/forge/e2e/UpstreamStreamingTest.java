@@ -1,0 +1,246 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.forge.Gateway;
+import dev.forge.config.SessionMode;
+import dev.forge.config.UpstreamConfig;
+import dev.forge.config.UpstreamPolicy;
+import dev.forge.protocol.Json;
+import dev.forge.support.RawMcp;
+import dev.forge.support.TestGateways;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * How Forge reads a Streamable HTTP upstream's response streams, against a scripted upstream that streams, breaks and
+ * goes quiet on purpose (no real server does so on demand): each message is passed on the moment it arrives, a stream
+ * that breaks before its answer is resumed with {@code Last-Event-ID}, and a call's timeout or a client's cancel ends
+ * the exchange and reaches the upstream as {@code notifications/cancelled}.
+ */
+class UpstreamStreamingTest {
+
+    private HttpServer upstream;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final BlockingQueue<JsonNode> cancels = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> resumedAfter = new LinkedBlockingQueue<>();
+    private final CompletableFuture<JsonNode> heldRequestId = new CompletableFuture<>();
+    private volatile JsonNode brokenCallId;
+    private Gateway gateway;
+    private RawMcp.Session session;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        upstream.createContext("/mcp", this::answer);
+        upstream.start();
+        UpstreamPolicy policy = new UpstreamPolicy(Duration.ofSeconds(20), Map.of("quiet", Duration.ofMillis(800)),
+                SessionMode.SHARED, UpstreamPolicy.DEFAULT_MAX_CONCURRENCY, Duration.ZERO);
+        gateway = TestGateways.start(List.of(new UpstreamConfig.StreamableHttp("scripted",
+                URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/mcp"), Map.of(), policy)));
+        session = RawMcp.Session.open(TestGateways.baseUrl(gateway) + "/mcp");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        if (gateway != null) gateway.close();
+        upstream.stop(0);
+    }
+
+    @Test
+    void progressReachesTheClientWhileTheUpstreamIsStillWorking() throws Exception {
+        HttpResponse<java.io.InputStream> response = RawMcp.HTTP.send(RawMcp.post(session.url(), session.id(), """
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"scripted__slow","arguments":{},"_meta":{"progressToken":"p1"}}}"""),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            JsonNode first = nextData(events);
+            assertThat(first.path("method").asString()).as("the first message is the progress, sent before the upstream answers")
+                    .isEqualTo("notifications/progress");
+            assertThat(first.at("/params/progressToken").asString()).isEqualTo("p1");
+            assertThat(release.getCount()).as("the upstream has not answered yet").isOne();
+            release.countDown();
+            JsonNode result = nextData(events);
+            assertThat(result.at("/result/content/0/text").asString()).isEqualTo("done slowly");
+        }
+    }
+
+    @Test
+    void aStreamThatBreaksBeforeItsAnswerIsResumedAfterTheLastEventSeen() throws Exception {
+        JsonNode answer = lastMessage(session.sendAsync("""
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"scripted__breaks","arguments":{}}}""").get(20, TimeUnit.SECONDS));
+        assertThat(answer.at("/result/content/0/text").asString()).as(answer.toString()).isEqualTo("resumed answer");
+        assertThat(resumedAfter.poll(5, TimeUnit.SECONDS)).as("the GET that resumed the stream named the last event").isEqualTo("ev-1");
+    }
+
+    @Test
+    void aCallTimeoutEndsAQuietStreamAndTheUpstreamHearsTheCancel() throws Exception {
+        long started = System.nanoTime();
+        JsonNode answer = session.call("scripted__quiet", "{}").get(20, TimeUnit.SECONDS);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(answer.at("/error/data/failure").asString()).as(answer.toString()).isEqualTo("timed_out");
+        assertThat(tookMs).as("bounded by the tool's 800 ms timeout, however the upstream streams").isLessThan(5_000);
+        JsonNode cancel = cancels.poll(5, TimeUnit.SECONDS);
+        assertThat(cancel).as("notifications/cancelled reached the upstream").isNotNull();
+        assertThat(cancel.at("/params/requestId")).isEqualTo(heldRequestId.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aClientsCancelReachesTheUpstreamForTheRightRequest() throws Exception {
+        CompletableFuture<HttpResponse<String>> call = session.sendAsync("""
+                {"jsonrpc":"2.0","id":"c-7","method":"tools/call","params":{"name":"scripted__held","arguments":{}}}""");
+        JsonNode upstreamId = heldRequestId.get(10, TimeUnit.SECONDS);
+        session.send("""
+                {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-7","reason":"user pressed stop"}}""");
+        JsonNode cancel = cancels.poll(10, TimeUnit.SECONDS);
+        assertThat(cancel).as("notifications/cancelled reached the upstream").isNotNull();
+        assertThat(cancel.at("/params/requestId")).as("with the upstream's own id for the call").isEqualTo(upstreamId);
+        call.get(10, TimeUnit.SECONDS); // and the client's request ends instead of hanging
+    }
+
+    /** The response message of a plain JSON answer or the last event of an SSE one. */
+    private static JsonNode lastMessage(HttpResponse<String> response) {
+        String body = response.body();
+        int data = body.lastIndexOf("data:");
+        return Json.parse(data >= 0 ? body.substring(data + 5, body.indexOf('\n', data)).strip() : body);
+    }
+
+    private static JsonNode nextData(BufferedReader events) throws IOException {
+        String line;
+        while ((line = events.readLine()) != null) {
+            if (line.startsWith("data:")) {
+                return Json.parse(line.substring(5).strip());
+            }
+        }
+        throw new IOException("the stream ended");
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("GET")) {
+            String after = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+            if (after == null || brokenCallId == null) {
+                reply(exchange, 405, "");
+                return;
+            }
+            resumedAfter.add(after);
+            sse(exchange, "id: ev-2\ndata: " + result(brokenCallId, "resumed answer") + "\n\n", true);
+            return;
+        }
+        if (exchange.getRequestMethod().equals("DELETE")) {
+            reply(exchange, 200, "");
+            return;
+        }
+        JsonNode message = Json.parse(exchange.getRequestBody().readAllBytes());
+        String method = message.path("method").asString("");
+        JsonNode id = message.get("id");
+        switch (method) {
+            case "initialize" -> {
+                exchange.getResponseHeaders().add("Mcp-Session-Id", "scripted-session");
+                reply(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"scripted\",\"version\":\"1\"}}}");
+            }
+            case "tools/list" -> reply(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":["
+                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "]}}");
+            case "notifications/cancelled" -> {
+                cancels.add(message);
+                reply(exchange, 202, "");
+            }
+            case "tools/call" -> call(exchange, message, id);
+            default -> reply(exchange, 202, "");
+        }
+    }
+
+    private void call(HttpExchange exchange, JsonNode message, JsonNode id) throws IOException {
+        switch (message.at("/params/name").asString()) {
+            case "slow" -> {
+                String token = message.at("/params/_meta/progressToken").toString();
+                String progress = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":"
+                        + token + ",\"progress\":1,\"total\":2}}";
+                OutputStream out = sse(exchange, "data: " + progress + "\n\n", false);
+                await();
+                out.write(("data: " + result(id, "done slowly") + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.close();
+            }
+            case "breaks" -> {
+                brokenCallId = id;
+                // one event with an id, then the connection ends without the answer
+                sse(exchange, "id: ev-1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+                        + "\"params\":{\"level\":\"info\",\"data\":\"working\"}}\n\n", true);
+            }
+            case "quiet", "held" -> {
+                heldRequestId.complete(id);
+                OutputStream out = sse(exchange, ": keep-alive\n\n", false);
+                await();
+                out.close();
+            }
+            default -> reply(exchange, 200, result(id, "?"));
+        }
+    }
+
+    private void await() {
+        try {
+            release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tool(String name) {
+        return "{\"name\":\"" + name + "\",\"inputSchema\":{\"type\":\"object\"}}";
+    }
+
+    private static String result(JsonNode id, String text) {
+        ObjectNode response = Json.object();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.putObject("result").putArray("content").addObject().put("type", "text").put("text", text);
+        return Json.text(response);
+    }
+
+    private static OutputStream sse(HttpExchange exchange, String first, boolean end) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write(first.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        if (end) {
+            out.close();
+        }
+        return out;
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!body.isEmpty()) {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+        }
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
