@@ -1,5 +1,7 @@
 // An MCP server built on the official TypeScript SDK that records what reaches it, for the passthrough matrix.
 // Usage: node probe-server.mjs MODE   MODE: stdio | streamable | streamable-json | sse   (HTTP modes listen on $PORT)
+// Its resources are probe://NAME/item/N, NAME from $PROBE_NAME under stdio and from the path over HTTP (/NAME/mcp,
+// /NAME/sse + /NAME/message), so that one process can stand for several upstreams whose resources do not collide.
 // $PROBE_STATE_DIR: a folder shared by every process of one upstream; a file in its tools/ folder is a tool, so a
 // tool added through one session is listed by all of them and each process announces tools/list_changed.
 //
@@ -26,7 +28,7 @@ const stateDir = process.env.PROBE_STATE_DIR;
 const addedDir = stateDir ? path.join(stateDir, "tools") : null;
 if (addedDir) fs.mkdirSync(addedDir, { recursive: true });
 
-const RESOURCES = Array.from({ length: 150 }, (_, i) => ({ uri: `probe://item/${i}`, name: `item ${i}`, mimeType: "text/plain" }));
+const resources = (name) => Array.from({ length: 150 }, (_, i) => ({ uri: `probe://${name}/item/${i}`, name: `item ${i}`, mimeType: "text/plain" }));
 const PAGE = 25;
 const NAMES = ["alice", "albert", "bob", "carol"];
 const cancelled = []; // { tag, requestId, reason } of every wait-for-cancel call whose request was cancelled
@@ -53,7 +55,8 @@ const added = () => (addedDir ? fs.readdirSync(addedDir).sort() : []).map((name)
 }));
 const text = (t) => ({ content: [{ type: "text", text: t }] });
 
-function newServer() {
+function newServer(name) {
+  const RESOURCES = resources(name);
   const server = new Server({ name: "forge-probe", version: "1.0.0" }, {
     capabilities: {
       tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, prompts: {}, logging: {}, completions: {},
@@ -182,11 +185,12 @@ function listen(handler) {
 }
 
 if (mode === "stdio") {
-  await newServer().connect(new StdioServerTransport());
+  await newServer(process.env.PROBE_NAME ?? "stdio").connect(new StdioServerTransport());
 } else if (mode === "streamable" || mode === "streamable-json") {
   const transports = new Map();
   listen(async (req, res) => {
-    if (!req.url.startsWith("/mcp")) return void res.writeHead(404).end();
+    const [, name, endpoint] = new URL(req.url, "http://127.0.0.1").pathname.split("/");
+    if (endpoint !== "mcp") return void res.writeHead(404).end();
     const id = req.headers["mcp-session-id"];
     const body = req.method === "POST" ? await readBody(req) : undefined;
     let transport = id ? transports.get(id) : undefined;
@@ -198,7 +202,7 @@ if (mode === "stdio") {
         onsessioninitialized: (sid) => transports.set(sid, transport),
         onsessionclosed: (sid) => transports.delete(sid),
       });
-      await newServer().connect(transport);
+      await newServer(name).connect(transport);
     }
     await transport.handleRequest(req, res, body);
   });
@@ -206,12 +210,13 @@ if (mode === "stdio") {
   const transports = new Map();
   listen(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
-    if (req.method === "GET" && url.pathname === "/sse") {
-      const transport = new SSEServerTransport("/message", res);
+    const [, name, endpoint] = url.pathname.split("/");
+    if (req.method === "GET" && endpoint === "sse") {
+      const transport = new SSEServerTransport(`/${name}/message`, res);
       transports.set(transport.sessionId, transport);
       res.on("close", () => transports.delete(transport.sessionId));
-      await newServer().connect(transport);
-    } else if (req.method === "POST" && url.pathname === "/message") {
+      await newServer(name).connect(transport);
+    } else if (req.method === "POST" && endpoint === "message") {
       const transport = transports.get(url.searchParams.get("sessionId"));
       if (!transport) return void res.writeHead(404).end("no such session");
       await transport.handlePostMessage(req, res, await readBody(req));

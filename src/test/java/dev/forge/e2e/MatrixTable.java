@@ -11,15 +11,16 @@ final class MatrixTable {
         return cell + " " + capability.name();
     }
 
-    static String render(Map<String, String> outcomes, long seconds) {
+    /** {@code millis}: how long each cell's client ran, -1 when it did not finish. */
+    static String render(Map<String, String> outcomes, Map<MatrixCell, Integer> millis, long seconds) {
         StringBuilder table = new StringBuilder("\nPassthrough matrix (").append(seconds).append(" s)\n");
-        table.append(String.format("%-58s", "cell"));
+        table.append(String.format("%-72s %6s", "cell", "ms"));
         for (MatrixCapability capability : MatrixCapability.values()) {
             table.append(String.format(" %-12s", capability.key()));
         }
         table.append('\n');
         for (MatrixCell cell : MatrixCell.all()) {
-            table.append(String.format("%-58s", cell));
+            table.append(String.format("%-72s %6d", cell, millis.getOrDefault(cell, -1)));
             for (MatrixCapability capability : MatrixCapability.values()) {
                 table.append(String.format(" %-12s", outcomes.getOrDefault(key(cell, capability), "-")));
             }

@@ -72,13 +72,18 @@ class PassthroughMatrixTest {
                 stdioProbe("probe-per-client", state, SessionMode.SHARED),
                 stdioProbe("probe-shared", state, SessionMode.SHARED))));
         List<UpstreamConfig> entries = new ArrayList<>();
-        for (SessionMode mode : SessionMode.values()) {
-            entries.add(stdioProbe(MatrixCell.entry(UpstreamKind.STDIO, mode), state, mode));
-            entries.add(TestGateways.streamableHttp(MatrixCell.entry(UpstreamKind.STREAMABLE_SSE, mode), streamable.url("/mcp"), mode));
-            entries.add(TestGateways.streamableHttp(MatrixCell.entry(UpstreamKind.STREAMABLE_JSON, mode), json.url("/mcp"), mode));
-            entries.add(TestGateways.sse(MatrixCell.entry(UpstreamKind.LEGACY_SSE, mode), sse.url("/sse"), mode));
-            entries.add(TestGateways.streamableHttp(MatrixCell.entry(UpstreamKind.FORGE, mode),
-                    TestGateways.baseUrl(inner) + "/gateways/probe-" + MatrixCell.modeLabel(mode) + "/mcp", mode));
+        for (UpstreamKind kind : UpstreamKind.values()) {
+            for (SessionMode mode : SessionMode.values()) {
+                String name = MatrixCell.entry(kind, mode);
+                entries.add(switch (kind) {
+                    case STDIO -> stdioProbe(name, state, mode);
+                    case STREAMABLE_SSE -> TestGateways.streamableHttp(name, streamable.url("/" + name + "/mcp"), mode);
+                    case STREAMABLE_JSON -> TestGateways.streamableHttp(name, json.url("/" + name + "/mcp"), mode);
+                    case LEGACY_SSE -> TestGateways.sse(name, sse.url("/" + name + "/sse"), mode);
+                    case FORGE -> TestGateways.streamableHttp(name,
+                            TestGateways.baseUrl(inner) + "/gateways/probe-" + MatrixCell.modeLabel(mode) + "/mcp", mode);
+                });
+            }
         }
         Gateway outer = started(TestGateways.start(entries));
         cells = Executors.newFixedThreadPool(ENTRIES_AT_ONCE);
@@ -106,7 +111,10 @@ class PassthroughMatrixTest {
         for (AutoCloseable c : running.reversed()) {
             c.close();
         }
-        System.out.println(MatrixTable.render(outcomes, Math.round((System.nanoTime() - startedAt) / 1e9)));
+        Map<MatrixCell, Integer> millis = new LinkedHashMap<>();
+        seen.forEach((cell, observed) -> millis.put(cell, observed.isDone() && !observed.isCompletedExceptionally()
+                ? observed.join().path("totalMs").asInt(-1) : -1));
+        System.out.println(MatrixTable.render(outcomes, millis, Math.round((System.nanoTime() - startedAt) / 1e9)));
     }
 
     static Stream<Arguments> cellsAndCapabilities() {
@@ -134,7 +142,7 @@ class PassthroughMatrixTest {
     private static UpstreamConfig stdioProbe(String name, Path state, SessionMode mode) {
         List<String> command = new ArrayList<>(Peers.probe());
         command.add("stdio");
-        return TestGateways.stdio(name, command, Map.of("PROBE_STATE_DIR", state.resolve(name).toString()), mode);
+        return TestGateways.stdio(name, command, Map.of("PROBE_STATE_DIR", state.resolve(name).toString(), "PROBE_NAME", name), mode);
     }
 
     private static <T extends AutoCloseable> T started(T resource) {
@@ -145,7 +153,9 @@ class PassthroughMatrixTest {
     /** Runs the client against the cell's endpoint and parses what it printed; the process is gone when this returns. */
     private static JsonNode drive(String base, MatrixCell cell) throws Exception {
         String url = base + "/gateways/" + cell.entry() + cell.client().endpoint;
-        Process process = new ProcessBuilder(Peers.node(), client.toString(), url, cell.client().scriptArgument).start();
+        String skipped = Arrays.stream(MatrixCapability.values()).filter(c -> c.notApplicable(cell).isPresent())
+                .map(MatrixCapability::key).collect(java.util.stream.Collectors.joining(","));
+        Process process = new ProcessBuilder(Peers.node(), client.toString(), url, cell.client().scriptArgument, skipped).start();
         try {
             CompletableFuture<byte[]> out = readAll(process.getInputStream());
             CompletableFuture<byte[]> err = readAll(process.getErrorStream());
