@@ -86,7 +86,7 @@ class PassthroughMatrixTest {
             }
         }
         Gateway outer = started(TestGateways.start(entries));
-        cells = Executors.newFixedThreadPool(ENTRIES_AT_ONCE);
+        cells = Executors.newFixedThreadPool(ENTRIES_AT_ONCE, Thread.ofPlatform().name("matrix-cells-", 0).daemon().factory());
         for (UpstreamKind kind : UpstreamKind.values()) {
             for (SessionMode mode : SessionMode.values()) {
                 List<MatrixCell> ofEntry = Arrays.stream(MatrixCell.ClientTransport.values()).map(c -> new MatrixCell(kind, mode, c)).toList();
@@ -108,13 +108,21 @@ class PassthroughMatrixTest {
             cells.shutdownNow();
             cells.awaitTermination(CELL_LIMIT_SECONDS, TimeUnit.SECONDS);
         }
-        for (AutoCloseable c : running.reversed()) {
-            c.close();
+        Exception failed = null;
+        for (AutoCloseable c : running.reversed()) { // the outer gateway before the inner one, the servers last
+            try {
+                c.close();
+            } catch (Exception e) {
+                failed = e;
+            }
         }
         Map<MatrixCell, Integer> millis = new LinkedHashMap<>();
         seen.forEach((cell, observed) -> millis.put(cell, observed.isDone() && !observed.isCompletedExceptionally()
                 ? observed.join().path("totalMs").asInt(-1) : -1));
         System.out.println(MatrixTable.render(outcomes, millis, Math.round((System.nanoTime() - startedAt) / 1e9)));
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     static Stream<Arguments> cellsAndCapabilities() {
