@@ -8,7 +8,8 @@
 // Tools: echo (optional delayMs), structured, slow (progress), wait-for-cancel + cancellations (what was cancelled,
 // by request), ask-sampling, ask-elicitation, ask-roots, log, touch (resources/updated to subscribers), add-tool.
 // 150 resources served in pages of 25; a prompt whose argument completes.
-// In streamable-json mode only the response can travel on a POST, so questions to the client go on the GET stream.
+// In streamable-json mode only the response can travel on a POST, so questions and log lines go on the GET stream;
+// progress stays on its own request, where the SDK drops it in that mode.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -67,6 +68,7 @@ function newServer(name) {
   const ask = (extra, method, params, schema) => mode === "streamable-json"
     ? server.request({ method, params }, schema)
     : extra.sendRequest({ method, params }, schema);
+  const tell = (extra, notification) => mode === "streamable-json" ? server.notification(notification) : extra.sendNotification(notification);
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...BASE_TOOLS, ...added()] }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
@@ -121,8 +123,10 @@ function newServer(name) {
       }
       case "log":
         for (let i = 0; i < (args.count ?? 3); i++) {
-          await extra.sendNotification({ method: "notifications/message", params: { level: "info", logger: "probe", data: `${args.tag} ${i}` } });
+          await tell(extra, { method: "notifications/message", params: { level: "info", logger: "probe", data: `${args.tag} ${i}` } });
         }
+        // on the GET stream the lines could otherwise trail the answer: a ping behind them is answered after them
+        if (mode === "streamable-json") await server.ping();
         return text("logged");
       case "touch":
         if (subscriptions.has(args.uri)) await server.sendResourceUpdated({ uri: args.uri });

@@ -139,13 +139,14 @@ enum MatrixCapability {
 
     /**
      * Why this capability cannot work in the cell whatever the gateway does, or empty when it must. An upstream
-     * that answers a POST with application/json can send nothing but the response on it, and the official SDK's
-     * server drops what a call emits on its own request (progress, log lines) rather than move it to the GET stream.
+     * that answers a POST with application/json can send nothing but the response on it; the official SDK's server
+     * drops the progress a call emits on its own request rather than move it to the GET stream. (The probe sends its
+     * questions and log lines on the GET stream in that mode, so those still apply.)
      */
     Optional<String> notApplicable(MatrixCell cell) {
-        if (cell.upstream() == UpstreamKind.STREAMABLE_JSON && (this == PROGRESS || this == LOGGING)) {
+        if (cell.upstream() == UpstreamKind.STREAMABLE_JSON && this == PROGRESS) {
             return Optional.of("a plain-JSON Streamable HTTP upstream answers each POST with the response alone; "
-                    + "the SDK server drops the " + (this == PROGRESS ? "progress" : "log messages") + " a call emits on its own request");
+                    + "the SDK server drops the progress a call emits on its own request");
         }
         return Optional.empty();
     }
