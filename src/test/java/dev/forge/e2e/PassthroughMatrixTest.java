@@ -12,10 +12,12 @@ import dev.forge.support.NodeHttpServer;
 import dev.forge.support.Peers;
 import dev.forge.support.TestGateways;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +52,7 @@ import tools.jackson.databind.JsonNode;
 class PassthroughMatrixTest {
 
     private static final int ENTRIES_AT_ONCE = 3;
-    private static final long CELL_LIMIT_SECONDS = 120;
+    private static final Duration CELL_LIMIT = Duration.ofMinutes(2);
 
     static final List<AutoCloseable> running = new ArrayList<>();
     static final Map<MatrixCell, CompletableFuture<JsonNode>> seen = new LinkedHashMap<>();
@@ -106,7 +109,7 @@ class PassthroughMatrixTest {
     static void stop() throws Exception {
         if (cells != null) {
             cells.shutdownNow();
-            cells.awaitTermination(CELL_LIMIT_SECONDS, TimeUnit.SECONDS);
+            cells.awaitTermination(CELL_LIMIT.toSeconds(), TimeUnit.SECONDS);
         }
         Exception failed = null;
         for (AutoCloseable c : running.reversed()) { // the outer gateway before the inner one, the servers last
@@ -138,7 +141,7 @@ class PassthroughMatrixTest {
         }
         assumeTrue(reason.isEmpty(), () -> cell + " " + capability + " is not applicable: " + reason.orElseThrow());
         outcomes.put(MatrixTable.key(cell, capability), "FAIL");
-        JsonNode all = seen.get(cell).get(CELL_LIMIT_SECONDS * 2, TimeUnit.SECONDS);
+        JsonNode all = seen.get(cell).get(CELL_LIMIT.multipliedBy(2).toSeconds(), TimeUnit.SECONDS);
         assertThat(all.has("connectError")).as("%s the client could not connect: %s", cell, all.path("connectError").asString("")).isFalse();
         JsonNode observed = all.path(capability.key());
         assertThat(observed.has("error")).as("%s %s failed: %s (after %d ms)", cell, capability,
@@ -162,21 +165,22 @@ class PassthroughMatrixTest {
     private static JsonNode drive(String base, MatrixCell cell) throws Exception {
         String url = base + "/gateways/" + cell.entry() + cell.client().endpoint;
         String skipped = Arrays.stream(MatrixCapability.values()).filter(c -> c.notApplicable(cell).isPresent())
-                .map(MatrixCapability::key).collect(java.util.stream.Collectors.joining(","));
+                .map(MatrixCapability::key).collect(Collectors.joining(","));
         Process process = new ProcessBuilder(Peers.node(), client.toString(), url, cell.client().scriptArgument, skipped).start();
         try {
             CompletableFuture<byte[]> out = readAll(process.getInputStream());
             CompletableFuture<byte[]> err = readAll(process.getErrorStream());
-            assertThat(process.waitFor(CELL_LIMIT_SECONDS, TimeUnit.SECONDS)).as("%s the client finished within %d s", cell, CELL_LIMIT_SECONDS).isTrue();
+            assertThat(process.waitFor(CELL_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("%s the client finished within %s", cell, CELL_LIMIT).isTrue();
             String printed = new String(out.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-            assertThat(process.exitValue()).as("%s the client failed: %s", cell, new String(err.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isZero();
+            String complaints = new String(err.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            assertThat(process.exitValue()).as("%s the client failed: %s", cell, complaints).isZero();
             return Json.parse(printed);
         } finally {
             process.destroyForcibly();
         }
     }
 
-    private static CompletableFuture<byte[]> readAll(java.io.InputStream in) {
+    private static CompletableFuture<byte[]> readAll(InputStream in) {
         CompletableFuture<byte[]> all = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try (in) {
