@@ -62,7 +62,7 @@ async function observe(check) {
   try {
     return { ...(await check()), tookMs: now() - started };
   } catch (e) {
-    return { error: String(e?.message ?? e), tookMs: now() - started };
+    return { error: String(e?.message ?? e), tookMs: now() - started, askedSoFar: { ...asked } };
   }
 }
 

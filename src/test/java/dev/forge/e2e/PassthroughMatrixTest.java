@@ -144,8 +144,8 @@ class PassthroughMatrixTest {
         JsonNode all = seen.get(cell).get(CELL_LIMIT.multipliedBy(2).toSeconds(), TimeUnit.SECONDS);
         assertThat(all.has("connectError")).as("%s the client could not connect: %s", cell, all.path("connectError").asString("")).isFalse();
         JsonNode observed = all.path(capability.key());
-        assertThat(observed.has("error")).as("%s %s failed: %s (after %d ms)", cell, capability,
-                observed.path("error").asString(""), observed.path("tookMs").asInt()).isFalse();
+        assertThat(observed.has("error")).as("%s %s failed: %s (after %d ms; the client had been asked %s)", cell, capability,
+                observed.path("error").asString(""), observed.path("tookMs").asInt(), observed.path("askedSoFar")).isFalse();
         capability.check(cell.toString(), observed);
         outcomes.put(MatrixTable.key(cell, capability), "pass");
     }
