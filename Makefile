@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build deps peers bench bench-translate bench-router router-eval conformance clean generate-secrets
+.PHONY: run test build deps peers bench bench-alloc bench-translate bench-router router-eval conformance clean generate-secrets
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -41,8 +41,16 @@ peers: $(PEERS)
 $(PEERS): peers/package.json peers/package-lock.json
 	scripts/install-peers.sh
 
+# every MCP path side by side (rps, p50, ratios; fails on any bad answer), then allocation per tools/call.
+# Needs wrk and nginx (apt-get install wrk nginx-light); see docs/PERFORMANCE.md.
+# (one after the other: they share the machine's cores)
 bench: build
 	bench/run.sh
+	bench/alloc.sh
+
+# bytes allocated per tools/call (stdio echo and the REST tool on nginx) from a JFR recording, with the top frames
+bench-alloc: build
+	bench/alloc.sh
 
 # forge translate side by side with supergateway and mcp-proxy (installed from npm at pinned versions on first use)
 bench-translate: build

@@ -30,7 +30,8 @@ final class EdgeErrors {
         routes.exception(HttpResponseException.class, EdgeErrors::uncaught); // else Javalin answers these its own way
     }
 
-    private static void uncaught(Exception e, Context ctx) {
+    private static void uncaught(Exception thrown, Context ctx) {
+        Exception e = thrown instanceof java.io.UncheckedIOException u && u.getCause() instanceof EofException eof ? eof : thrown;
         switch (e) {
             case EofException eof -> reply(ctx, 400, JsonRpcError.PARSE_ERROR, "bad_request", ctx.contentLength() >= 0
                     ? "Bad Request: the body ended before its Content-Length " + ctx.contentLength() + " was reached"

@@ -1,10 +1,12 @@
 package dev.forge;
 
 import dev.forge.api.CatalogApi;
+import dev.forge.api.TaskRouting;
 import dev.forge.api.TokensApi;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
 import dev.forge.dispatch.MetaTools;
+import dev.forge.dispatch.Routing;
 import dev.forge.router.Reranker;
 import dev.forge.router.RouterApi;
 import dev.forge.router.RouterMetaTools;
@@ -150,6 +152,7 @@ public final class Gateway implements AutoCloseable {
         List<UpstreamConfig> upstreams = new ArrayList<>();
         boolean routing = config.runs(ServerRole.TOOL_ROUTER);
         List<ServiceConfig> services = config.runs(ServerRole.SERVICE_MANAGER) ? config.serviceManager().services() : List.of();
+        gateways.reserve(RouterMetaTools.UPSTREAM, RouterMetaTools.OWNER);
         services.forEach(service -> gateways.reserve(service.name(), "the managed service '" + service.name() + "' (services.yml)"));
         if (config.runs(ServerRole.GATEWAY)) { // a tool router alone indexes the gateway's upstreams through it (below)
             upstreams.addAll(gateways.bootstrap(config.gateways()));
@@ -217,9 +220,9 @@ public final class Gateway implements AutoCloseable {
         this.security = new Security(config.security(), config.allowedOrigins(), database, servers::nameOf, scheduler,
                 config.connectTimeout(), clock);
 
-        McpHandler handler = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation, tasks, PAGE_SIZE, version,
-                metaTools == null ? MetaTools.NONE : metaTools), registry),
-                federation, security.audit);
+        // a tools/call's route is resolved once, at the entry, and carried through the decorators to the dispatcher
+        McpHandler handler = new Routing(federation, new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,
+                tasks, PAGE_SIZE, version, metaTools == null ? MetaTools.NONE : metaTools), registry), security.audit));
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout(),
                 new Batches(config.security().batches(), security.rateLimits::admitBatch));
         LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
@@ -239,7 +242,7 @@ public final class Gateway implements AutoCloseable {
             new GatewaysApi(gateways).routes(routes);
             new ServersApi(servers, federation).routes(routes);
             new CatalogApi(federation, toolStates).routes(routes);
-            new RestToolsApi(restTools, router == null ? null : new RouterApi(router)).routes(routes);
+            new RestToolsApi(restTools, router == null ? TaskRouting.NONE : new RouterApi(router)::routeTask).routes(routes);
             new LocalItemsApi(localItems).routes(routes);
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
             Listeners.rpcRoute(routes, plainRpc::post);

@@ -25,7 +25,7 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 final class Listeners {
 
-    static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+    static final long MAX_REQUEST_BYTES = dev.forge.transport.HttpBodies.MAX_REQUEST_BYTES;
     /** Beyond this an oversized body is not worth reading to be polite; the connection is closed instead. */
     private static final long MAX_DISCARDED_BYTES = 4 * MAX_REQUEST_BYTES;
     static final int MAX_HEADER_BYTES = 16 * 1024;

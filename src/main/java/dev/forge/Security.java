@@ -3,6 +3,7 @@ package dev.forge;
 import dev.forge.audit.AuditLog;
 import dev.forge.auth.AccessGuard;
 import dev.forge.auth.ClientAddress;
+import dev.forge.auth.FailedLogins;
 import dev.forge.auth.Principal;
 import dev.forge.auth.ResourceMetadata;
 import dev.forge.auth.Revocations;
@@ -63,10 +64,25 @@ final class Security implements AutoCloseable {
         RateLimiter authBudget = budget("auth", config.authRateLimitPerMinute());
         this.clientAddress = new ClientAddress(config.trustedProxies());
         this.headers = new ResponseHeaders(config.corsEnabled(), allowedOrigins);
-        this.access = new AccessGuard(config, new TokenVerifier(config, revocations, clock), authBudget, audit, serverName);
+        this.access = new AccessGuard(config, new TokenVerifier(config, revocations, clock), failedLogins(authBudget), audit,
+                serverName);
         this.rateLimits = new RateLimitGuard(requestBudget, authBudget, config.metricsPublic(), audit);
         this.resourceMetadata = new ResourceMetadata(config);
         explain(config);
+    }
+
+    private static FailedLogins failedLogins(RateLimiter budget) {
+        return new FailedLogins() {
+            @Override
+            public long waitNanos(String key) {
+                return budget.waitNanos(key);
+            }
+
+            @Override
+            public void count(String key) {
+                budget.tryAcquire(key);
+            }
+        };
     }
 
     private RateLimiter budget(String name, int perMinute) {

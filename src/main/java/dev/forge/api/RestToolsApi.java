@@ -1,7 +1,6 @@
 package dev.forge.api;
 
 import dev.forge.protocol.Json;
-import dev.forge.registry.RegistryException;
 import dev.forge.registry.RestToolRegistry;
 import io.javalin.config.RoutesConfig;
 import tools.jackson.databind.JsonNode;
@@ -14,22 +13,19 @@ import tools.jackson.databind.JsonNode;
 public final class RestToolsApi {
 
     private final RestToolRegistry registry;
-    /** Null when this process runs no tool router. */
-    private final dev.forge.router.RouterApi router;
+    private final TaskRouting tasks;
 
-    public RestToolsApi(RestToolRegistry registry, dev.forge.router.RouterApi router) {
+    public RestToolsApi(RestToolRegistry registry, TaskRouting tasks) {
         this.registry = registry;
-        this.router = router;
+        this.tasks = tasks;
     }
 
     public void routes(RoutesConfig routes) {
         routes.post("/tools", AdminApi.admin(ctx -> {
             JsonNode body = AdminApi.body(ctx);
-            if (router != null && router.routeIfTask(ctx, body)) {
-                return; // a routing query (the deployment guide's check), not a registration
-            }
             if (body.has("task")) {
-                throw new RegistryException(501, "Routing a task to a tool is the tool router's work, which this process does not run");
+                tasks.answer(ctx, body);
+                return;
             }
             var stored = registry.create(body);
             AdminApi.json(ctx, 201, Json.object().put("id", stored.id()).put("name", stored.name())

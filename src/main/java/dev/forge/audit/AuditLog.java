@@ -6,6 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.rolling.RollingFileAppender;
+import dev.forge.auth.AuthEvents;
 import dev.forge.observe.RollingFile;
 import dev.forge.protocol.Json;
 import dev.forge.store.TokenRecord;
@@ -22,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * log when no file is configured). Lines are written off the request thread. No credential is ever passed in; tool
  * arguments are recorded only when asked for, with values under secret-looking keys replaced.
  */
-public final class AuditLog implements AutoCloseable {
+public final class AuditLog implements AuthEvents, AutoCloseable {
 
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(pass|secret|token|key|auth|credential|cookie|session).*");
     static final String REDACTED = "***";
@@ -65,24 +66,28 @@ public final class AuditLog implements AutoCloseable {
         return new AuditLog(logger, context, recordArguments, clock);
     }
 
+    @Override
     public void authFailure(String address, String method, String path, String reason) {
         ObjectNode e = event("auth_failure");
         e.put("address", address).put("method", method).put("path", path).put("reason", reason);
         write(e);
     }
 
+    @Override
     public void accessDenied(String subject, String address, String method, String path, String needed) {
         ObjectNode e = event("access_denied");
         e.put("subject", subject).put("address", address).put("method", method).put("path", path).put("needed", needed);
         write(e);
     }
 
+    @Override
     public void rateLimited(String chargedTo, String method, String path) {
         ObjectNode e = event("rate_limited");
         e.put("charged_to", chargedTo).put("method", method).put("path", path);
         write(e);
     }
 
+    @Override
     public void tokenIssued(TokenRecord token, String by) {
         ObjectNode e = event("token_issued");
         e.put("token_id", token.id()).put("name", token.name()).put("subject", token.subject()).put("role", token.role())
@@ -92,6 +97,7 @@ public final class AuditLog implements AutoCloseable {
         write(e);
     }
 
+    @Override
     public void tokenRevoked(String tokenId, String by) {
         ObjectNode e = event("token_revoked");
         e.put("token_id", tokenId).put("by", by);

@@ -1,9 +1,7 @@
 package dev.forge.auth;
 
-import dev.forge.audit.AuditLog;
 import dev.forge.catalog.Catalog;
 import dev.forge.config.SecurityConfig;
-import dev.forge.ratelimit.RateLimiter;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,13 +30,13 @@ public final class AccessGuard {
 
     private final SecurityConfig config;
     private final TokenVerifier verifier;
-    private final RateLimiter failedLogins;
-    private final AuditLog audit;
+    private final FailedLogins failedLogins;
+    private final AuthEvents audit;
     private final UnaryOperator<String> serverName;
     private final Challenges challenges;
 
     /** {@code serverName}: a virtual server's name from the id or name in its path. */
-    public AccessGuard(SecurityConfig config, TokenVerifier verifier, RateLimiter failedLogins, AuditLog audit,
+    public AccessGuard(SecurityConfig config, TokenVerifier verifier, FailedLogins failedLogins, AuthEvents audit,
                        UnaryOperator<String> serverName) {
         this.config = config;
         this.verifier = verifier;
@@ -173,7 +171,7 @@ public final class AccessGuard {
     private void refuseLogin(Context ctx, Surface surface, String reason, boolean credentialShown) {
         audit.authFailure(ClientAddress.of(ctx), ctx.method().name(), ctx.path(), reason);
         if (credentialShown) {
-            failedLogins.tryAcquire(failedLoginKey(ctx)); // count the failure; the next attempt checks the budget
+            failedLogins.count(failedLoginKey(ctx)); // the next attempt checks the budget
         }
         challenges.unauthorized(ctx, surface, reason, credentialShown);
     }

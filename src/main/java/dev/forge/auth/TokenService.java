@@ -1,7 +1,6 @@
 package dev.forge.auth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.forge.audit.AuditLog;
 import dev.forge.config.SecurityConfig;
 import dev.forge.registry.RegistryException;
 import dev.forge.store.TokenRecord;
@@ -37,10 +36,10 @@ public final class TokenService {
     private final String audience;
     private final TokenRepository tokens;
     private final Revocations revocations;
-    private final AuditLog audit;
+    private final AuthEvents audit;
     private final Clock clock;
 
-    public TokenService(SecurityConfig config, TokenRepository tokens, Revocations revocations, AuditLog audit, Clock clock) {
+    public TokenService(SecurityConfig config, TokenRepository tokens, Revocations revocations, AuthEvents audit, Clock clock) {
         this.key = config.jwtSecret() == null ? null : new HmacKey(config.jwtSecret());
         this.issuer = config.issuer();
         this.audience = config.audience();

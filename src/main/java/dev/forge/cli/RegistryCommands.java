@@ -7,6 +7,7 @@ import dev.forge.registry.GatewayRegistry;
 import dev.forge.registry.RegistryTransfer;
 import dev.forge.registry.LocalItemRegistry;
 import dev.forge.registry.RestToolRegistry;
+import dev.forge.router.RouterMetaTools;
 import dev.forge.store.LocalItemRepository;
 import dev.forge.store.RestToolRepository;
 import dev.forge.registry.ServerRegistry;
@@ -35,6 +36,7 @@ final class RegistryCommands {
                     security.ssrfAllowLocalhost());
             GatewayRegistry gateways = new GatewayRegistry(new GatewayRepository(database, clock, secrets), loaded.requestTimeout(),
                     loaded.connectTimeout(), addresses);
+            gateways.reserve(RouterMetaTools.UPSTREAM, RouterMetaTools.OWNER);
             ServerRegistry servers = new ServerRegistry(new ServerRepository(database, clock));
             RestToolRegistry restTools = new RestToolRegistry(new RestToolRepository(database, clock, secrets), loaded.requestTimeout(),
                     addresses);

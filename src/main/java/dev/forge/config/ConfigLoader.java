@@ -1,7 +1,6 @@
 package dev.forge.config;
 
 import dev.forge.protocol.Json;
-import dev.forge.store.DatabaseUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.forge.config;
 
-import dev.forge.store.DatabaseUrl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.forge.dispatch;
 
+import dev.forge.auth.ToolAccess;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.CatalogView;
 import dev.forge.catalog.Federation;
@@ -19,9 +20,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Serves MCP from the federated catalog: lists are answered from the snapshot; calls are routed to the owning
- * upstream with the name it knows, and its answer is passed back untouched but for the id.
+ * upstream with the name it knows, and its answer is passed back untouched but for the id. A {@code tools/call}
+ * arrives with its route already resolved ({@link Routing}); whether the session may make it is {@link ToolAccess}'s
+ * answer, here and for the calls a meta-tool makes.
  */
-public final class FederatedHandler implements McpHandler {
+public final class FederatedHandler implements RoutedHandler {
 
     /** tools/call params that must be objects: an upstream answers anything else with its validator's dump. */
     private static final String[] OBJECT_PARAMS = {"arguments", "task"};
@@ -46,7 +49,8 @@ public final class FederatedHandler implements McpHandler {
     }
 
     @Override
-    public CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request) {
+    public CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request,
+                                                ToolRoute tool) {
         SessionCaller caller = new SessionCaller(session, inFlight);
         try {
             JsonNode meta = request.params().get("_meta");
@@ -55,7 +59,7 @@ public final class FederatedHandler implements McpHandler {
                         + " (expected: an object)");
             }
             return switch (request.method()) {
-                case "tools/call" -> callTool(caller, request);
+                case "tools/call" -> callTool(caller, request, tool);
                 case "initialize" -> answered(request, initialize(session, request.params()));
                 case "ping" -> answered(request, Json.object());
                 case "tools/list" -> answered(request, pages.page(visibleTools(session), "tools", request.params().get("cursor")));
@@ -80,12 +84,19 @@ public final class FederatedHandler implements McpHandler {
         Catalog catalog = federation.catalog();
         CatalogView view = catalog.view(session.scope());
         if (view == null) {
-            throw new JsonRpcException(JsonRpcError.INVALID_REQUEST, "This endpoint no longer exists: " + session.scope());
+            throw endpointGone(session.scope());
         }
         return view;
     }
 
-    /** The endpoint's tools, less those the session's token may not call: a client never sees what it cannot use. */
+    private static JsonRpcException endpointGone(String scope) {
+        return new JsonRpcException(JsonRpcError.INVALID_REQUEST, "This endpoint no longer exists: " + scope);
+    }
+
+    /**
+     * The endpoint's tools, less those the session's token may not call: a client never sees what it cannot use. The
+     * guard let the token reach this endpoint, so only a tool-limited token can be refused any of them.
+     */
     private List<ObjectNode> visibleTools(ClientSession session) {
         CatalogView view = view(session);
         if (!session.principal().toolLimited()) {
@@ -93,12 +104,9 @@ public final class FederatedHandler implements McpHandler {
         }
         return view.tools().stream().filter(tool -> {
             Route route = view.tool(tool.path("name").asString(""));
-            return route != null && session.principal().mayCall(namespaced(route));
+            return route != null && ToolAccess.allows(session.principal(), session.scope(), route.upstream().name(),
+                    route.upstream().name() + federation.separator() + route.upstreamName());
         }).toList();
-    }
-
-    private String namespaced(Route route) {
-        return route.upstream().name() + federation.separator() + route.upstreamName();
     }
 
     private ObjectNode initialize(ClientSession session, ObjectNode params) {
@@ -130,8 +138,12 @@ public final class FederatedHandler implements McpHandler {
         return result;
     }
 
-    private CompletableFuture<ObjectNode> callTool(SessionCaller caller, Message.Request request) {
-        return callTool(caller, request, view(caller.session()), true);
+    /** A direct call: routed in the session's endpoint (by {@link Routing}, before the decorators). */
+    private CompletableFuture<ObjectNode> callTool(SessionCaller caller, Message.Request request, ToolRoute tool) {
+        if (tool.view() == null) {
+            throw endpointGone(tool.scope());
+        }
+        return call(caller, request, tool, true);
     }
 
     /**
@@ -139,22 +151,13 @@ public final class FederatedHandler implements McpHandler {
      * have called the tool directly (an endpoint that shows it, and the tool itself).
      */
     private CompletableFuture<ObjectNode> callThroughMeta(SessionCaller caller, Message.Request request) {
-        CatalogView all = federation.catalog().view(Catalog.ALL);
-        String name = request.params().path("name").asString(null);
-        Route route = name == null || all == null ? null : all.tool(name);
-        if (route != null) {
-            var principal = caller.session().principal();
-            if (!principal.mayUse(Catalog.ALL) && !principal.mayUse(Catalog.gatewayScope(route.upstream().name()))) {
-                throw new JsonRpcException(JsonRpcError.ACCESS_DENIED, "Forbidden: this token may not call " + name
-                        + " (insufficient_scope: it reaches no endpoint that shows the tool)");
-            }
-        }
-        return callTool(caller, request, all, false);
+        return call(caller, request, ToolRoute.resolve(federation.catalog(), Catalog.ALL,
+                request.params().path("name").asString(null), federation.separator()), false);
     }
 
-    private CompletableFuture<ObjectNode> callTool(SessionCaller caller, Message.Request request, CatalogView view, boolean metaAllowed) {
+    private CompletableFuture<ObjectNode> call(SessionCaller caller, Message.Request request, ToolRoute tool, boolean metaAllowed) {
         ObjectNode params = request.params();
-        String name = params.path("name").asString(null);
+        String name = tool.requested();
         if (name == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: tools/call needs a tool name");
         }
@@ -165,11 +168,14 @@ public final class FederatedHandler implements McpHandler {
                         + value.getNodeType() + " (expected: an object)");
             }
         }
-        Route route = view == null ? null : view.tool(name);
-        if (route == null || (!metaAllowed && route.upstream().name().equals(metaTools.upstream()))) {
+        Route route = tool.route();
+        boolean meta = route != null && route.upstream().name().equals(metaTools.upstream());
+        if (route == null || (meta && !metaAllowed)) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Unknown tool: " + name);
         }
-        if (route.upstream().name().equals(metaTools.upstream())) {
+        // meta-tools too: a tool-limited token calls one only if it names it, as it sees one only if it names it
+        ToolAccess.check(caller.session().principal(), tool.scope(), route.upstream().name(), tool.namespaced(), name);
+        if (meta) {
             return metaTools.call(caller.session(), request, route.upstreamName(), call -> {
                 try {
                     return callThroughMeta(caller, call);
@@ -177,10 +183,6 @@ public final class FederatedHandler implements McpHandler {
                     return CompletableFuture.completedFuture(Message.error(call.id(), Failures.toError(e)).node());
                 }
             });
-        }
-        if (!caller.session().principal().mayCall(namespaced(route))) {
-            throw new JsonRpcException(JsonRpcError.ACCESS_DENIED, "Forbidden: this token may not call " + name
-                    + " (insufficient_scope: it lists the tools it may call)");
         }
         params.put("name", route.upstreamName());
         CompletableFuture<ObjectNode> response = forward(route.upstream(), request, caller);

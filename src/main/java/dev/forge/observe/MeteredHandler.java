@@ -1,6 +1,7 @@
 package dev.forge.observe;
 
-import dev.forge.dispatch.McpHandler;
+import dev.forge.dispatch.RoutedHandler;
+import dev.forge.dispatch.ToolRoute;
 import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
 import dev.forge.session.InFlight;
@@ -12,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Counts and times every MCP request by method and outcome. Meters are created once per method, not per call. */
-public final class MeteredHandler implements McpHandler {
+public final class MeteredHandler implements RoutedHandler {
 
     /** Methods get their own series; anything else is counted as "other" so clients cannot explode cardinality. */
     private static final Set<String> KNOWN_METHODS = Set.of("initialize", "ping", "tools/list", "tools/call",
@@ -20,20 +21,21 @@ public final class MeteredHandler implements McpHandler {
             "resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel", "tasks/get",
             "tasks/result", "tasks/cancel", "tasks/list");
 
-    private final McpHandler inner;
+    private final RoutedHandler inner;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer[]> timers = new ConcurrentHashMap<>();
 
-    public MeteredHandler(McpHandler inner, MeterRegistry registry) {
+    public MeteredHandler(RoutedHandler inner, MeterRegistry registry) {
         this.inner = inner;
         this.registry = registry;
     }
 
     @Override
-    public CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request) {
+    public CompletableFuture<ObjectNode> handle(ClientSession session, InFlight inFlight, Message.Request request,
+                                                ToolRoute tool) {
         long start = System.nanoTime();
         Timer[] pair = timers.computeIfAbsent(KNOWN_METHODS.contains(request.method()) ? request.method() : "other", this::register);
-        return inner.handle(session, inFlight, request).whenComplete((response, failure) -> {
+        return inner.handle(session, inFlight, request, tool).whenComplete((response, failure) -> {
             boolean ok = failure == null && response != null && !response.has("error");
             pair[ok ? 0 : 1].record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         });

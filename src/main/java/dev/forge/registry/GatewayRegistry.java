@@ -72,7 +72,10 @@ public final class GatewayRegistry {
         return enabled;
     }
 
-    /** Claims a name for another of Forge's parts (a managed service): no gateway may take it. Before bootstrap. */
+    /**
+     * Claims a name for another of Forge's parts (the router's meta-tools, a managed service): no gateway may take it.
+     * Before bootstrap. The wiring claims the router's name whatever roles run, so the registry need not know the router.
+     */
     public void reserve(String name, String owner) {
         reserved.reserve(name, owner);
     }

@@ -11,8 +11,7 @@ final class ReservedNames {
 
     private final Map<String, String> owners = new ConcurrentHashMap<>(Map.of(
             RestToolRegistry.UPSTREAM, "Forge's REST tools",
-            LocalItemRegistry.UPSTREAM, "Forge's own prompts and resources",
-            dev.forge.router.RouterMetaTools.UPSTREAM, "the tool router's meta-tools"));
+            LocalItemRegistry.UPSTREAM, "Forge's own prompts and resources"));
 
     /** Claims a name for another of Forge's parts (a managed service). */
     void reserve(String name, String owner) {

@@ -2,6 +2,7 @@ package dev.forge.router;
 
 import dev.forge.api.AdminApi;
 import dev.forge.auth.Principal;
+import dev.forge.auth.ToolAccess;
 import dev.forge.catalog.Catalog;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcException;
@@ -33,13 +34,9 @@ public final class RouterApi {
         routes.get("/status", this::status);
     }
 
-    /** Answers a routing query; false (nothing written) if the body is not one. */
-    public boolean routeIfTask(Context ctx, JsonNode body) {
-        if (!body.has("task")) {
-            return false;
-        }
+    /** Answers a routing query that came as {@code POST /tools} with a {@code task} (see {@code TaskRouting}). */
+    public void routeTask(Context ctx, JsonNode body) {
         answer(ctx, body);
-        return true;
     }
 
     private void route(Context ctx) {
@@ -65,8 +62,7 @@ public final class RouterApi {
         long start = System.nanoTime();
         List<RankedTool> ranked = router.route(task, body.path("context").asString(null),
                 principal.toolLimited() ? ToolRouter.MAX_LIMIT : limit).stream()
-                .filter(r -> principal.mayCall(r.tool().name())
-                        && (principal.mayUse(Catalog.ALL) || principal.mayUse(Catalog.gatewayScope(r.tool().upstream()))))
+                .filter(r -> ToolAccess.allows(principal, Catalog.ALL, r.tool().upstream(), r.tool().name()))
                 .limit(limit).toList();
         ObjectNode result = Json.object();
         result.put("task", task);

@@ -1,6 +1,7 @@
 package dev.forge.router;
 
 import dev.forge.auth.Principal;
+import dev.forge.auth.ToolAccess;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.CatalogView;
 import dev.forge.config.MetaToolSource;
@@ -24,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RouterMetaTools implements MetaTools, MetaToolSource {
 
     public static final String UPSTREAM = "router";
+    /** Who owns {@link #UPSTREAM}, in the refusal a gateway of that name gets. */
+    public static final String OWNER = "the tool router's meta-tools";
     public static final List<String> NAMES = List.of("search_tools", "describe_tool", "call_tool", "execute_task", "record_feedback");
     private static final int DEFAULT_LIMIT = 5;
 
@@ -165,8 +168,9 @@ public final class RouterMetaTools implements MetaTools, MetaToolSource {
         return ranked.stream().filter(r -> visible(principal, r.tool().name(), r.tool().upstream())).limit(wanted).toList();
     }
 
+    /** Whether the session could call this tool through {@code call_tool}: routed, like it, in the all-upstreams view. */
     private static boolean visible(Principal principal, String name, String upstream) {
-        return principal.mayCall(name) && (principal.mayUse(Catalog.ALL) || principal.mayUse(Catalog.gatewayScope(upstream)));
+        return ToolAccess.allows(principal, Catalog.ALL, upstream, name);
     }
 
     private static Message.Request toolsCall(Message.Request original, String name, ObjectNode arguments) {

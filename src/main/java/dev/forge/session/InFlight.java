@@ -16,6 +16,7 @@ public final class InFlight {
     private final Consumer<ObjectNode> fallback;
     private final BlockingQueue<ObjectNode> related;
     private volatile Runnable onCancel = () -> { };
+    private volatile Runnable onRelated = () -> { };
     private boolean finished;
 
     /**
@@ -33,13 +34,23 @@ public final class InFlight {
     }
 
     public void relay(ObjectNode message) {
+        boolean queued = false;
         synchronized (this) {
             if (related != null && !finished) {
                 related.add(message);
-                return;
+                queued = true;
             }
         }
-        fallback.accept(message);
+        if (queued) {
+            onRelated.run();
+        } else {
+            fallback.accept(message);
+        }
+    }
+
+    /** What to do when a related message is queued for this request's own stream (start writing it). */
+    public void onRelated(Runnable action) {
+        this.onRelated = action;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.forge.store;
 
+import dev.forge.config.DatabaseUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.forge.config.ServerRole;
 import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamPolicy;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

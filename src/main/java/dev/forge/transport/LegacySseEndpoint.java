@@ -75,7 +75,7 @@ public final class LegacySseEndpoint {
         session.touch();
         JsonNode body;
         Message message;
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = HttpBodies.read(ctx);
         if (Batches.isBatch(bytes)) { // refused before it becomes a tree, however many entries it has
             Batches.refuse(ctx, bytes);
             return;

@@ -38,7 +38,7 @@ public final class PlainRpcEndpoint {
     public void post(Context ctx) {
         JsonNode body;
         Message message;
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = HttpBodies.read(ctx);
         if (Batches.isBatch(bytes)) { // refused before it becomes a tree, however many entries it has
             Batches.refuse(ctx, bytes);
             return;
@@ -74,7 +74,7 @@ public final class PlainRpcEndpoint {
                 Thread.currentThread().interrupt();
                 response = Message.error(request.id(), new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "Interrupted")).node();
             }
-            ctx.status(200).contentType("application/json").result(Json.bytes(response));
+            HttpBodies.json(ctx, 200, Json.bytes(response));
         } finally {
             sessions.remove(session.id());
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -69,7 +70,7 @@ public final class StreamableHttpEndpoint {
                     "Not Acceptable: Accept must include application/json and text/event-stream");
             return;
         }
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = HttpBodies.read(ctx);
         if (Batches.isBatch(bytes) && !batches.admit(ctx, bytes)) {
             return;
         }
@@ -110,7 +111,8 @@ public final class StreamableHttpEndpoint {
     /**
      * Writes the answer to one request. Its response is plain JSON unless the upstream sends something related to
      * it first (progress, a log line, a question for the client): then the response becomes an SSE stream carrying
-     * those messages and, last, the response.
+     * those messages and, last, the response. No thread waits meanwhile: the request goes asynchronous, and the first
+     * related message or the response starts a writer of its own.
      */
     private void respond(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept) {
         BlockingQueue<ObjectNode> related = answer.inFlight().related();
@@ -119,17 +121,75 @@ public final class StreamableHttpEndpoint {
             write(ctx, await(answer.response(), id), accept);
             return;
         }
-        answer.response().whenComplete((ok, failure) -> related.add(END_OF_RELATED));
+        if (answer.response().isDone() && related.isEmpty()) { // answered already: written here and now
+            try {
+                write(ctx, await(answer.response(), id), accept);
+            } finally {
+                answer.inFlight().finish();
+            }
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        AtomicBoolean writing = new AtomicBoolean();
+        Runnable startWriting = () -> {
+            if (writing.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("mcp-answer").start(() -> {
+                    try {
+                        stream(ctx, session, answer, accept);
+                    } finally {
+                        if (stillOpen(ctx)) { // a server shut down meanwhile has recycled the request: leave it be
+                            written.complete(null);
+                        }
+                    }
+                });
+            }
+        };
+        answer.inFlight().onRelated(startWriting);
+        // every call the handler makes is bounded by its own timeout, so the response always comes
+        answer.response().whenComplete((ok, failure) -> {
+            related.add(END_OF_RELATED);
+            startWriting.run();
+        });
+        if (!related.isEmpty()) {
+            startWriting.run(); // something came before the hook was set
+        }
+        ctx.future(() -> written);
+    }
+
+    private static boolean stillOpen(Context ctx) {
+        try {
+            return ctx.req().isAsyncStarted();
+        } catch (RuntimeException recycled) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes what is queued for one request, then its response; a quiet call gets keep-alive comments, and a client
+     * found gone before its answer has its call cancelled — this stream cannot be resumed, so the answer has nowhere
+     * to go.
+     */
+    private void stream(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept) {
+        BlockingQueue<ObjectNode> related = answer.inFlight().related();
+        JsonNode id = answer.inFlight().clientId();
         SseWriter sse = null;
         long deadline = System.nanoTime() + responseDeadline.toNanos();
         try {
             ObjectNode next;
-            while ((next = related.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null
-                    && next != END_OF_RELATED) {
+            while (true) {
+                long wait = Math.min(Math.max(0, deadline - System.nanoTime()), KEEP_ALIVE.toNanos());
+                next = related.poll(wait, TimeUnit.NANOSECONDS);
+                if (next == END_OF_RELATED || (next == null && deadline - System.nanoTime() <= 0)) {
+                    break;
+                }
                 if (sse == null) {
                     sse = SseWriter.open(ctx, null);
                 }
-                sse.message(next);
+                if (next == null) {
+                    sse.keepAlive();
+                } else {
+                    sse.message(next);
+                }
             }
             ObjectNode response = await(answer.response(), id);
             if (sse == null) {
@@ -138,7 +198,9 @@ public final class StreamableHttpEndpoint {
                 sse.message(response);
             }
         } catch (IOException e) {
-            // the client left; a disconnect is not a cancellation, and later messages go to the session's stream
+            if (!answer.response().isDone()) {
+                session.cancel(id);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -240,9 +302,7 @@ public final class StreamableHttpEndpoint {
 
     private void write(Context ctx, ObjectNode response, Accept accept) {
         if (accept.json()) {
-            ctx.status(200);
-            ctx.contentType("application/json");
-            ctx.result(Json.bytes(response));
+            HttpBodies.json(ctx, 200, Json.bytes(response));
             return;
         }
         try {

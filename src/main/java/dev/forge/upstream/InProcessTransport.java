@@ -3,6 +3,7 @@ package dev.forge.upstream;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.Message;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -45,23 +46,34 @@ abstract sealed class InProcessTransport implements UpstreamTransport permits Re
         if (!message.has("method") || !message.has("id")) {
             return Sent.NONE; // notifications and answers need nothing from a server without requests of its own
         }
-        Thread.ofVirtual().name(kind() + "-server").start(() -> {
-            Listener current = listener;
-            if (current == null) {
-                return;
-            }
-            ObjectNode response;
-            try {
-                response = answer(new Message.Request(message));
-            } catch (RuntimeException e) {
-                // always an answer: a request that breaks the server must not leave its caller waiting for a timeout
-                LOG.warn("{} server failed on {}", kind(), message.path("method").asString("?"), e);
-                response = Message.error(message.get("id"), new JsonRpcError(JsonRpcError.INTERNAL_ERROR,
-                        "Internal error in Forge's " + kind() + " server")).node();
-            }
-            current.onMessage(response);
-        });
+        Listener current = listener;
+        if (current != null) {
+            Message.Request request = new Message.Request(message);
+            respond(request, response -> current.onMessage(response == null ? internalError(request) : response));
+        }
         return Sent.NONE;
+    }
+
+    /**
+     * Answers one request through {@code reply} (null: the server broke). By default on a virtual thread of its own,
+     * as a separate server would; a server whose answers wait only on asynchronous I/O answers from its callbacks.
+     */
+    void respond(Message.Request request, Consumer<ObjectNode> reply) {
+        Thread.ofVirtual().name(kind() + "-server").start(() -> reply.accept(answerSafely(request)));
+    }
+
+    /** {@link #answer}, with a failure turned into null: a request that breaks the server must still be answered. */
+    final ObjectNode answerSafely(Message.Request request) {
+        try {
+            return answer(request);
+        } catch (RuntimeException e) {
+            LOG.warn("{} server failed on {}", kind(), request.method(), e);
+            return null;
+        }
+    }
+
+    private ObjectNode internalError(Message.Request request) {
+        return Message.error(request.id(), new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "Internal error in Forge's " + kind() + " server")).node();
     }
 
     /** The answer to {@code initialize}: the requested revision, the given capabilities, this server's name. */

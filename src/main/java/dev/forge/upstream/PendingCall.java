@@ -13,10 +13,18 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
     private final Caller caller;
     private volatile UpstreamTransport.Sent sent = UpstreamTransport.Sent.NONE;
 
-    PendingCall(UpstreamClient connection, long id, Caller caller) {
+    private final long deadline;
+
+    PendingCall(UpstreamClient connection, long id, Caller caller, long deadlineNanos) {
         this.connection = connection;
         this.id = id;
         this.caller = caller;
+        this.deadline = deadlineNanos;
+    }
+
+    /** When it times out, on {@link System#nanoTime()}'s clock. */
+    long deadline() {
+        return deadline;
     }
 
     long id() {
@@ -50,7 +58,7 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
     }
 
     static PendingCall failed(Throwable failure) {
-        PendingCall call = new PendingCall(null, -1, null);
+        PendingCall call = new PendingCall(null, -1, null, 0);
         call.completeExceptionally(failure);
         return call;
     }

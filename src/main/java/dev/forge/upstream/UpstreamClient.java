@@ -4,7 +4,6 @@ import dev.forge.protocol.Json;
 import dev.forge.protocol.Message;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -72,14 +71,16 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         }
         long id = ids.incrementAndGet();
         request.put("id", id);
-        PendingCall response = new PendingCall(this, id, caller);
+        PendingCall response = new PendingCall(this, id, caller, System.nanoTime() + timeout.toNanos());
         pending.put(id, response);
-        response.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+        response.whenComplete((ok, failure) -> {
+            CallDeadlines.forget(response);
             if (pending.remove(id) != null && failure instanceof TimeoutException) {
                 sendCancelled(id, "timed out after " + timeout.toMillis() + " ms");
                 response.abandon();
             }
         });
+        CallDeadlines.watch(response);
         try {
             response.sending(transport.send(request));
         } catch (UpstreamException e) {

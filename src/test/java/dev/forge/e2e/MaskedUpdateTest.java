@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.Gateway;
 import dev.forge.protocol.Json;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import dev.forge.support.TestGateways;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

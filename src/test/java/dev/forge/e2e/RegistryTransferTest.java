@@ -6,7 +6,7 @@ import dev.forge.Gateway;
 import dev.forge.cli.Main;
 import dev.forge.config.ForgeConfig;
 import dev.forge.protocol.Json;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import dev.forge.support.Peers;
 import dev.forge.support.TestGateways;
 import java.net.http.HttpResponse;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import dev.forge.support.TestGateways;
 import dev.forge.support.Tokens;
 import java.nio.file.Files;

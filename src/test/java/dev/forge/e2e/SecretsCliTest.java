@@ -6,7 +6,7 @@ import dev.forge.Gateway;
 import dev.forge.cli.Main;
 import dev.forge.protocol.Json;
 import dev.forge.store.Database;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import dev.forge.store.GatewayRecord;
 import dev.forge.store.GatewayRepository;
 import dev.forge.store.SecretBox;

@@ -51,7 +51,7 @@ class SecurityTest {
         dir = Files.createTempDirectory("forge-security");
         ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())),
                         List.of(new VirtualServerConfig("demo", List.of("everything__echo"), List.of(), List.of())))
-                .withDatabase(dev.forge.store.DatabaseUrl.parse("test", "sqlite:///" + dir.resolve("mcp.db")))
+                .withDatabase(dev.forge.config.DatabaseUrl.parse("test", "sqlite:///" + dir.resolve("mcp.db")))
                 .withSecurity(TestGateways.security(Map.of("JWT_SECRET", SECRET, "JWT_AUDIENCE", AUDIENCE,
                         "JWT_ISSUER", ISSUER, "AUTH_RATE_LIMIT_PER_MINUTE", "100000", "BASIC_AUTH_PASSWORD", "ui-password-123",
                         "FORGE_ENCRYPTION_KEY", "an-encryption-key-of-enough-length-000",

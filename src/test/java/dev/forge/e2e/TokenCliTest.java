@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.forge.Gateway;
 import dev.forge.cli.Main;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import dev.forge.support.TestGateways;
 import dev.forge.support.Tokens;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.forge.Gateway;
@@ -14,6 +13,7 @@ import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.protocol.Json;
 import dev.forge.support.Peers;
+import dev.forge.support.LogCapture;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import java.io.IOException;
@@ -50,7 +50,7 @@ class UpstreamFailureTest {
 
     private HttpServer upstream;
     private final CountDownLatch released = new CountDownLatch(1);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private LogCapture log;
 
     @BeforeEach
     void startFailingUpstream() throws IOException {
@@ -58,13 +58,12 @@ class UpstreamFailureTest {
         upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor()); // a held request must not block the others
         upstream.createContext("/mcp", this::answer);
         upstream.start();
-        log.start();
-        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(log);
+        log = LogCapture.capture();
     }
 
     @AfterEach
     void stop() {
-        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+        log.close();
         released.countDown();
         upstream.stop(0);
     }
@@ -101,7 +100,8 @@ class UpstreamFailureTest {
             assertThat(hung.at("/error/data/failure").asString()).isEqualTo("timed_out");
             assertThat(hung.at("/error/message").asString()).contains("'flaky'").contains("(reference ");
 
-            String logged = log.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains("reference " + reference));
+            String logged = log.text();
             assertThat(logged).as("the log tells the whole story under the reference")
                     .contains("reference " + reference).contains("HTTP 502").contains("upstream exploded")
                     .contains("forge:***@127.0.0.1").contains("api_key=***")
@@ -141,8 +141,8 @@ class UpstreamFailureTest {
             JsonNode viaMcp = call(RawMcp.Session.open(base + "/mcp"), "chaos__crash");
             assertThat(viaMcp.at("/error/message").asString()).as("/mcp × stdio").startsWith("Upstream 'chaos' is unreachable (reference ");
             String reference = viaMcp.at("/error/data/reference").asString();
-            String logged = log.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
-            assertThat(logged).contains("reference " + reference + ": chaos: unavailable: process exited with code 7");
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains("reference " + reference));
+            assertThat(log.text()).contains("reference " + reference + ": chaos: unavailable: process exited with code 7");
         }
     }
 

@@ -129,6 +129,24 @@ class UpstreamStreamingTest {
         return Json.parse(data >= 0 ? body.substring(data + 5, body.indexOf('\n', data)).strip() : body);
     }
 
+    @Test
+    void aClientThatDropsItsConnectionMidCallHasTheCallCancelledUpstream() throws Exception {
+        URI gatewayUrl = URI.create(session.url());
+        String body = """
+                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"scripted__chatty","arguments":{}}}""";
+        try (java.net.Socket socket = new java.net.Socket(gatewayUrl.getHost(), gatewayUrl.getPort())) {
+            socket.getOutputStream().write(("POST " + gatewayUrl.getPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Mcp-Session-Id: " + session.id() + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            nextData(in); // the call is streaming: the upstream's messages reach this client
+        } // and now the client is gone, its answer with nowhere to go
+        JsonNode cancel = cancels.poll(15, TimeUnit.SECONDS);
+        assertThat(cancel).as("the upstream heard notifications/cancelled for the abandoned call").isNotNull();
+        assertThat(cancel.at("/params/requestId")).isEqualTo(heldRequestId.get(5, TimeUnit.SECONDS));
+    }
+
     private static JsonNode nextData(BufferedReader events) throws IOException {
         String line;
         while ((line = events.readLine()) != null) {
@@ -164,7 +182,7 @@ class UpstreamStreamingTest {
                         + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"scripted\",\"version\":\"1\"}}}");
             }
             case "tools/list" -> reply(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":["
-                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "]}}");
+                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "]}}");
             case "notifications/cancelled" -> {
                 cancels.add(message);
                 reply(exchange, 202, "");
@@ -190,6 +208,21 @@ class UpstreamStreamingTest {
                 // one event with an id, then the connection ends without the answer
                 sse(exchange, "id: ev-1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
                         + "\"params\":{\"level\":\"info\",\"data\":\"working\"}}\n\n", true);
+            }
+            case "chatty" -> { // a log line every 100 ms until told to stop (or cancelled)
+                heldRequestId.complete(id);
+                OutputStream out = sse(exchange, "", false);
+                try {
+                    while (release.getCount() > 0 && cancels.isEmpty()) {
+                        out.write(("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":"
+                                + "{\"level\":\"info\",\"data\":\"still working\"}}\n\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        release.await(100, TimeUnit.MILLISECONDS);
+                    }
+                } catch (InterruptedException | IOException e) {
+                    // the gateway hung up: the call was abandoned
+                }
+                out.close();
             }
             case "quiet", "held" -> {
                 heldRequestId.complete(id);

@@ -7,7 +7,7 @@ import dev.forge.config.ForgeConfig;
 import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceManagerConfig;
 import dev.forge.protocol.Json;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import dev.forge.support.Peers;
 import dev.forge.support.TestGateways;
 import dev.forge.support.Tokens;

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
 import dev.forge.config.SessionMode;
@@ -13,6 +12,7 @@ import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamLimits;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.protocol.Json;
+import dev.forge.support.LogCapture;
 import dev.forge.support.MemoryBudget;
 import dev.forge.support.Peers;
 import dev.forge.support.RawMcp.Session;
@@ -132,22 +132,23 @@ class HostileUpstreamsTest {
 
     @Test
     void aChattyUpstreamGetsAFewLinesPerSecondIntoTheLogWithControlBytesEscaped() throws Exception {
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.addAppender(log);
+        LogCapture log = LogCapture.capture();
         long start;
         try (Gateway gateway = TestGateways.start(List.of(attack("", Map.of())))) {
             Session session = Session.open(TestGateways.baseUrl(gateway) + "/mcp");
             start = System.nanoTime();
             JsonNode answer = call(session, "chatty", "{\"lines\":1500}").get(20, TimeUnit.SECONDS);
             assertThat(answer.at("/result/content/0/text").asString()).isEqualTo("after noise");
+        }
+        try { // the process has ended: its reader reports the counts of lines it did not log as it finishes
+            await().atMost(Duration.ofSeconds(5)).until(() -> !log.messages("more lines to stdout").isEmpty()
+                    || !log.messages("more non-JSON lines").isEmpty());
         } finally {
-            root.detachAppender(log); // the process has ended: its last counts of lines not logged are in
+            log.close();
         }
         double seconds = Math.ceil((System.nanoTime() - start) / 1e9);
         List<String> stdout = messages(log, "non-JSON to stdout");
-        List<String> stderr = log.list.stream().filter(e -> e.getLoggerName().equals("upstream.attack"))
+        List<String> stderr = log.events().stream().filter(e -> e.getLoggerName().equals("upstream.attack"))
                 .map(ILoggingEvent::getFormattedMessage).toList();
         // 3,000 lines written; at most ten a second of each stream (and a count of the rest) reach the log
         assertThat(stdout.size()).as("stdout lines logged").isBetween(10, (int) (10 * (seconds + 1)));
@@ -205,7 +206,7 @@ class HostileUpstreamsTest {
         }
     }
 
-    static List<String> messages(ListAppender<ILoggingEvent> log, String fragment) {
-        return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(fragment)).toList();
+    static List<String> messages(LogCapture log, String fragment) {
+        return log.messages(fragment);
     }
 }

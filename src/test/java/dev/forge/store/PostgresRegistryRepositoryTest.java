@@ -2,6 +2,7 @@ package dev.forge.store;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forge.config.DatabaseUrl;
 import java.sql.DriverManager;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.forge.store;
 
+import dev.forge.config.DatabaseUrl;
 import java.util.UUID;
 
 /** Sealed credentials on the real PostgreSQL server (127.0.0.1:5432, database test), in a schema of its own. */

@@ -2,6 +2,7 @@ package dev.forge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forge.config.DatabaseUrl;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.ArrayList;

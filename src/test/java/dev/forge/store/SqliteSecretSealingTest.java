@@ -1,5 +1,6 @@
 package dev.forge.store;
 
+import dev.forge.config.DatabaseUrl;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

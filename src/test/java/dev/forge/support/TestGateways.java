@@ -6,7 +6,7 @@ import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
-import dev.forge.store.DatabaseUrl;
+import dev.forge.config.DatabaseUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

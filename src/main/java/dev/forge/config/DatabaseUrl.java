@@ -1,7 +1,5 @@
-package dev.forge.store;
+package dev.forge.config;
 
-import dev.forge.config.ConfigException;
-import dev.forge.config.MaskedUrl;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

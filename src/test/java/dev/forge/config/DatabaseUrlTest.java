@@ -1,4 +1,4 @@
-package dev.forge.store;
+package dev.forge.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,48 @@
+package dev.forge.upstream;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Times out calls waiting on upstreams. One sweep every {@value #TICK_MS} ms over the calls in flight replaces a
+ * scheduled task per call (two heap operations and a timer wake-up each, which cost more than the rest of a fast
+ * call); a call times out at most one tick late, which no timeout of seconds notices.
+ */
+final class CallDeadlines {
+
+    static final long TICK_MS = 50;
+    private static final Set<PendingCall> waiting = ConcurrentHashMap.newKeySet();
+
+    static {
+        Thread.ofPlatform().daemon().name("forge-call-deadlines").start(CallDeadlines::sweep);
+    }
+
+    private CallDeadlines() {}
+
+    /** Fails {@code call} with a {@link TimeoutException} if it is still waiting at its deadline. */
+    static void watch(PendingCall call) {
+        waiting.add(call);
+    }
+
+    /** The call is over: no need to watch it. */
+    static void forget(PendingCall call) {
+        waiting.remove(call);
+    }
+
+    private static void sweep() {
+        while (true) {
+            try {
+                Thread.sleep(TICK_MS); // the timer's tick: nothing waits on an upstream here
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (PendingCall call : waiting) {
+                if (now - call.deadline() >= 0) {
+                    call.completeExceptionally(new TimeoutException("timed out"));
+                }
+            }
+        }
+    }
+}
