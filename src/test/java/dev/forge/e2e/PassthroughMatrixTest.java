@@ -47,7 +47,11 @@ import tools.jackson.databind.JsonNode;
  * <p>Every server and both gateways start once; the cells run while the tests wait on their results, the two
  * cells of one entry one after the other (on a shared entry the gateway hands what the upstream asks to the client
  * whose call is in flight), entries side by side. Each test asserts one capability of one cell; a capability that
- * cannot work in a cell is aborted with the reason ({@link MatrixCapability#notApplicable}).
+ * cannot work in a cell is aborted with the reason ({@link MatrixCapability#notApplicable}). When the class ends it
+ * prints the table of cells × capabilities (pass, FAIL, n.a.) with each cell's time.
+ *
+ * <p>Run it alone with {@code mvn test -Dtest=PassthroughMatrixTest} (well under a minute once the peers are
+ * installed by scripts/install-peers.sh).
  */
 class PassthroughMatrixTest {
 
