@@ -1,4 +1,4 @@
-// The official TypeScript SDK client exercising what travels back through a gateway: sampling, elicitation and
+// The official TypeScript SDK client exercising what travels back through a gateway or bridge: sampling, elicitation and
 // roots answered by this client, progress, cancellation, logging and list changes. Prints what it saw as JSON.
 // Usage: node ts-passthrough.mjs URL PREFIX
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";

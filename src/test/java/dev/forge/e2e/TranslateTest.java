@@ -140,14 +140,13 @@ class TranslateTest {
         try (NodeHttpServer direct = NodeHttpServer.everything("streamableHttp"); Bridge bridge = Bridge.start()) {
             assertThat(Json.parse(Tokens.send("GET", bridge.url() + "/health", null, null).body()).path("status").asString())
                     .isEqualTo("healthy");
-            TypeScriptSdkThroughGatewayTest.script = TypeScriptSdkThroughGatewayTest.install("ts-client.mjs");
-            TypeScriptSdkThroughGatewayTest.passthrough = TypeScriptSdkThroughGatewayTest.install("ts-passthrough.mjs");
-            JsonNode bridged = TypeScriptSdkThroughGatewayTest.run(bridge.url() + "/mcp", "");
-            JsonNode straight = TypeScriptSdkThroughGatewayTest.run(direct.url("/mcp"), "");
+            java.nio.file.Path client = Peers.installed("ts-client.mjs");
+            JsonNode bridged = TypeScriptSdkThroughGatewayTest.run(client, bridge.url() + "/mcp", "");
+            JsonNode straight = TypeScriptSdkThroughGatewayTest.run(client, direct.url("/mcp"), "");
             assertThat(bridged.get("echo").toString()).contains("Echo: from typescript");
             assertThat(bridged).isEqualTo(straight);
 
-            JsonNode seen = TypeScriptSdkThroughGatewayTest.run(TypeScriptSdkThroughGatewayTest.passthrough, bridge.url() + "/mcp", "");
+            JsonNode seen = TypeScriptSdkThroughGatewayTest.run(Peers.installed("ts-passthrough.mjs"), bridge.url() + "/mcp", "");
             assertThat(seen.get("sampling").asString()).contains("sampled in typescript");
             assertThat(seen.get("elicitation").asString()).contains("teal");
             assertThat(seen.get("roots").asString()).contains("file:///ts-root");

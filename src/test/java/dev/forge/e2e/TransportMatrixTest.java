@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every downstream transport (Streamable HTTP, legacy SSE) in front of every upstream transport (stdio, Streamable
- * HTTP, legacy SSE), with server-everything as the real upstream in each of its modes.
+ * HTTP, legacy SSE, and Streamable HTTP falling back to SSE), with server-everything as the real upstream in each of
+ * its modes, through the federated endpoint where names carry their upstream's prefix. What passes through each
+ * single-upstream endpoint, capability by capability, is {@link PassthroughMatrixTest}'s.
  */
 class TransportMatrixTest {
 
@@ -68,20 +70,6 @@ class TransportMatrixTest {
             var result = client.callTool(new McpSchema.CallToolRequest(upstream + "__echo", Map.of("message", "via " + downstream)));
             assertThat(((McpSchema.TextContent) result.content().getFirst()).text()).isEqualTo("Echo: via " + downstream);
             assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains(upstream + "__get-sum");
-        } finally {
-            client.closeGracefully();
-        }
-    }
-
-    @ParameterizedTest(name = "{0} client -> {1} upstream, single-upstream endpoint")
-    @MethodSource("matrix")
-    void theSingleUpstreamEndpointServesNamesUnprefixed(String downstream, String upstream) {
-        McpSyncClient client = connect(downstream, "/gateways/" + upstream);
-        try {
-            List<String> names = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
-            assertThat(names).contains("echo", "get-sum").noneMatch(n -> n.contains("__"));
-            var sum = client.callTool(new McpSchema.CallToolRequest("get-sum", Map.of("a", 1, "b", 2)));
-            assertThat(((McpSchema.TextContent) sum.content().getFirst()).text()).contains("3");
         } finally {
             client.closeGracefully();
         }

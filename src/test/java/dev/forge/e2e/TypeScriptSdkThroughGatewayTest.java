@@ -7,9 +7,7 @@ import dev.forge.protocol.Json;
 import dev.forge.support.NodeHttpServer;
 import dev.forge.support.Peers;
 import dev.forge.support.TestGateways;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,31 +19,20 @@ import tools.jackson.databind.JsonNode;
 /**
  * The official TypeScript SDK client, run on Node, lists and calls tools, reads a resource and gets a prompt
  * through the gateway (upstream: server-everything over stdio) and directly against server-everything's own
- * Streamable HTTP mode; both runs must see the same thing.
+ * Streamable HTTP mode; both runs must see the same thing. What travels back from the upstream during a call
+ * (progress, sampling, elicitation, roots, logging, cancellation) is {@link PassthroughMatrixTest}'s.
  */
 class TypeScriptSdkThroughGatewayTest {
 
     static Gateway gateway;
     static NodeHttpServer direct;
     static Path script;
-    static Path passthrough;
 
     @BeforeAll
     static void start() throws Exception {
+        gateway = TestGateways.start(List.of(TestGateways.perClientStdio("everything", Peers.everythingStdio())));
         direct = NodeHttpServer.everything("streamableHttp");
-        gateway = TestGateways.start(List.of(TestGateways.perClientStdio("everything", Peers.everythingStdio()),
-                TestGateways.streamableHttp("http", direct.url("/mcp"))));
-        // ES modules resolve imports from the script's own folder, so it runs from inside the peers' install
-        script = install("ts-client.mjs");
-        passthrough = install("ts-passthrough.mjs");
-    }
-
-    static Path install(String name) throws Exception {
-        Path target = Peers.root().resolve("forge-" + name);
-        try (InputStream in = TypeScriptSdkThroughGatewayTest.class.getResourceAsStream("/node/" + name)) {
-            Files.write(target, in.readAllBytes());
-        }
-        return target;
+        script = Peers.installed("ts-client.mjs");
     }
 
     @AfterAll
@@ -58,6 +45,7 @@ class TypeScriptSdkThroughGatewayTest {
         return run(script, url, prefix);
     }
 
+    /** Runs a TypeScript client script (installed with {@link Peers#installed}) and parses what it printed. */
     static JsonNode run(Path script, String url, String prefix) throws Exception {
         Process p = new ProcessBuilder(Peers.node(), script.toString(), url, prefix).redirectErrorStream(false).start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -75,28 +63,5 @@ class TypeScriptSdkThroughGatewayTest {
         assertThat(viaGateway.get("sum").toString()).contains("42");
         assertThat(viaGateway.get("tools").size()).isGreaterThan(5);
         assertThat(viaGateway).isEqualTo(straight);
-    }
-
-    @Test
-    void overAStreamableHttpUpstreamToo() throws Exception {
-        JsonNode seen = run(passthrough, TestGateways.baseUrl(gateway) + "/mcp", "http__");
-        assertThat(seen.get("sampling").asString()).contains("sampled in typescript");
-        assertThat(seen.at("/seen/progress").size()).isEqualTo(3);
-        assertThat(seen.get("cancelledAfterMs").asInt()).isLessThan(10_000);
-    }
-
-    @Test
-    void whatTheUpstreamAsksAndTellsReachesTheTypeScriptClientAndItsCancelReachesTheUpstream() throws Exception {
-        JsonNode seen = run(passthrough, TestGateways.baseUrl(gateway) + "/mcp", "everything__");
-        assertThat(seen.get("sampling").asString()).contains("sampled in typescript");
-        assertThat(seen.get("elicitation").asString()).contains("teal");
-        assertThat(seen.get("roots").asString()).contains("file:///ts-root");
-        assertThat(seen.at("/seen/sampling").asInt()).isEqualTo(1);
-        assertThat(seen.at("/seen/elicitation").asInt()).isEqualTo(1);
-        assertThat(seen.at("/seen/progress").size()).isEqualTo(3);
-        assertThat(seen.get("cancellation").asString()).startsWith("rejected");
-        assertThat(seen.get("cancelledAfterMs").asInt()).isLessThan(10_000);
-        assertThat(seen.at("/seen/logs").asInt()).isPositive();
-        assertThat(seen.get("after").asString()).contains("still here");
     }
 }

@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** server-everything in one of its HTTP modes on a free loopback port; started when it says it listens. */
+/** A Node MCP server (server-everything or the probe) in one of its HTTP modes on a free loopback port; started when it says it listens. */
 public final class NodeHttpServer implements AutoCloseable {
 
     private final Process process;
@@ -27,8 +30,23 @@ public final class NodeHttpServer implements AutoCloseable {
 
     /** On a given port: how a test restarts "the same" server. */
     public static NodeHttpServer everything(String mode, int port) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of(Peers.node(),
-                Peers.module("@modelcontextprotocol/server-everything/dist/index.js"), mode));
+        return start(List.of(Peers.node(), Peers.module("@modelcontextprotocol/server-everything/dist/index.js"), mode),
+                Map.of(), port, "server-everything " + mode);
+    }
+
+    /**
+     * The probe server of src/test/resources/node/probe-server.mjs; {@code mode} is {@code streamable},
+     * {@code streamable-json} (endpoint /mcp) or {@code sse} (endpoints /sse and /message).
+     */
+    public static NodeHttpServer probe(String mode, Path stateDir) throws Exception {
+        List<String> command = new ArrayList<>(Peers.probe());
+        command.add(mode);
+        return start(command, Map.of("PROBE_STATE_DIR", stateDir.toString()), freePort(), "probe " + mode);
+    }
+
+    private static NodeHttpServer start(List<String> command, Map<String, String> env, int port, String what) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
         builder.environment().put("PORT", Integer.toString(port));
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
@@ -44,7 +62,7 @@ public final class NodeHttpServer implements AutoCloseable {
             } catch (IOException ignored) {
                 // process ended
             }
-            listening.completeExceptionally(new IllegalStateException("server-everything " + mode + " exited before listening"));
+            listening.completeExceptionally(new IllegalStateException(what + " exited before listening"));
         });
         try {
             listening.get(30, TimeUnit.SECONDS);

@@ -32,21 +32,28 @@ public final class Peers {
 
     /** The misbehaving stdio server of src/test/resources/node/chaos-server.mjs. */
     public static List<String> chaosStdio() {
-        try (java.io.InputStream in = Peers.class.getResourceAsStream("/node/chaos-server.mjs")) {
-            Path script = root().resolve("forge-chaos-server.mjs");
-            Files.write(script, in.readAllBytes());
-            return List.of(node(), script.toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return List.of(node(), installed("chaos-server.mjs").toString());
     }
 
     /** The stdio server of src/test/resources/node/attack-server.mjs, for the hostile-input suite. */
     public static List<String> attackStdio() {
-        try (java.io.InputStream in = Peers.class.getResourceAsStream("/node/attack-server.mjs")) {
-            Path script = root().resolve("forge-attack-server.mjs");
+        return List.of(node(), installed("attack-server.mjs").toString());
+    }
+
+    /** The recording server of src/test/resources/node/probe-server.mjs, without its mode argument. */
+    public static List<String> probe() {
+        return List.of(node(), installed("probe-server.mjs").toString());
+    }
+
+    /**
+     * A script of src/test/resources/node copied into the peers' install: ES modules resolve their imports from
+     * the script's own folder, so it runs from there.
+     */
+    public static Path installed(String name) {
+        try (java.io.InputStream in = Peers.class.getResourceAsStream("/node/" + name)) {
+            Path script = root().resolve("forge-" + name);
             Files.write(script, in.readAllBytes());
-            return List.of(node(), script.toString());
+            return script;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -84,7 +84,19 @@ public final class TestGateways {
     }
 
     public static UpstreamConfig sse(String name, String url) {
-        return new UpstreamConfig.Sse(name, URI.create(url), Map.of(), UpstreamPolicy.of(Duration.ofSeconds(20), SessionMode.SHARED));
+        return sse(name, url, SessionMode.SHARED);
+    }
+
+    public static UpstreamConfig stdio(String name, List<String> command, Map<String, String> env, SessionMode mode) {
+        return new UpstreamConfig.Stdio(name, command, env, UpstreamPolicy.of(Duration.ofSeconds(20), mode));
+    }
+
+    public static UpstreamConfig streamableHttp(String name, String url, SessionMode mode) {
+        return new UpstreamConfig.StreamableHttp(name, URI.create(url), Map.of(), UpstreamPolicy.of(Duration.ofSeconds(20), mode));
+    }
+
+    public static UpstreamConfig sse(String name, String url, SessionMode mode) {
+        return new UpstreamConfig.Sse(name, URI.create(url), Map.of(), UpstreamPolicy.of(Duration.ofSeconds(20), mode));
     }
 
     public static String baseUrl(Gateway gateway) {
