@@ -34,7 +34,8 @@ final class NotificationRouter {
         this.routedByContent = routedByContent;
     }
 
-    void route(Message.Notification notification, UpstreamClient from) {
+    /** @param related the client of the call whose stream carried it, or null when the transport cannot tell */
+    void route(Message.Notification notification, UpstreamClient from, Caller related) {
         String method = notification.method();
         switch (method) {
             case "notifications/tools/list_changed", "notifications/prompts/list_changed", "notifications/resources/list_changed" -> {
@@ -58,7 +59,7 @@ final class NotificationRouter {
                 }
             }
             default -> {
-                Caller caller = from.attributedCaller();
+                Caller caller = related != null ? related : from.attributedCaller();
                 if (caller != null) {
                     caller.relay(notification.node());
                 } else {

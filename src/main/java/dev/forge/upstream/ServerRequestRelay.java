@@ -20,14 +20,15 @@ final class ServerRequestRelay {
         this.name = name;
     }
 
-    void answer(ObjectNode request, UpstreamClient from) {
+    /** @param related the client of the call whose stream carried the request, or null when the transport cannot tell */
+    void answer(ObjectNode request, UpstreamClient from, Caller related) {
         JsonNode id = request.get("id");
         String method = request.path("method").asString("");
         if (method.equals("ping")) {
             from.send(Message.result(id, Json.object()).node());
             return;
         }
-        Caller caller = from.attributedCaller();
+        Caller caller = related != null ? related : from.attributedCaller();
         String capability = switch (method) {
             case "sampling/createMessage" -> "sampling";
             case "elicitation/create" -> "elicitation";

@@ -110,7 +110,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
             if (id != null && !message.has("method") && sameId(id, message.get("id"))) {
                 answered = true;
             }
-            listener.onMessage(message);
+            listener.onMessage(message, id);
         }
 
         @Override

@@ -79,13 +79,13 @@ public final class Upstream {
     private static UpstreamClient.Inbox inbox(NotificationRouter router, ServerRequestRelay relay) {
         return new UpstreamClient.Inbox() {
             @Override
-            public void request(ObjectNode request, UpstreamClient from) {
-                relay.answer(request, from);
+            public void request(ObjectNode request, UpstreamClient from, Caller related) {
+                relay.answer(request, from, related);
             }
 
             @Override
-            public void notification(Message.Notification notification, UpstreamClient from) {
-                router.route(notification, from);
+            public void notification(Message.Notification notification, UpstreamClient from, Caller related) {
+                router.route(notification, from, related);
             }
         };
     }

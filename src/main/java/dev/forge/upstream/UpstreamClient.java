@@ -23,9 +23,10 @@ final class UpstreamClient implements UpstreamTransport.Listener {
 
     /** Receives the upstream's own requests and notifications. */
     interface Inbox {
-        void request(ObjectNode request, UpstreamClient from);
+        /** @param related the client whose call's stream carried it, when the transport knows (else null) */
+        void request(ObjectNode request, UpstreamClient from, Caller related);
 
-        void notification(Message.Notification notification, UpstreamClient from);
+        void notification(Message.Notification notification, UpstreamClient from, Caller related);
     }
 
     private final String name;
@@ -161,6 +162,15 @@ final class UpstreamClient implements UpstreamTransport.Listener {
 
     @Override
     public void onMessage(ObjectNode message) {
+        onMessage(message, null);
+    }
+
+    /**
+     * A message from the upstream; {@code relatedTo} is our id of the request on whose response stream it came (Streamable
+     * HTTP says what travels there belongs to that request), which names its client exactly.
+     */
+    @Override
+    public void onMessage(ObjectNode message, JsonNode relatedTo) {
         JsonNode method = message.get("method");
         if (method == null) {
             JsonNode id = message.get("id");
@@ -172,10 +182,12 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             }
             return;
         }
+        PendingCall origin = relatedTo != null && relatedTo.canConvertToLong() ? pending.get(relatedTo.asLong()) : null;
+        Caller related = origin == null ? null : origin.caller();
         if (message.has("id")) {
-            inbox.request(message, this);
+            inbox.request(message, this, related);
         } else {
-            inbox.notification(new Message.Notification(message), this);
+            inbox.notification(new Message.Notification(message), this, related);
         }
     }
 

@@ -15,6 +15,11 @@ sealed interface UpstreamTransport extends AutoCloseable permits StdioTransport,
     interface Listener {
         void onMessage(ObjectNode message);
 
+        /** A message that came on the response stream of one of our requests ({@code relatedTo}: that request's id). */
+        default void onMessage(ObjectNode message, JsonNode relatedTo) {
+            onMessage(message);
+        }
+
         void onClosed(String reason);
 
         /**

@@ -48,6 +48,7 @@ class UpstreamStreamingTest {
     private final BlockingQueue<JsonNode> cancels = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> resumedAfter = new LinkedBlockingQueue<>();
     private final CompletableFuture<JsonNode> heldRequestId = new CompletableFuture<>();
+    private final BlockingQueue<JsonNode> samplingAnswers = new LinkedBlockingQueue<>();
     private volatile JsonNode brokenCallId;
     private Gateway gateway;
     private RawMcp.Session session;
@@ -122,6 +123,28 @@ class UpstreamStreamingTest {
         call.get(10, TimeUnit.SECONDS); // and the client's request ends instead of hanging
     }
 
+    @Test
+    void aQuestionOnACallsStreamGoesToTheClientOfThatCallNotToTheNewestCall() throws Exception {
+        // shared upstream session: two clients' calls on one connection; the question comes on the older call's stream
+        RawMcp.Session asker = RawMcp.Session.open(session.url(), "{\"sampling\":{}}");
+        CompletableFuture<HttpResponse<java.io.InputStream>> asking = RawMcp.HTTP.sendAsync(RawMcp.post(asker.url(), asker.id(), """
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"scripted__asks","arguments":{}}}"""),
+                HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<HttpResponse<String>> newer = session.sendAsync("""
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"scripted__held","arguments":{}}}""");
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(asking.get(10, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8))) {
+            JsonNode question = nextData(events);
+            assertThat(question.path("method").asString()).as("the asking client hears the question").isEqualTo("sampling/createMessage");
+            asker.send("""
+                    {"jsonrpc":"2.0","id":%s,"result":{"role":"assistant","content":{"type":"text","text":"answered by the asker"},"model":"m"}}"""
+                    .formatted(question.get("id")));
+            JsonNode result = nextData(events);
+            assertThat(result.at("/result/content/0/text").asString()).isEqualTo("upstream got: answered by the asker");
+        }
+        release.countDown();
+        assertThat(newer.get(10, TimeUnit.SECONDS).body()).doesNotContain("sampling/createMessage");
+    }
+
     /** The response message of a plain JSON answer or the last event of an SSE one. */
     private static JsonNode lastMessage(HttpResponse<String> response) {
         String body = response.body();
@@ -182,12 +205,16 @@ class UpstreamStreamingTest {
                         + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"scripted\",\"version\":\"1\"}}}");
             }
             case "tools/list" -> reply(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":["
-                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "]}}");
+                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "," + tool("asks") + "]}}");
             case "notifications/cancelled" -> {
                 cancels.add(message);
                 reply(exchange, 202, "");
             }
             case "tools/call" -> call(exchange, message, id);
+            case "" -> { // an answer to our question
+                samplingAnswers.add(message);
+                reply(exchange, 202, "");
+            }
             default -> reply(exchange, 202, "");
         }
     }
@@ -208,6 +235,20 @@ class UpstreamStreamingTest {
                 // one event with an id, then the connection ends without the answer
                 sse(exchange, "id: ev-1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
                         + "\"params\":{\"level\":\"info\",\"data\":\"working\"}}\n\n", true);
+            }
+            case "asks" -> { // asks its client once a newer call (another client's) is waiting too, then reports the answer
+                String held = heldRequestId.join().toString();
+                OutputStream out = sse(exchange, "data: {\"jsonrpc\":\"2.0\",\"id\":\"q-1\",\"method\":\"sampling/createMessage\","
+                        + "\"params\":{\"messages\":[],\"maxTokens\":10,\"_note\":\"newer call " + held + "\"}}\n\n", false);
+                JsonNode answer;
+                try {
+                    answer = samplingAnswers.poll(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                String text = answer == null ? "no answer" : answer.at("/result/content/text").asString();
+                out.write(("data: " + result(id, "upstream got: " + text) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.close();
             }
             case "chatty" -> { // a log line every 100 ms until told to stop (or cancelled)
                 heldRequestId.complete(id);
