@@ -27,6 +27,7 @@ public final class SseParser {
     }
 
     private static final int RETAINED_BYTES = 64 * 1024;
+    private static final int[] BOM = {0xEF, 0xBB, 0xBF};
 
     private final int maxEventBytes;
     private byte[] line = new byte[256];
@@ -37,6 +38,9 @@ public final class SseParser {
     private String type;
     private String lastEventId;
     private boolean afterCarriageReturn;
+    private int bomBytesSeen; // a UTF-8 byte order mark at the very start is skipped, as the format says
+    private boolean started;
+    private boolean idChanged;
 
     public SseParser(int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
@@ -51,6 +55,17 @@ public final class SseParser {
     public void feed(ByteBuffer chunk, Events events) {
         while (chunk.hasRemaining()) {
             byte b = chunk.get();
+            if (!started) {
+                if (bomBytesSeen < 3 && (b & 0xFF) == BOM[bomBytesSeen]) {
+                    bomBytesSeen++;
+                    started = bomBytesSeen == 3;
+                    continue;
+                }
+                started = true;
+                for (int i = 0; i < bomBytesSeen; i++) { // a partial mark was data after all
+                    append(BOM[i]);
+                }
+            }
             if (b == '\n' && afterCarriageReturn) { // the second half of a CRLF
                 afterCarriageReturn = false;
                 continue;
@@ -59,12 +74,16 @@ public final class SseParser {
             if (b == '\n' || b == '\r') {
                 endOfLine(events);
             } else {
-                if (lineLength == line.length) {
-                    grow();
-                }
-                line[lineLength++] = b;
+                append(b);
             }
         }
+    }
+
+    private void append(int b) {
+        if (lineLength == line.length) {
+            grow();
+        }
+        line[lineLength++] = (byte) b;
     }
 
     private void grow() {
@@ -78,9 +97,10 @@ public final class SseParser {
         int length = lineLength;
         lineLength = 0;
         if (length == 0) {
-            if (hasData) {
-                events.event(type == null ? "message" : type, lastEventId, data, dataLength);
+            if (hasData || idChanged) { // an event with only an id still moves the point a resume starts from
+                events.event(type == null || type.isEmpty() ? "message" : type, lastEventId, data, hasData ? dataLength : 0);
             }
+            idChanged = false;
             hasData = false;
             dataLength = 0;
             type = null;
@@ -106,7 +126,9 @@ public final class SseParser {
         } else if (is("event", nameEnd)) {
             type = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
         } else if (is("id", nameEnd) && indexOf(line, length, (byte) 0) < 0) {
-            lastEventId = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
+            String id = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
+            lastEventId = id.isEmpty() ? null : id; // an empty id resets it: nothing to resume from
+            idChanged = true;
         } // retry and unknown fields carry nothing a client of ours acts on
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -129,31 +130,40 @@ public final class StreamableHttpEndpoint {
             }
             return;
         }
+        // The writer starts once both hold: the request is asynchronous (Javalin has taken the future, so the
+        // response is ours to write), and there is something to write (the response, or a related message).
         CompletableFuture<Void> written = new CompletableFuture<>();
-        AtomicBoolean writing = new AtomicBoolean();
-        Runnable startWriting = () -> {
-            if (writing.compareAndSet(false, true)) {
-                Thread.ofVirtual().name("mcp-answer").start(() -> {
-                    try {
-                        stream(ctx, session, answer, accept);
-                    } finally {
-                        if (stillOpen(ctx)) { // a server shut down meanwhile has recycled the request: leave it be
-                            written.complete(null);
-                        }
-                    }
-                });
+        AtomicInteger conditions = new AtomicInteger(2);
+        AtomicBoolean somethingToWrite = new AtomicBoolean();
+        Runnable startWriting = () -> Thread.ofVirtual().name("mcp-answer").start(() -> {
+            try {
+                stream(ctx, session, answer, accept);
+            } finally {
+                if (stillOpen(ctx)) { // a server shut down meanwhile has recycled the request: leave it be
+                    written.complete(null);
+                }
+            }
+        });
+        Runnable ready = () -> {
+            if (somethingToWrite.compareAndSet(false, true) && conditions.decrementAndGet() == 0) {
+                startWriting.run();
             }
         };
-        answer.inFlight().onRelated(startWriting);
+        answer.inFlight().onRelated(ready);
         // every call the handler makes is bounded by its own timeout, so the response always comes
         answer.response().whenComplete((ok, failure) -> {
             related.add(END_OF_RELATED);
-            startWriting.run();
+            ready.run();
         });
         if (!related.isEmpty()) {
-            startWriting.run(); // something came before the hook was set
+            ready.run(); // something came before the hook was set
         }
-        ctx.future(() -> written);
+        ctx.future(() -> {
+            if (conditions.decrementAndGet() == 0) {
+                startWriting.run();
+            }
+            return written;
+        });
     }
 
     private static boolean stillOpen(Context ctx) {

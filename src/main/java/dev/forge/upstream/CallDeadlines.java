@@ -39,8 +39,13 @@ final class CallDeadlines {
             }
             long now = System.nanoTime();
             for (PendingCall call : waiting) {
-                if (now - call.deadline() >= 0) {
-                    call.completeExceptionally(new TimeoutException("timed out"));
+                if (call.isDone()) {
+                    waiting.remove(call);
+                } else if (now - call.deadline() >= 0) {
+                    waiting.remove(call);
+                    // what a timeout sets off (telling the upstream, answering the client) runs elsewhere: a stuck
+                    // upstream pipe must not stop the sweep, and with it every other call's timeout
+                    Thread.ofVirtual().name("call-timeout").start(() -> call.completeExceptionally(new TimeoutException("timed out")));
                 }
             }
         }

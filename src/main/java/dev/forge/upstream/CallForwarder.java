@@ -52,6 +52,8 @@ final class CallForwarder {
      * Forwards the request (mutated in place: our id replaces the client's, our progress token the client's) and
      * completes with the raw response message, or fails with an error naming this upstream.
      */
+    private static final java.util.concurrent.Executor RETRIES = task -> Thread.ofVirtual().name("upstream-retry").start(task);
+
     CompletableFuture<ObjectNode> forward(ObjectNode request, Caller caller) {
         lastUsed = Instant.now();
         String token = null;
@@ -64,7 +66,8 @@ final class CallForwarder {
         if (IDEMPOTENT.contains(request.path("method").asString(""))) {
             result = result.exceptionallyCompose(failure -> CallOutcome.rootCause(failure) instanceof UpstreamException u
                     && u.sessionExpired()
-                    ? readyAgain().thenCompose(ready -> attempt(request, caller))
+                    // on a virtual thread: opening a new session waits for its handshake, never on the HTTP client's threads
+                    ? readyAgain().thenComposeAsync(ready -> attempt(request, caller), RETRIES)
                     : CompletableFuture.failedFuture(failure));
         }
         if (token != null) {

@@ -113,6 +113,7 @@ final class Handshake {
                 shared.agreed(agreed, result.get("serverInfo") instanceof ObjectNode o ? o : null,
                         result.get("capabilities") instanceof ObjectNode o ? o : Json.object());
             }
+            transport.agreed(agreed); // every message from here on carries the revision (MCP-Protocol-Version)
             c.notify("notifications/initialized", null);
             transport.initialized(agreed);
             return c;

@@ -182,6 +182,9 @@ final class HttpExchange {
                         receiver.event("message", null, buffer, length);
                     } catch (UpstreamException e) {
                         failure = e;
+                    } catch (RuntimeException e) { // whatever broke while taking it, the exchange still ends
+                        failure = new UpstreamException(upstream, UpstreamException.Kind.PROTOCOL_ERROR,
+                                "its answer could not be taken: " + e.getMessage(), e);
                     }
                 }
             }

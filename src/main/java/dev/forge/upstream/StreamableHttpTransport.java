@@ -59,6 +59,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
 
     @Override
     public Sent send(ObjectNode message) {
+        if (closed) {
+            throw new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "not connected (closed)");
+        }
         JsonNode id = message.get("id");
         boolean request = id != null && message.has("method");
         PostStream stream = new PostStream(request ? id : null, request && "initialize".equals(message.path("method").asString("")));
@@ -67,6 +70,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
         open.add(stream);
         // a request's exchange lasts as long as its call, which aborts it; anything else must be taken in time
         stream.request = exchange.start(HttpMethod.POST, url, extra, Json.bytes(message), request ? null : timeout, stream);
+        if (closed) {
+            stream.abort(); // closed while it left: nobody will read its answer
+        }
         return stream::abort;
     }
 
@@ -98,8 +104,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
 
         @Override
         public void event(String type, String eventId, byte[] data, int length) {
-            if (eventId != null) {
+            if (eventId != null && !eventId.equals(lastEventId)) {
                 lastEventId = eventId;
+                resumes = 0; // the stream moves on: each break may be resumed afresh
             }
             if ("message".equals(type) && !blank(data, length)) {
                 exchange.deliver(data, length, this::dispatch);
@@ -119,13 +126,16 @@ final class StreamableHttpTransport implements UpstreamTransport {
                 open.remove(this);
                 return;
             }
-            if (failure == null && !answered && id != null && status != 202) {
+            boolean broke = failure != null && failure.kind() == UpstreamException.Kind.UNREACHABLE && status >= 200 && status < 300;
+            if ((failure == null || broke) && !answered && id != null && status != 202) {
                 if (lastEventId != null && resumes < MAX_RESUMES) {
                     resume();
                     return;
                 }
-                failure = new UpstreamException(name, UpstreamException.Kind.UNREACHABLE,
-                        "ended its response stream without answering" + (resuming ? " (after resuming it)" : ""));
+                if (failure == null) {
+                    failure = new UpstreamException(name, UpstreamException.Kind.UNREACHABLE,
+                            "ended its response stream without answering" + (resuming ? " (after resuming it)" : ""));
+                }
             }
             open.remove(this);
             if (failure == null) {
@@ -150,6 +160,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
             extra.put("Last-Event-ID", lastEventId);
             LOG.debug("upstream {}: resuming a response stream after event {}", name, lastEventId);
             request = exchange.start(HttpMethod.GET, url, extra, null, null, this);
+            if (aborted || closed) {
+                request.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "abandoned"));
+            }
         }
 
         void abort() {
@@ -192,6 +205,11 @@ final class StreamableHttpTransport implements UpstreamTransport {
     }
 
     @Override
+    public void agreed(String version) {
+        this.protocolVersion = version;
+    }
+
+    @Override
     public void initialized(String version) {
         this.protocolVersion = version;
         listen();
@@ -208,20 +226,20 @@ final class StreamableHttpTransport implements UpstreamTransport {
         if (resumeAfter != null) {
             extra.put("Last-Event-ID", resumeAfter);
         }
-        getStream = exchange.start(HttpMethod.GET, url, extra, null, null, new HttpExchange.Receiver() {
+        Request stream = exchange.start(HttpMethod.GET, url, extra, null, null, new HttpExchange.Receiver() {
             private boolean none;
 
             @Override
             public void headers(Response response) {
-                none = response.getStatus() == 405 || response.getStatus() == 404
-                        || (response.getStatus() < 300 && !HttpExchange.isEventStream(response));
-                if (!none && response.getStatus() < 300) {
-                    reconnectMs = FIRST_RECONNECT_MS;
-                }
+                int status = response.getStatus();
+                // no stream to have: none offered (404, 405, not SSE), or one we may not have (401, 403, 406)
+                none = status == 404 || status == 405 || status == 401 || status == 403 || status == 406
+                        || (status < 300 && !HttpExchange.isEventStream(response));
             }
 
             @Override
             public void event(String type, String eventId, byte[] data, int length) {
+                reconnectMs = FIRST_RECONNECT_MS; // it delivers: a later break is news, not a server that closes at once
                 if (eventId != null) {
                     getLastEventId = eventId;
                 }
@@ -241,6 +259,10 @@ final class StreamableHttpTransport implements UpstreamTransport {
                 http.getScheduler().schedule(StreamableHttpTransport.this::listen, wait, TimeUnit.MILLISECONDS);
             }
         });
+        getStream = stream;
+        if (closed) {
+            stream.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "closed")); // closed meanwhile
+        }
     }
 
     private Map<String, String> sessionHeaders() {

@@ -74,14 +74,22 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         request.put("id", id);
         PendingCall response = new PendingCall(this, id, caller, System.nanoTime() + timeout.toNanos());
         pending.put(id, response);
+        CallDeadlines.watch(response);
         response.whenComplete((ok, failure) -> {
             CallDeadlines.forget(response);
             if (pending.remove(id) != null && failure instanceof TimeoutException) {
-                sendCancelled(id, "timed out after " + timeout.toMillis() + " ms");
+                if (!"initialize".equals(request.path("method").asString(""))) { // the spec: initialize is never cancelled
+                    sendCancelled(id, "timed out after " + timeout.toMillis() + " ms");
+                }
                 response.abandon();
             }
         });
-        CallDeadlines.watch(response);
+        if (closedReason != null) { // closed while we registered: fail now, not at the timeout
+            String why = closedReason;
+            response.completeExceptionally(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "unavailable: " + why, null,
+                    "session expired".equals(why) ? 404 : 0));
+            return response;
+        }
         try {
             response.sending(transport.send(request));
         } catch (UpstreamException e) {
@@ -219,8 +227,12 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         closedHandler.accept(reason); // first: a caller that retries on failure must find this connection replaced
         UpstreamException failure = new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "unavailable: " + reason, null,
                 "session expired".equals(reason) ? 404 : 0);
-        pending.values().forEach(f -> f.completeExceptionally(failure));
-        pending.clear();
+        for (Long waiting : pending.keySet()) { // one by one: a call added meanwhile is failed too, not dropped
+            PendingCall call = pending.remove(waiting);
+            if (call != null) {
+                call.completeExceptionally(failure);
+            }
+        }
     }
 
     void close() {

@@ -46,7 +46,10 @@ sealed interface UpstreamTransport extends AutoCloseable permits StdioTransport,
      */
     Sent send(ObjectNode message);
 
-    /** Called once initialize has been answered, with the revision the upstream agreed to. */
+    /** Called once initialize has been answered, before anything else is sent: the revision the upstream agreed to. */
+    default void agreed(String protocolVersion) {}
+
+    /** Called once the handshake is over ({@code notifications/initialized} sent), with the agreed revision. */
     default void initialized(String protocolVersion) {}
 
     /** Human-readable kind for health output. */
