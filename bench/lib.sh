@@ -6,7 +6,7 @@
 bench_options() {
   duration=${1:-10s}
   connections=${2:-16}
-  warmup=${FORGE_BENCH_WARMUP:-8s}
+  warmup=${FORGE_BENCH_WARMUP:-15s}
   lua=${FORGE_BENCH_LUA:-$root/bench/mcp-tools-call.lua}
   require_tool wrk wrk
   scripts/install-peers.sh

@@ -15,7 +15,7 @@
 # spent per answer: on a shared machine it is less sensitive than rps to what else runs (though not immune).
 # Every Forge runs as in production: tokens required, rate limit (above what the run sends) and audit file on.
 # Exits 1 if any path had a bad answer (not HTTP 200 with the echoed text, e.g. a JSON-RPC error) or a socket error.
-# Loopback only; each wrk run is bounded by DURATION (after a FORGE_BENCH_WARMUP warm-up, default 8s); every process
+# Loopback only; each wrk run is bounded by DURATION (after a FORGE_BENCH_WARMUP warm-up, default 15s); every process
 # started here is stopped on exit.
 # Usage: bench/run.sh [DURATION] [CONNECTIONS]      (defaults 10s 16)
 #   FORGE_BENCH_PATHS="nginx gateway-rest"  measures only the paths named (default: all, in the order above)
