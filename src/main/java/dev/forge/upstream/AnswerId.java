@@ -3,6 +3,7 @@ package dev.forge.upstream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Finds the JSON-RPC id of a message from only its first and last bytes (all that is kept of an answer too large to
@@ -68,5 +69,16 @@ final class AnswerId {
             digits++;
         }
         return digits == 0 || i == bytes.length ? NONE : value;
+    }
+
+    /** Ids compared as JSON values: a number we sent as a long may come back parsed as an int. */
+    static boolean same(JsonNode ours, JsonNode theirs) {
+        if (theirs == null) {
+            return false;
+        }
+        if (ours.isNumber() && theirs.isNumber()) {
+            return ours.canConvertToLong() && theirs.canConvertToLong() && ours.asLong() == theirs.asLong();
+        }
+        return ours.equals(theirs);
     }
 }

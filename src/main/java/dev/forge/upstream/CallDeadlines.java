@@ -13,6 +13,14 @@ final class CallDeadlines {
 
     static final long TICK_MS = 50;
     private static final Set<PendingCall> waiting = ConcurrentHashMap.newKeySet();
+    private static final Set<Lingering> lingering = ConcurrentHashMap.newKeySet();
+
+    /** A response stream that has delivered its answer and should end soon; ended by force after its deadline. */
+    interface Lingering {
+        long deadline();
+
+        void endNow();
+    }
 
     static {
         Thread.ofPlatform().daemon().name("forge-call-deadlines").start(CallDeadlines::sweep);
@@ -23,6 +31,15 @@ final class CallDeadlines {
     /** Fails {@code call} with a {@link TimeoutException} if it is still waiting at its deadline. */
     static void watch(PendingCall call) {
         waiting.add(call);
+    }
+
+    /** Ends {@code stream} at its deadline unless it is {@link #ended} first. */
+    static void linger(Lingering stream) {
+        lingering.add(stream);
+    }
+
+    static void ended(Lingering stream) {
+        lingering.remove(stream);
     }
 
     /** The call is over: no need to watch it. */
@@ -38,6 +55,12 @@ final class CallDeadlines {
                 return;
             }
             long now = System.nanoTime();
+            for (Lingering stream : lingering) {
+                if (now - stream.deadline() >= 0) {
+                    lingering.remove(stream);
+                    stream.endNow(); // an abort: it returns at once
+                }
+            }
             for (PendingCall call : waiting) {
                 if (call.isDone()) {
                     waiting.remove(call);

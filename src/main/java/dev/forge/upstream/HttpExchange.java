@@ -212,4 +212,14 @@ final class HttpExchange {
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
+
+    /** True if an event's data is only whitespace (nothing to parse). */
+    static boolean blank(byte[] data, int length) {
+        for (int i = 0; i < length; i++) {
+            if (data[i] > ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -27,6 +27,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final int MAX_RESUMES = 3;
+    private static final long LINGER_NANOS = 5_000_000_000L;
     private static final long FIRST_RECONNECT_MS = 500;
     private static final long LONGEST_RECONNECT_MS = 30_000;
 
@@ -76,8 +77,11 @@ final class StreamableHttpTransport implements UpstreamTransport {
         return stream::abort;
     }
 
-    /** One POST's response: its messages go to the listener as they come; it ends once the request is answered. */
-    private final class PostStream implements HttpExchange.Receiver {
+    /**
+     * One POST's response: its messages go to the listener as they come; it ends once the request is answered, and a
+     * server that keeps it open after the answer has it closed after {@link #LINGER_NANOS}: it holds a connection.
+     */
+    private final class PostStream implements HttpExchange.Receiver, CallDeadlines.Lingering {
         private final JsonNode id;
         private final boolean initialize;
         private volatile Request request;
@@ -87,6 +91,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
         private int status;
         private int resumes;
         private String lastEventId;
+        private volatile long lingerUntil;
 
         PostStream(JsonNode id, boolean initialize) {
             this.id = id;
@@ -108,20 +113,37 @@ final class StreamableHttpTransport implements UpstreamTransport {
                 lastEventId = eventId;
                 resumes = 0; // the stream moves on: each break may be resumed afresh
             }
-            if ("message".equals(type) && !blank(data, length)) {
+            if ("message".equals(type) && !HttpExchange.blank(data, length)) {
                 exchange.deliver(data, length, this::dispatch);
             }
         }
 
         private void dispatch(ObjectNode message) {
-            if (id != null && !message.has("method") && sameId(id, message.get("id"))) {
-                answered = true;
-            }
+            boolean answer = id != null && !message.has("method") && AnswerId.same(id, message.get("id"));
             listener.onMessage(message, id);
+            if (answer && !answered) {
+                answered = true;
+                lingerUntil = System.nanoTime() + LINGER_NANOS;
+                CallDeadlines.linger(this);
+            }
+        }
+
+        @Override
+        public long deadline() {
+            return lingerUntil;
+        }
+
+        @Override
+        public void endNow() {
+            LOG.debug("upstream {}: a response stream still open {} s after its answer is closed", name, LINGER_NANOS / 1_000_000_000L);
+            abort();
         }
 
         @Override
         public void ended(UpstreamException failure) {
+            if (answered) {
+                CallDeadlines.ended(this);
+            }
             if (aborted || closed) {
                 open.remove(this);
                 return;
@@ -141,7 +163,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
             if (failure == null) {
                 return;
             }
-            if (!initialize && sessionId != null && forgotSession(failure)) {
+            if (!initialize && sessionId != null && failure.forgotSession()) {
                 listener.onClosed("session expired");
             } else if (id != null) {
                 listener.onFailed(id, resuming ? new UpstreamException(name, failure.kind(),
@@ -168,40 +190,12 @@ final class StreamableHttpTransport implements UpstreamTransport {
         void abort() {
             aborted = true;
             open.remove(this);
+            CallDeadlines.ended(this);
             Request r = request;
             if (r != null) {
                 r.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "abandoned"));
             }
         }
-    }
-
-    /** Ids compared as JSON values: a number we sent as a long may come back parsed as an int. */
-    static boolean sameId(JsonNode ours, JsonNode theirs) {
-        if (theirs == null) {
-            return false;
-        }
-        if (ours.isNumber() && theirs.isNumber()) {
-            return ours.canConvertToLong() && theirs.canConvertToLong() && ours.asLong() == theirs.asLong();
-        }
-        return ours.equals(theirs);
-    }
-
-    private static boolean blank(byte[] data, int length) {
-        for (int i = 0; i < length; i++) {
-            if (data[i] > ' ') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The spec says 404 for an unknown session; some servers (server-everything among them) answer 400 naming the
-     * session instead. Either, for a session we had, means the server restarted and a new one is needed.
-     */
-    private static boolean forgotSession(UpstreamException e) {
-        return e.httpStatus() == 404
-                || (e.httpStatus() == 400 && e.getMessage() != null && e.getMessage().toLowerCase().contains("session"));
     }
 
     @Override
@@ -243,7 +237,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
                 if (eventId != null) {
                     getLastEventId = eventId;
                 }
-                if ("message".equals(type) && !blank(data, length)) {
+                if ("message".equals(type) && !HttpExchange.blank(data, length)) {
                     exchange.deliver(data, length, listener::onMessage);
                 }
             }

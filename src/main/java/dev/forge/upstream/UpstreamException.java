@@ -84,4 +84,12 @@ public final class UpstreamException extends RuntimeException {
     boolean sessionExpired() {
         return httpStatus == 404;
     }
+
+    /**
+     * The spec says 404 for an unknown session; some servers (server-everything among them) answer 400 naming the
+     * session instead. Either, for a session we had, means the server restarted and a new one is needed.
+     */
+    boolean forgotSession() {
+        return httpStatus == 404 || (httpStatus == 400 && getMessage() != null && getMessage().toLowerCase().contains("session"));
+    }
 }

@@ -49,6 +49,7 @@ class UpstreamStreamingTest {
     private final BlockingQueue<String> resumedAfter = new LinkedBlockingQueue<>();
     private final CompletableFuture<JsonNode> heldRequestId = new CompletableFuture<>();
     private final BlockingQueue<JsonNode> samplingAnswers = new LinkedBlockingQueue<>();
+    private final CountDownLatch lingerEnded = new CountDownLatch(1);
     private volatile JsonNode brokenCallId;
     private Gateway gateway;
     private RawMcp.Session session;
@@ -145,6 +146,16 @@ class UpstreamStreamingTest {
         assertThat(newer.get(10, TimeUnit.SECONDS).body()).doesNotContain("sampling/createMessage");
     }
 
+    @Test
+    void aStreamKeptOpenAfterItsAnswerIsClosedSoonAfter() throws Exception {
+        long started = System.nanoTime();
+        JsonNode answer = lastMessage(session.sendAsync("""
+                {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"scripted__lingers","arguments":{}}}""").get(10, TimeUnit.SECONDS));
+        assertThat(answer.at("/result/content/0/text").asString()).isEqualTo("answered, staying open");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("the answer is not held back").isLessThan(4_000);
+        assertThat(lingerEnded.await(15, TimeUnit.SECONDS)).as("the upstream saw its open stream closed (it holds a connection)").isTrue();
+    }
+
     /** The response message of a plain JSON answer or the last event of an SSE one. */
     private static JsonNode lastMessage(HttpResponse<String> response) {
         String body = response.body();
@@ -205,7 +216,7 @@ class UpstreamStreamingTest {
                         + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"scripted\",\"version\":\"1\"}}}");
             }
             case "tools/list" -> reply(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":["
-                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "," + tool("asks") + "]}}");
+                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "," + tool("asks") + "," + tool("lingers") + "]}}");
             case "notifications/cancelled" -> {
                 cancels.add(message);
                 reply(exchange, 202, "");
@@ -249,6 +260,17 @@ class UpstreamStreamingTest {
                 String text = answer == null ? "no answer" : answer.at("/result/content/text").asString();
                 out.write(("data: " + result(id, "upstream got: " + text) + "\n\n").getBytes(StandardCharsets.UTF_8));
                 out.close();
+            }
+            case "lingers" -> { // answers, then keeps the stream open with comments until the gateway hangs up
+                OutputStream out = sse(exchange, "data: " + result(id, "answered, staying open") + "\n\n", false);
+                try {
+                    while (!release.await(100, TimeUnit.MILLISECONDS)) {
+                        out.write(": still here\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    lingerEnded.countDown();
+                }
             }
             case "chatty" -> { // a log line every 100 ms until told to stop (or cancelled)
                 heldRequestId.complete(id);
