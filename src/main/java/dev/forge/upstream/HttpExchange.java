@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
@@ -56,7 +58,8 @@ final class HttpExchange {
 
     private final String upstream;
     private final HttpClient http;
-    private final Map<String, String> headers;
+    /** The upstream's configured headers, made into fields once: no name lookups per request. */
+    private final List<HttpField> headers;
     private final int maxMessageBytes;
 
     /** @param maxMessageBytes the largest JSON body or SSE event read; a larger one fails its exchange */
@@ -64,17 +67,21 @@ final class HttpExchange {
         this.maxMessageBytes = maxMessageBytes;
         this.upstream = upstream;
         this.http = http;
-        this.headers = headers;
+        this.headers = headers.entrySet().stream().map(e -> new HttpField(e.getKey(), e.getValue())).toList();
     }
 
     /**
      * Starts one exchange and returns at once; abort the returned request to give up on it.
      * @param timeout bounds the whole exchange, or null for a stream meant to stay open
      */
-    Request start(HttpMethod method, URI uri, Map<String, String> extra, byte[] json, Duration timeout, Receiver receiver) {
+    Request start(HttpMethod method, URI uri, List<HttpField> extra, byte[] json, Duration timeout, Receiver receiver) {
         Request request = http.newRequest(uri).method(method).headers(h -> {
-            headers.forEach(h::put);
-            extra.forEach(h::put);
+            for (HttpField field : headers) {
+                h.put(field);
+            }
+            for (HttpField field : extra) {
+                h.put(field);
+            }
         });
         if (json != null) {
             request.body(new BytesRequestContent("application/json", json));

@@ -4,6 +4,7 @@ import dev.forge.protocol.Json;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -42,7 +45,7 @@ final class SseTransport implements UpstreamTransport {
     public void start(Listener listener) {
         this.listener = listener;
         CompletableFuture<URI> endpointFound = new CompletableFuture<>();
-        stream = exchange.start(HttpMethod.GET, url, Map.of("Accept", "text/event-stream"), null, null, new HttpExchange.Receiver() {
+        stream = exchange.start(HttpMethod.GET, url, List.of(new HttpField(HttpHeader.ACCEPT, "text/event-stream")), null, null, new HttpExchange.Receiver() {
             private boolean notAStream;
 
             @Override
@@ -96,7 +99,7 @@ final class SseTransport implements UpstreamTransport {
         JsonNode id = message.get("id");
         JsonNode ours = message.has("method") ? id : null;
         Listener listener = this.listener;
-        Request post = exchange.start(HttpMethod.POST, target, Map.of(), Json.bytes(message), timeout, new HttpExchange.Receiver() {
+        Request post = exchange.start(HttpMethod.POST, target, List.of(), Json.bytes(message), timeout, new HttpExchange.Receiver() {
             @Override
             public void event(String type, String lastEventId, byte[] data, int length) {} // servers answer "Accepted"
 

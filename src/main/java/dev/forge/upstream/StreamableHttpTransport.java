@@ -3,7 +3,7 @@ package dev.forge.upstream;
 import dev.forge.protocol.Json;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class StreamableHttpTransport implements UpstreamTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
-    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+    private static final HttpField ACCEPT_ANSWERS = new HttpField(HttpHeader.ACCEPT, "application/json, text/event-stream");
+    private static final HttpField ACCEPT_STREAM = new HttpField(HttpHeader.ACCEPT, "text/event-stream");
     private static final int MAX_RESUMES = 3;
     private static final long LINGER_NANOS = 5_000_000_000L;
     private static final long FIRST_RECONNECT_MS = 500;
@@ -38,8 +42,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
     private final Duration timeout;
     private final Set<PostStream> open = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
-    private volatile String sessionId;
-    private volatile String protocolVersion;
+    private final SessionHeaders session = new SessionHeaders();
     private volatile Request getStream;
     private volatile String getLastEventId;
     private volatile long reconnectMs = FIRST_RECONNECT_MS;
@@ -66,8 +69,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
         JsonNode id = message.get("id");
         boolean request = id != null && message.has("method");
         PostStream stream = new PostStream(request ? id : null, request && "initialize".equals(message.path("method").asString("")));
-        Map<String, String> extra = sessionHeaders();
-        extra.put("Accept", "application/json, text/event-stream");
+        List<HttpField> extra = session.with(ACCEPT_ANSWERS, null);
         open.add(stream);
         // a request's exchange lasts as long as its call, which aborts it; anything else must be taken in time
         stream.request = exchange.start(HttpMethod.POST, url, extra, Json.bytes(message), request ? null : timeout, stream);
@@ -101,9 +103,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
         @Override
         public void headers(Response response) {
             status = response.getStatus();
-            String sid = response.getHeaders().get(SESSION_HEADER);
+            String sid = response.getHeaders().get(SessionHeaders.SESSION);
             if (sid != null && !sid.isEmpty() && !resuming) {
-                sessionId = sid;
+                session.session(sid);
             }
         }
 
@@ -163,7 +165,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
             if (failure == null) {
                 return;
             }
-            if (!initialize && sessionId != null && failure.forgotSession()) {
+            if (!initialize && session.sessionId() != null && failure.forgotSession()) {
                 listener.onClosed("session expired");
             } else if (id != null) {
                 listener.onFailed(id, resuming ? new UpstreamException(name, failure.kind(),
@@ -177,9 +179,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
         private void resume() {
             resumes++;
             resuming = true;
-            Map<String, String> extra = sessionHeaders();
-            extra.put("Accept", "text/event-stream");
-            extra.put("Last-Event-ID", lastEventId);
+            List<HttpField> extra = session.with(ACCEPT_STREAM, new HttpField(LAST_EVENT_ID, lastEventId));
             LOG.debug("upstream {}: resuming a response stream after event {}", name, lastEventId);
             request = exchange.start(HttpMethod.GET, url, extra, null, null, this);
             if (aborted || closed) {
@@ -200,12 +200,12 @@ final class StreamableHttpTransport implements UpstreamTransport {
 
     @Override
     public void agreed(String version) {
-        this.protocolVersion = version;
+        session.version(version);
     }
 
     @Override
     public void initialized(String version) {
-        this.protocolVersion = version;
+        agreed(version);
         listen();
     }
 
@@ -214,12 +214,8 @@ final class StreamableHttpTransport implements UpstreamTransport {
         if (closed) {
             return;
         }
-        Map<String, String> extra = sessionHeaders();
-        extra.put("Accept", "text/event-stream");
         String resumeAfter = getLastEventId;
-        if (resumeAfter != null) {
-            extra.put("Last-Event-ID", resumeAfter);
-        }
+        List<HttpField> extra = session.with(ACCEPT_STREAM, resumeAfter == null ? null : new HttpField(LAST_EVENT_ID, resumeAfter));
         Request stream = exchange.start(HttpMethod.GET, url, extra, null, null, new HttpExchange.Receiver() {
             private boolean none;
 
@@ -259,19 +255,6 @@ final class StreamableHttpTransport implements UpstreamTransport {
         }
     }
 
-    private Map<String, String> sessionHeaders() {
-        Map<String, String> extra = new HashMap<>(8);
-        String sid = sessionId;
-        if (sid != null) {
-            extra.put(SESSION_HEADER, sid);
-        }
-        String version = protocolVersion;
-        if (version != null) {
-            extra.put("MCP-Protocol-Version", version);
-        }
-        return extra;
-    }
-
     @Override
     public String kind() {
         return "streamable-http";
@@ -288,8 +271,8 @@ final class StreamableHttpTransport implements UpstreamTransport {
             stream.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "closed"));
         }
         open.forEach(PostStream::abort);
-        if (sessionId != null) { // ends the server's session; nobody waits for its answer
-            exchange.start(HttpMethod.DELETE, url, sessionHeaders(), null, Duration.ofSeconds(2), HttpExchange.IGNORED);
+        if (session.sessionId() != null) { // ends the server's session; nobody waits for its answer
+            exchange.start(HttpMethod.DELETE, url, session.with(null, null), null, Duration.ofSeconds(2), HttpExchange.IGNORED);
         }
         Listener l = listener;
         if (l != null) {
