@@ -12,6 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class InFlight {
 
+    /** How many related messages wait for a slow client; past that the oldest gives way, as on the session's queue. */
+    static final int MAX_RELATED = 1024;
+
     private final JsonNode clientId;
     private final Consumer<ObjectNode> fallback;
     private final BlockingQueue<ObjectNode> related;
@@ -26,7 +29,7 @@ public final class InFlight {
     InFlight(JsonNode clientId, boolean streamable, Consumer<ObjectNode> fallback) {
         this.clientId = clientId;
         this.fallback = fallback;
-        this.related = streamable ? new LinkedBlockingQueue<>() : null;
+        this.related = streamable ? new LinkedBlockingQueue<>(MAX_RELATED) : null;
     }
 
     public JsonNode clientId() {
@@ -37,7 +40,9 @@ public final class InFlight {
         boolean queued = false;
         synchronized (this) {
             if (related != null && !finished) {
-                related.add(message);
+                while (!related.offer(message)) {
+                    related.poll(); // a slow client loses the oldest (progress, mostly), not the gateway its memory
+                }
                 queued = true;
             }
         }

@@ -152,7 +152,9 @@ public final class StreamableHttpEndpoint {
         answer.inFlight().onRelated(ready);
         // every call the handler makes is bounded by its own timeout, so the response always comes
         answer.response().whenComplete((ok, failure) -> {
-            related.add(END_OF_RELATED);
+            while (!related.offer(END_OF_RELATED)) { // bounded: a full queue gives up its oldest for the end marker
+                related.poll();
+            }
             ready.run();
         });
         if (!related.isEmpty()) {
