@@ -181,7 +181,8 @@ final class HttpExchange {
             } else if (status < 200 || status >= 300) {
                 String body = buffer == null ? "" : new String(buffer, 0, length, StandardCharsets.UTF_8).strip();
                 failure = new UpstreamException(upstream, UpstreamException.Kind.HTTP_STATUS,
-                        "HTTP " + status + " from " + uri + (body.isEmpty() ? "" : ": " + body), null, status);
+                        "HTTP " + status + " from " + uri + (body.isEmpty() ? "" : ": " + body), null, status,
+                        body.toLowerCase(java.util.Locale.ROOT).contains("session"));
             } else {
                 failure = null;
                 if (events == null && length > 0) {

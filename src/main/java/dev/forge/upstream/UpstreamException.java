@@ -34,6 +34,7 @@ public final class UpstreamException extends RuntimeException {
     private final Kind kind;
     private final int httpStatus;
     private final String reference;
+    private final boolean bodyNamesSession;
 
     public UpstreamException(String upstream, Kind kind, String detail) {
         this(upstream, kind, detail, null, 0);
@@ -44,7 +45,13 @@ public final class UpstreamException extends RuntimeException {
     }
 
     UpstreamException(String upstream, Kind kind, String detail, Throwable cause, int httpStatus) {
+        this(upstream, kind, detail, cause, httpStatus, false);
+    }
+
+    /** @param bodyNamesSession the error body of an HTTP answer spoke of a session (what some servers say for 404) */
+    UpstreamException(String upstream, Kind kind, String detail, Throwable cause, int httpStatus, boolean bodyNamesSession) {
         super(MaskedUrl.inText(upstream + ": " + detail), cause, false, false); // no stack: it is logged by its text
+        this.bodyNamesSession = bodyNamesSession;
         this.upstream = upstream;
         this.kind = httpStatus == 401 || httpStatus == 403 ? Kind.REFUSED : kind;
         this.httpStatus = httpStatus;
@@ -90,6 +97,6 @@ public final class UpstreamException extends RuntimeException {
      * session instead. Either, for a session we had, means the server restarted and a new one is needed.
      */
     boolean forgotSession() {
-        return httpStatus == 404 || (httpStatus == 400 && getMessage() != null && getMessage().toLowerCase().contains("session"));
+        return httpStatus == 404 || (httpStatus == 400 && bodyNamesSession); // the body only: not the upstream's name or URL
     }
 }

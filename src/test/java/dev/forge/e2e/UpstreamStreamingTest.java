@@ -156,6 +156,23 @@ class UpstreamStreamingTest {
         assertThat(lingerEnded.await(15, TimeUnit.SECONDS)).as("the upstream saw its open stream closed (it holds a connection)").isTrue();
     }
 
+    @Test
+    void aBadRequestIsNotTakenForAForgottenSessionBecauseTheUrlSaysSession() throws Exception {
+        UpstreamPolicy policy = new UpstreamPolicy(Duration.ofSeconds(20), Map.of(), SessionMode.SHARED,
+                UpstreamPolicy.DEFAULT_MAX_CONCURRENCY, Duration.ZERO);
+        try (Gateway named = TestGateways.start(List.of(new UpstreamConfig.StreamableHttp("sessions",
+                URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/mcp?session-scoped=yes"), Map.of(), policy)))) {
+            RawMcp.Session client = RawMcp.Session.open(TestGateways.baseUrl(named) + "/mcp");
+            JsonNode answer = lastMessage(client.sendAsync("""
+                    {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"sessions__refused","arguments":{}}}""").get(10, TimeUnit.SECONDS));
+            assertThat(answer.at("/error/data/failure").asString()).as(answer.toString()).isEqualTo("http_status");
+            assertThat(answer.at("/error/data/status").asInt()).isEqualTo(400);
+            dev.forge.upstream.Upstream sessions = named.federation().upstreams().stream().findFirst().orElseThrow();
+            assertThat(sessions.restarts()).as("the connection was kept: a 400 about the arguments is not a lost session").isZero();
+            assertThat(sessions.state()).isEqualTo(dev.forge.upstream.UpstreamState.READY);
+        }
+    }
+
     /** The response message of a plain JSON answer or the last event of an SSE one. */
     private static JsonNode lastMessage(HttpResponse<String> response) {
         String body = response.body();
@@ -216,7 +233,7 @@ class UpstreamStreamingTest {
                         + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"scripted\",\"version\":\"1\"}}}");
             }
             case "tools/list" -> reply(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":["
-                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "," + tool("asks") + "," + tool("lingers") + "]}}");
+                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "," + tool("asks") + "," + tool("lingers") + "," + tool("refused") + "]}}");
             case "notifications/cancelled" -> {
                 cancels.add(message);
                 reply(exchange, 202, "");
@@ -261,6 +278,7 @@ class UpstreamStreamingTest {
                 out.write(("data: " + result(id, "upstream got: " + text) + "\n\n").getBytes(StandardCharsets.UTF_8));
                 out.close();
             }
+            case "refused" -> reply(exchange, 400, "{\"error\":\"the arguments do not fit\"}");
             case "lingers" -> { // answers, then keeps the stream open with comments until the gateway hangs up
                 OutputStream out = sse(exchange, "data: " + result(id, "answered, staying open") + "\n\n", false);
                 try {
