@@ -3,6 +3,8 @@ package dev.forge.upstream;
 import dev.forge.protocol.Json;
 import dev.forge.protocol.Message;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +38,16 @@ final class UpstreamClient implements UpstreamTransport.Listener {
     private final Caller owner;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
+    /**
+     * The clients of the latest calls answered on a response stream of their own (Streamable HTTP), for what the
+     * upstream still sends on such a stream after the answer; bounded, the oldest forgotten first.
+     */
+    private final Map<Long, Caller> answeredOnStreams = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Caller> eldest) {
+            return size() > 64;
+        }
+    });
     private volatile String closedReason;
     /** Requests of the upstream's that a client is answering, by the upstream's id: how to withdraw each. */
     private final ConcurrentHashMap<String, Runnable> askedOnOurBehalf = new ConcurrentHashMap<>();
@@ -184,14 +196,20 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             JsonNode id = message.get("id");
             PendingCall waiting = id != null && id.canConvertToLong() ? pending.remove(id.asLong()) : null;
             if (waiting != null) {
+                if (relatedTo != null && waiting.caller() != null) { // its stream may carry more: keep whose it was
+                    answeredOnStreams.put(waiting.id(), waiting.caller());
+                }
                 waiting.complete(message);
             } else {
                 LOG.debug("upstream {}: response to unknown id {}", name, id);
             }
             return;
         }
-        PendingCall origin = relatedTo != null && relatedTo.canConvertToLong() ? pending.get(relatedTo.asLong()) : null;
-        Caller related = origin == null ? null : origin.caller();
+        Caller related = null;
+        if (relatedTo != null && relatedTo.canConvertToLong()) {
+            PendingCall origin = pending.get(relatedTo.asLong());
+            related = origin != null ? origin.caller() : answeredOnStreams.get(relatedTo.asLong());
+        }
         if (message.has("id")) {
             inbox.request(message, this, related);
         } else {

@@ -173,6 +173,33 @@ class UpstreamStreamingTest {
         }
     }
 
+    @Test
+    void whatAStreamCarriesAfterItsAnswerStillGoesToThatCallsClient() throws Exception {
+        RawMcp.Session asker = RawMcp.Session.open(session.url());
+        CompletableFuture<HttpResponse<java.io.InputStream>> askersStream = RawMcp.HTTP.sendAsync(java.net.http.HttpRequest.newBuilder(
+                URI.create(asker.url())).header("Accept", "text/event-stream").header("Mcp-Session-Id", asker.id()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<HttpResponse<String>> newer = session.sendAsync("""
+                {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"scripted__held","arguments":{}}}""");
+        heldRequestId.get(10, TimeUnit.SECONDS); // another client's call is now the newest in flight
+        JsonNode answer = lastMessage(asker.sendAsync("""
+                {"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"scripted__afterwards","arguments":{}}}""").get(10, TimeUnit.SECONDS));
+        assertThat(answer.at("/result/content/0/text").asString()).isEqualTo("answered first");
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(askersStream.get(10, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8))) {
+            CompletableFuture<JsonNode> late = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return nextData(events);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(late.get(10, TimeUnit.SECONDS).at("/params/data").asString()).as("the asker's session stream has it")
+                    .isEqualTo("said after the answer");
+        }
+        release.countDown();
+        assertThat(newer.get(10, TimeUnit.SECONDS).body()).doesNotContain("said after the answer");
+    }
+
     /** The response message of a plain JSON answer or the last event of an SSE one. */
     private static JsonNode lastMessage(HttpResponse<String> response) {
         String body = response.body();
@@ -233,7 +260,7 @@ class UpstreamStreamingTest {
                         + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"scripted\",\"version\":\"1\"}}}");
             }
             case "tools/list" -> reply(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":["
-                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "," + tool("asks") + "," + tool("lingers") + "," + tool("refused") + "]}}");
+                    + tool("slow") + "," + tool("breaks") + "," + tool("quiet") + "," + tool("held") + "," + tool("chatty") + "," + tool("asks") + "," + tool("lingers") + "," + tool("refused") + "," + tool("afterwards") + "]}}");
             case "notifications/cancelled" -> {
                 cancels.add(message);
                 reply(exchange, 202, "");
@@ -278,6 +305,8 @@ class UpstreamStreamingTest {
                 out.write(("data: " + result(id, "upstream got: " + text) + "\n\n").getBytes(StandardCharsets.UTF_8));
                 out.close();
             }
+            case "afterwards" -> sse(exchange, "data: " + result(id, "answered first") + "\n\ndata: {\"jsonrpc\":\"2.0\","
+                    + "\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"said after the answer\"}}\n\n", true);
             case "refused" -> reply(exchange, 400, "{\"error\":\"the arguments do not fit\"}");
             case "lingers" -> { // answers, then keeps the stream open with comments until the gateway hangs up
                 OutputStream out = sse(exchange, "data: " + result(id, "answered, staying open") + "\n\n", false);
