@@ -237,6 +237,10 @@ public final class Gateway implements AutoCloseable {
                 this::draining);
         String root = config.rootUpstream() == null ? Catalog.ALL : Catalog.gatewayScope(config.rootUpstream());
         this.app = !config.runs(ServerRole.GATEWAY) ? null : listeners.create(config.host(), config.port(), root, routes -> {
+            // first: a request's route is found by trying the routes in order, and the MCP ones are the hot path
+            Listeners.mcpRoutes(routes, "", ctx -> root, streamable, legacy);
+            Listeners.mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
+            Listeners.mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
             new TokensApi(security.tokens).routes(routes);
             routes.get("/admin", new AdminPage(federation, version)::serve);
             new GatewaysApi(gateways).routes(routes);
@@ -247,9 +251,6 @@ public final class Gateway implements AutoCloseable {
             new TransferApi(new RegistryTransfer(gateways, servers, toolStates, restTools, localItems, federation::setDisabledTools, clock)).routes(routes);
             Listeners.rpcRoute(routes, plainRpc::post);
             Listeners.opsRoutes(routes, ops);
-            Listeners.mcpRoutes(routes, "", ctx -> root, streamable, legacy);
-            Listeners.mcpRoutes(routes, "/servers/{name}", ctx -> Catalog.serverScope(servers.nameOf(ctx.pathParam("name"))), streamable, legacy);
-            Listeners.mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), streamable, legacy);
         });
         String routerScope = Catalog.serverScope(config.router().serverName());
         this.routerApp = !routing ? null : listeners.create(config.host(), config.router().port(), routerScope, routes -> {

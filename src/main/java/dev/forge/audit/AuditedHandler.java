@@ -3,6 +3,7 @@ package dev.forge.audit;
 import dev.forge.dispatch.RoutedHandler;
 import dev.forge.dispatch.ToolRoute;
 import dev.forge.protocol.Message;
+import dev.forge.protocol.RawResult;
 import dev.forge.session.ClientSession;
 import dev.forge.session.InFlight;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,7 @@ public final class AuditedHandler implements RoutedHandler {
         JsonNode arguments = request.params().get("arguments");
         return inner.handle(session, inFlight, request, tool).whenComplete((response, failure) -> {
             String outcome = failure != null || response == null || response.has("error") ? "failed"
-                    : response.path("result").path("isError").asBoolean(false) ? "error" : "ok";
+                    : RawResult.isToolError(response) ? "error" : "ok";
             audit.toolCall(session.principal().subject(), tool.qualified(), tool.upstream(), outcome,
                     (System.nanoTime() - start) / 1000, arguments);
         });

@@ -185,12 +185,12 @@ public final class FederatedHandler implements RoutedHandler {
             });
         }
         params.put("name", route.upstreamName());
-        CompletableFuture<ObjectNode> response = forward(route.upstream(), request, caller);
         if (!params.has("task")) {
-            return response;
+            // a direct call's answer goes to its client as it came (but for the id); a meta-tool reads what it gets
+            return forward(route.upstream(), request, caller, metaAllowed);
         }
         // a call run as a task: remember who runs it and who may see it
-        return response.thenApply(message -> {
+        return forward(route.upstream(), request, caller).thenApply(message -> {
             String taskId = message.path("result").path("task").path("taskId").asString(null);
             if (taskId != null) {
                 tasks.created(taskId, route.upstream(), caller.sessionId());
@@ -314,8 +314,14 @@ public final class FederatedHandler implements RoutedHandler {
     }
 
     private static CompletableFuture<ObjectNode> forward(Upstream upstream, Message.Request request, SessionCaller caller) {
+        return forward(upstream, request, caller, false);
+    }
+
+    /** {@code asIs}: the answer's result is only passed on, and may stay the bytes the upstream sent. */
+    private static CompletableFuture<ObjectNode> forward(Upstream upstream, Message.Request request, SessionCaller caller, boolean asIs) {
         JsonNode clientId = request.id();
-        return upstream.forward(request.node(), caller).handle((response, failure) -> {
+        CompletableFuture<ObjectNode> answer = asIs ? upstream.passOn(request.node(), caller) : upstream.forward(request.node(), caller);
+        return answer.handle((response, failure) -> {
             if (failure != null) {
                 return Message.error(clientId, Failures.toError(failure, upstream.name(), upstream.config().timeout())).node();
             }

@@ -54,7 +54,7 @@ final class CallForwarder {
      */
     private static final java.util.concurrent.Executor RETRIES = task -> Thread.ofVirtual().name("upstream-retry").start(task);
 
-    CompletableFuture<ObjectNode> forward(ObjectNode request, Caller caller) {
+    CompletableFuture<ObjectNode> forward(ObjectNode request, Caller caller, boolean asIs) {
         lastUsed = Instant.now();
         String token = null;
         JsonNode meta = request.path("params").get("_meta");
@@ -62,12 +62,12 @@ final class CallForwarder {
             token = progress.register(caller, m.get("progressToken"));
             m.put("progressToken", token);
         }
-        CompletableFuture<ObjectNode> result = attempt(request, caller);
+        CompletableFuture<ObjectNode> result = attempt(request, caller, asIs);
         if (IDEMPOTENT.contains(request.path("method").asString(""))) {
             result = result.exceptionallyCompose(failure -> CallOutcome.rootCause(failure) instanceof UpstreamException u
                     && u.sessionExpired()
                     // on a virtual thread: opening a new session waits for its handshake, never on the HTTP client's threads
-                    ? readyAgain().thenComposeAsync(ready -> attempt(request, caller), RETRIES)
+                    ? readyAgain().thenComposeAsync(ready -> attempt(request, caller, asIs), RETRIES)
                     : CompletableFuture.failedFuture(failure));
         }
         if (token != null) {
@@ -77,7 +77,7 @@ final class CallForwarder {
         return result;
     }
 
-    private PendingCall attempt(ObjectNode request, Caller caller) {
+    private PendingCall attempt(ObjectNode request, Caller caller, boolean asIs) {
         UpstreamClient c;
         try {
             c = connectionFor(caller);
@@ -85,7 +85,7 @@ final class CallForwarder {
             return PendingCall.failed(e);
         }
         String tool = "tools/call".equals(request.path("method").asString("")) ? request.path("params").path("name").asString(null) : null;
-        PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller));
+        PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller, asIs));
         if (caller != null) {
             caller.onCancel(() -> call.cancelUpstream("cancelled by the client"));
         }

@@ -1,6 +1,7 @@
 package dev.forge.upstream;
 
 import dev.forge.protocol.Json;
+import dev.forge.protocol.RawResult;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +38,7 @@ final class CallOutcome {
             throw new UpstreamException(upstream, UpstreamException.Kind.REFUSED,
                     method + " failed: " + error.path("message").asString("error " + error.path("code")));
         }
-        return response.get("result") instanceof ObjectNode o ? o : Json.object();
+        return RawResult.materialize(response) instanceof ObjectNode o ? o : Json.object();
     }
 
     /** The failure itself, unwrapped from the {@link CompletionException}s that futures put around it. */

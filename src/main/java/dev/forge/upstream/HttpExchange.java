@@ -1,7 +1,7 @@
 package dev.forge.upstream;
 
-import dev.forge.protocol.Json;
 import dev.forge.protocol.SseParser;
+import dev.forge.protocol.WireMessages;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +97,7 @@ final class HttpExchange {
     void deliver(byte[] data, int length, Consumer<ObjectNode> consumer) {
         JsonNode node;
         try {
-            node = Json.mapper().readTree(data, 0, length);
+            node = WireMessages.read(data, 0, length);
         } catch (RuntimeException e) {
             throw new UpstreamException(upstream, UpstreamException.Kind.PROTOCOL_ERROR,
                     "answered with something that is not JSON-RPC: " + e.getMessage(), e);

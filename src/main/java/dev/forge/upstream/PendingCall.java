@@ -2,6 +2,7 @@ package dev.forge.upstream;
 
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.JsonRpcException;
+import dev.forge.protocol.RawResult;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -11,14 +12,17 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
     private final UpstreamClient connection;
     private final long id;
     private final Caller caller;
+    private final boolean asIs;
     private volatile UpstreamTransport.Sent sent = UpstreamTransport.Sent.NONE;
 
     private final long deadline;
 
-    PendingCall(UpstreamClient connection, long id, Caller caller, long deadlineNanos) {
+    /** @param asIs the answer only passes on to the client: its result may stay raw bytes ({@link RawResult}) */
+    PendingCall(UpstreamClient connection, long id, Caller caller, boolean asIs, long deadlineNanos) {
         this.connection = connection;
         this.id = id;
         this.caller = caller;
+        this.asIs = asIs;
         this.deadline = deadlineNanos;
     }
 
@@ -34,6 +38,11 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
     /** The client this call is for, or null for the gateway's own calls (initialize, list discovery). */
     Caller caller() {
         return caller;
+    }
+
+    /** Whether whoever waits for the answer passes it on without reading its result. */
+    boolean asIs() {
+        return asIs;
     }
 
     void sending(UpstreamTransport.Sent message) {
@@ -58,7 +67,7 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
     }
 
     static PendingCall failed(Throwable failure) {
-        PendingCall call = new PendingCall(null, -1, null, 0);
+        PendingCall call = new PendingCall(null, -1, null, false, 0);
         call.completeExceptionally(failure);
         return call;
     }

@@ -1,8 +1,9 @@
 package dev.forge.upstream;
 
+import dev.forge.config.UpstreamLimits;
+import dev.forge.protocol.RawResult;
 import java.net.URI;
 import java.time.Duration;
-import dev.forge.config.UpstreamLimits;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -36,6 +37,7 @@ public final class RemoteEndpoint implements AutoCloseable {
         transport.start(new UpstreamTransport.Listener() {
             @Override
             public void onMessage(ObjectNode message) {
+                RawResult.materialize(message); // what the bridge hands on, it reads (the protocol version) and rewrites
                 onMessage.accept(message);
             }
 

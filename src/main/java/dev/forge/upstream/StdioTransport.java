@@ -2,6 +2,7 @@ package dev.forge.upstream;
 
 import dev.forge.config.MaskedCommand;
 import dev.forge.protocol.Json;
+import dev.forge.protocol.WireMessages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -114,7 +115,7 @@ final class StdioTransport implements UpstreamTransport {
     private void onLine(byte[] bytes, int length, Listener listener) {
         JsonNode node;
         try {
-            node = Json.mapper().readTree(bytes, 0, length);
+            node = WireMessages.read(bytes, 0, length);
         } catch (RuntimeException e) {
             String line = new String(bytes, 0, length, StandardCharsets.UTF_8);
             if (line.isBlank()) {

@@ -184,7 +184,15 @@ public final class Upstream {
      * more on a fresh session.
      */
     public CompletableFuture<ObjectNode> forward(ObjectNode request, Caller caller) {
-        return forwarder.forward(request, caller);
+        return forwarder.forward(request, caller, false);
+    }
+
+    /**
+     * {@link #forward}, for an answer the gateway passes on without reading its result: that result may arrive as
+     * the bytes the upstream sent ({@link dev.forge.protocol.RawResult}), to be written out again as they are.
+     */
+    public CompletableFuture<ObjectNode> passOn(ObjectNode request, Caller caller) {
+        return forwarder.forward(request, caller, true);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.forge.upstream;
 
 import dev.forge.protocol.Json;
 import dev.forge.protocol.Message;
+import dev.forge.protocol.RawResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,15 +77,16 @@ final class UpstreamClient implements UpstreamTransport.Listener {
     /**
      * Sends a request (its id is replaced by ours, in place) and completes with the upstream's response message.
      * Fails with {@link UpstreamException} if the connection breaks and with a timeout after {@code timeout}.
+     * {@code asIs}: the answer is only passed on, so its result may stay the bytes it came as ({@link RawResult}).
      */
-    PendingCall call(ObjectNode request, Duration timeout, Caller caller) {
+    PendingCall call(ObjectNode request, Duration timeout, Caller caller, boolean asIs) {
         String reason = closedReason;
         if (reason != null) {
             return PendingCall.failed(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "unavailable: " + reason));
         }
         long id = ids.incrementAndGet();
         request.put("id", id);
-        PendingCall response = new PendingCall(this, id, caller, System.nanoTime() + timeout.toNanos());
+        PendingCall response = new PendingCall(this, id, caller, asIs, System.nanoTime() + timeout.toNanos());
         pending.put(id, response);
         CallDeadlines.watch(response);
         response.whenComplete((ok, failure) -> {
@@ -116,7 +118,7 @@ final class UpstreamClient implements UpstreamTransport.Listener {
     }
 
     PendingCall call(String method, ObjectNode params, Duration timeout) {
-        return call(Message.request(Json.mapper().nullNode(), method, params).node(), timeout, null);
+        return call(Message.request(Json.mapper().nullNode(), method, params).node(), timeout, null, false);
     }
 
     void notify(String method, ObjectNode params) {
@@ -198,6 +200,9 @@ final class UpstreamClient implements UpstreamTransport.Listener {
             if (waiting != null) {
                 if (relatedTo != null && waiting.caller() != null) { // its stream may carry more: keep whose it was
                     answeredOnStreams.put(waiting.id(), waiting.caller());
+                }
+                if (!waiting.asIs()) {
+                    RawResult.materialize(message); // the gateway reads this result: a tree, as everywhere else
                 }
                 waiting.complete(message);
             } else {

@@ -58,6 +58,10 @@ class AuditTest {
             HttpResponse<String> call = Tokens.send("POST", base + "/rpc", issued, """
                     {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"hello","password":"p4ss-w0rd"}}}""");
             assertThat(call.body()).contains("Echo: hello");
+            // a tool's failure is an answer like any other for the client, and an "error" outcome for the audit
+            HttpResponse<String> failed = Tokens.send("POST", base + "/rpc", issued, """
+                    {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"everything__get-sum","arguments":{"a":"x","b":2}}}""");
+            assertThat(Json.parse(failed.body()).path("result").path("isError").asBoolean()).isTrue();
             assertThat(Tokens.send("POST", base + "/gateways", admin, """
                     {"name":"remote","url":"http://127.0.0.1:9/mcp","headers":{"Authorization":"Bearer %s"},"enabled":false}"""
                     .formatted(upstreamSecret)).statusCode()).isEqualTo(201);
@@ -75,6 +79,8 @@ class AuditTest {
             assertThat(toolCall.path("latency_ms").asDouble()).isPositive();
             assertThat(toolCall.path("arguments").path("message").asString()).isEqualTo("hello");
             assertThat(toolCall.path("arguments").path("password").asString()).isEqualTo("***");
+            assertThat(lines).filteredOn(l -> l.path("tool").asString("").equals("everything__get-sum"))
+                    .extracting(l -> l.path("outcome").asString()).containsExactly("error");
             JsonNode change = lines.stream().filter(l -> l.path("event").asString().equals("registry_change")
                     && l.path("path").asString().equals("/gateways")).findFirst().orElseThrow();
             assertThat(change.path("subject").asString()).isEqualTo("ops");
