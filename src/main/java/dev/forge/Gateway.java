@@ -47,6 +47,10 @@ import dev.forge.registry.GatewayRegistry;
 import dev.forge.store.GatewayRepository;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.Federation;
+import dev.forge.cluster.Announcements;
+import dev.forge.cluster.PostgresAnnouncements;
+import dev.forge.cluster.RedisAnnouncements;
+import dev.forge.cluster.RegistrySync;
 import dev.forge.catalog.RemoteDirectory;
 import dev.forge.config.ForgeConfig;
 import dev.forge.dispatch.FederatedHandler;
@@ -102,6 +106,8 @@ public final class Gateway implements AutoCloseable {
     private final RemoteDirectory directory;
     private final Database database;
     private final Security security;
+    /** What keeps this replica's registry equal to the others' (null when the gateway role does not run here). */
+    private final RegistrySync registrySync;
     private volatile boolean draining;
 
     private Gateway(ForgeConfig config) throws Exception {
@@ -231,10 +237,13 @@ public final class Gateway implements AutoCloseable {
                 () -> java.util.Map.of("gateways", gateways.invalid(), "rest_tools", restTools.invalid(), "local_items", localItems.invalid(),
                         "servers", servers.invalid()));
 
+        this.registrySync = !config.runs(ServerRole.GATEWAY) ? null : new RegistrySync(announcements(database, security),
+                List.of(gateways::reconcile, servers::reconcile, restTools::reconcile, localItems::reconcile,
+                        () -> federation.setDisabledTools(toolStates.disabled())));
         this.supervisor = config.runs(ServerRole.SERVICE_MANAGER) ? new ServiceSupervisor(federation, scheduler, clock) : null;
         services.forEach(service -> supervisor.manage(service));
         Listeners listeners = new Listeners(security, new OriginGuard(config.allowedHosts(), config.allowedOrigins()),
-                this::draining);
+                this::draining, registrySync == null ? () -> {} : registrySync::changed);
         String root = config.rootUpstream() == null ? Catalog.ALL : Catalog.gatewayScope(config.rootUpstream());
         this.app = !config.runs(ServerRole.GATEWAY) ? null : listeners.create(config.host(), config.port(), root, routes -> {
             // first: a request's route is found by trying the routes in order, and the MCP ones are the hot path
@@ -292,6 +301,9 @@ public final class Gateway implements AutoCloseable {
         if (directory != null) {
             directory.start(scheduler);
         }
+        if (registrySync != null) {
+            registrySync.start(scheduler);
+        }
         if (router != null) {
             federation.onCatalogChange(catalog -> router.catalogChanged());
             router.catalogChanged();
@@ -308,6 +320,14 @@ public final class Gateway implements AutoCloseable {
             LOG.info("forge {} service manager listening on {}:{} with {} service(s)", version, config.host(),
                     managerApp.port(), services.size());
         }
+    }
+
+    /** Replicas share their database: PostgreSQL carries the announcements itself, else Redis if there is one. */
+    private static Announcements announcements(Database database, Security security) {
+        if (database.url().kind() == dev.forge.config.DatabaseUrl.Kind.POSTGRESQL) {
+            return new PostgresAnnouncements(database);
+        }
+        return security.redis() != null ? new RedisAnnouncements(security.redis()) : Announcements.NONE;
     }
 
     private boolean scopeExists(String scope) {
@@ -388,6 +408,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (directory != null) {
             directory.close();
+        }
+        if (registrySync != null) {
+            registrySync.close();
         }
         sessions.close();
         federation.close();

@@ -2,6 +2,7 @@ package dev.forge;
 
 import dev.forge.api.OpsEndpoints;
 import dev.forge.auth.AccessGuard;
+import dev.forge.auth.Surface;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.transport.LegacySseEndpoint;
 import dev.forge.transport.OriginGuard;
@@ -35,9 +36,12 @@ final class Listeners {
     private final Security security;
     private final OriginGuard origins;
     private final BooleanSupplier draining;
+    private final Runnable registryChanged;
 
-    Listeners(Security security, OriginGuard origins, BooleanSupplier draining) {
+    /** @param registryChanged told after every request that changed the registry (to tell the other replicas) */
+    Listeners(Security security, OriginGuard origins, BooleanSupplier draining, Runnable registryChanged) {
         this.security = security;
+        this.registryChanged = registryChanged;
         this.origins = origins;
         this.draining = draining;
     }
@@ -71,7 +75,12 @@ final class Listeners {
                     ctx.skipRemainingHandlers();
                 }
             });
-            c.routes.after(security::auditRegistryChange);
+            c.routes.after(ctx -> {
+                security.auditRegistryChange(ctx);
+                if (changedRegistry(ctx)) {
+                    registryChanged.run();
+                }
+            });
             EdgeErrors.register(c.routes);
             c.routes.get("/.well-known/oauth-protected-resource", security.resourceMetadata::serve);
             c.routes.get("/.well-known/oauth-protected-resource/*", security.resourceMetadata::serve);
@@ -88,6 +97,12 @@ final class Listeners {
     }
 
     /** The MCP endpoints under {@code base}: Streamable HTTP at {@code /mcp}, legacy SSE at {@code /sse} + {@code /message}. */
+    /** A write to the admin API that succeeded. */
+    private static boolean changedRegistry(Context ctx) {
+        return Surface.of(ctx.path()) == Surface.ADMIN_API && !ctx.method().name().equals("GET")
+                && ctx.statusCode() >= 200 && ctx.statusCode() < 300;
+    }
+
     static void mcpRoutes(RoutesConfig routes, String base, Function<Context, String> scope,
                           StreamableHttpEndpoint streamable, LegacySseEndpoint legacy) {
         routes.post(base + "/mcp", ctx -> streamable.post(ctx, scope.apply(ctx)));

@@ -90,6 +90,11 @@ final class Security implements AutoCloseable {
     }
 
     /** After each request: an audit line for every admin API write that got past access control. */
+    /** The process's Redis link ({@code REDIS_URL}), or null. */
+    RedisLink redis() {
+        return redis;
+    }
+
     void auditRegistryChange(Context ctx) {
         int status = ctx.statusCode();
         if (Surface.of(ctx.path()) == Surface.ADMIN_API && !ctx.method().name().equals("GET")

@@ -41,6 +41,10 @@ public final class CatalogBuilder {
         return new CatalogBuilder(separator, servers, next);
     }
 
+    Set<String> disabledTools() {
+        return disabledTools;
+    }
+
     public Catalog build(List<Upstream> upstreams, long generation) {
         List<String> problems = new ArrayList<>();
         Map<String, CatalogView> views = new HashMap<>();

@@ -132,6 +132,9 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     /** Replaces the set of tools operators disabled (namespaced names); they leave every endpoint at once. */
     public void setDisabledTools(java.util.Set<String> names) {
+        if (builder.disabledTools().equals(names)) {
+            return; // the same set read again (another replica's change, or none): nothing to tell the clients
+        }
         builder = builder.withDisabledTools(names);
         republish();
     }

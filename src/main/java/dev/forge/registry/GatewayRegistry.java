@@ -10,10 +10,13 @@ import dev.forge.store.GatewayRepository;
 import dev.forge.upstream.Upstream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +39,12 @@ public final class GatewayRegistry {
     private final Duration connectTimeout;
     private volatile Federation federation;
     private final ReservedNames reserved = new ReservedNames();
+    /**
+     * The stored entry each upstream this registry federates was made from, by name: what {@link #reconcile} compares
+     * the database with. Changes here and reconciling take turns ({@link #writing}).
+     */
+    private final Map<String, GatewayRecord> applied = new ConcurrentHashMap<>();
+    private final ReentrantLock writing = new ReentrantLock();
 
     public GatewayRegistry(GatewayRepository repository, Duration defaultTimeout, Duration connectTimeout,
                            dev.forge.upstream.AddressPolicy addresses) {
@@ -67,6 +76,7 @@ public final class GatewayRegistry {
                 LOG.error("gateway '{}' is invalid and not federated: {}", record.name(), problem);
             } else if (record.enabled()) {
                 enabled.add(toConfig(record));
+                applied.put(record.name(), record);
             }
         }
         return enabled;
@@ -140,6 +150,15 @@ public final class GatewayRegistry {
 
     /** Validates, stores, federates, and waits (bounded) for the first connection attempt so the answer says how it went. */
     public GatewayRecord register(JsonNode body) {
+        writing.lock();
+        try {
+            return registerNow(body);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private GatewayRecord registerNow(JsonNode body) {
         UpstreamConfig config = validate(body, bodies, null);
         boolean enabled = !body.has("enabled") || body.get("enabled").asBoolean(true);
         GatewayRecord record;
@@ -157,12 +176,22 @@ public final class GatewayRegistry {
                 repository.delete(record.id());
                 throw ReservedNames.taken(config.name());
             }
+            applied.put(record.name(), record);
             awaitFirstAttempt(added);
         }
         return record;
     }
 
     public GatewayRecord update(String idOrName, JsonNode sent) {
+        writing.lock();
+        try {
+            return updateNow(idOrName, sent);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private GatewayRecord updateNow(String idOrName, JsonNode sent) {
         GatewayRecord current = target(idOrName);
         boolean federated = federated(current);
         // a body read back from GET carries masked secrets: those keep what is stored while their destination does
@@ -183,26 +212,44 @@ public final class GatewayRegistry {
         if (federation != null) {
             if (federated) {
                 federation.remove(current.name());
+                applied.remove(current.name());
             }
             if (updated.enabled()) {
-                awaitFirstAttempt(federation.add(config));
+                Upstream added = federation.add(config);
+                applied.put(updated.name(), updated);
+                awaitFirstAttempt(added);
             }
         }
         return updated;
     }
 
     public GatewayRecord delete(String idOrName) {
-        GatewayRecord current = target(idOrName);
-        boolean federated = federated(current);
-        repository.delete(current.id());
-        if (federation != null && federated) { // an invalid entry's name may be a built-in's, which stays
-            federation.remove(current.name());
+        writing.lock();
+        try {
+            GatewayRecord current = target(idOrName);
+            boolean federated = federated(current);
+            repository.delete(current.id());
+            if (federation != null && federated) { // an invalid entry's name may be a built-in's, which stays
+                federation.remove(current.name());
+                applied.remove(current.name());
+            }
+            return current;
+        } finally {
+            writing.unlock();
         }
-        return current;
     }
 
     /** Enables (federates) or disables (stops, keeps the registration) an upstream. */
     public GatewayRecord setEnabled(String idOrName, boolean enabled) {
+        writing.lock();
+        try {
+            return setEnabledNow(idOrName, enabled);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private GatewayRecord setEnabledNow(String idOrName, boolean enabled) {
         GatewayRecord current = target(idOrName);
         String problem = problem(current);
         if (problem != null && enabled) {
@@ -216,9 +263,12 @@ public final class GatewayRegistry {
         GatewayRecord updated = repository.update(current.id(), current.name(), current.transport(), current.spec(), enabled)
                 .orElseThrow(() -> new RegistryException(404, "No gateway '" + idOrName + "'"));
         if (enabled && federation.find(current.name()) == null) {
-            awaitFirstAttempt(federation.add(toConfig(updated)));
+            Upstream added = federation.add(toConfig(updated));
+            applied.put(updated.name(), updated);
+            awaitFirstAttempt(added);
         } else if (!enabled) {
             federation.remove(current.name());
+            applied.remove(current.name());
         }
         return updated;
     }
@@ -232,6 +282,55 @@ public final class GatewayRegistry {
         }
         upstream.refreshLists();
         return upstream;
+    }
+
+    /**
+     * Makes what runs match what is stored, after a change made elsewhere (another replica, the database itself):
+     * an upstream whose entry was added, changed or enabled is (re)started, one whose entry went away or was disabled
+     * is stopped, and every other upstream is left running untouched. Never waits for a connection.
+     */
+    public void reconcile() {
+        Federation running = federation;
+        if (running == null) {
+            return;
+        }
+        writing.lock();
+        try {
+            Map<String, GatewayRecord> wanted = new LinkedHashMap<>();
+            for (GatewayRecord record : repository.list()) {
+                if (federated(record)) {
+                    wanted.put(record.name(), record);
+                }
+            }
+            for (String name : List.copyOf(applied.keySet())) {
+                if (!wanted.containsKey(name)) {
+                    running.remove(name);
+                    applied.remove(name);
+                    LOG.info("gateway '{}' stopped: removed or disabled in the shared registry", name);
+                }
+            }
+            wanted.forEach((name, record) -> {
+                GatewayRecord before = applied.get(name);
+                if (before != null && sameEntry(before, record) && running.find(name) != null) {
+                    return;
+                }
+                if (before == null && running.find(name) != null) {
+                    return; // that name runs as another of Forge's parts; the entry is shown as invalid
+                }
+                if (before != null) {
+                    running.remove(name);
+                }
+                running.add(toConfig(record));
+                applied.put(name, record);
+                LOG.info("gateway '{}' {} from the shared registry", name, before == null ? "started" : "restarted with its new settings");
+            });
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private static boolean sameEntry(GatewayRecord a, GatewayRecord b) {
+        return a.id().equals(b.id()) && a.transport().equals(b.transport()) && a.spec().equals(b.spec()) && a.enabled() == b.enabled();
     }
 
     UpstreamConfig validate(JsonNode body) {

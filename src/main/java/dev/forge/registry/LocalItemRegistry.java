@@ -136,7 +136,17 @@ public final class LocalItemRegistry implements LocalItemSource {
         return spec;
     }
 
-    private void changed() {
+    /** Serves what is stored, when it differs from what is served (changed on another replica). */
+    public synchronized void reconcile() {
+        List<ObjectNode> servedPrompts = prompts;
+        List<ObjectNode> servedResources = resources;
+        load();
+        if (!prompts.equals(servedPrompts) || !resources.equals(servedResources)) {
+            changed();
+        }
+    }
+
+    private synchronized void changed() {
         load();
         if (federation != null && federation.find(UPSTREAM) == null && !isEmpty()) {
             federation.add(upstreamConfig()).firstAttempt().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();

@@ -113,7 +113,14 @@ public final class RestToolRegistry implements RestToolSource {
         changed();
     }
 
-    private void changed() {
+    /** Serves what is stored, when it differs from what is served (changed on another replica). */
+    public synchronized void reconcile() {
+        if (!load().equals(definitions)) {
+            changed();
+        }
+    }
+
+    private synchronized void changed() {
         definitions = load();
         if (federation != null && federation.find(UPSTREAM) == null && !definitions.isEmpty()) {
             federation.add(upstreamConfig()).firstAttempt().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();

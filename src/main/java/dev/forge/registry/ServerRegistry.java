@@ -24,6 +24,8 @@ public final class ServerRegistry {
     private final ServerRepository repository;
     private volatile Federation federation;
     private volatile Map<String, String> namesById = Map.of();
+    /** What the federation was last given, so that reading an unchanged registry changes nothing. */
+    private volatile List<VirtualServerConfig> published = List.of();
     private final Map<String, String> builtIn = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerRegistry(ServerRepository repository) {
@@ -42,7 +44,8 @@ public final class ServerRegistry {
                         server.resources(), server.prompts());
             }
         }
-        return current();
+        published = current();
+        return published;
     }
 
     /** A server one of Forge's parts declares (the tool router's): the API may not take, change or delete it. */
@@ -124,7 +127,17 @@ public final class ServerRegistry {
 
     private void publish() {
         List<VirtualServerConfig> servers = current();
+        published = servers;
         if (federation != null) {
+            federation.setServers(servers);
+        }
+    }
+
+    /** Serves what is stored, when it differs from what was last served (changed on another replica). */
+    public synchronized void reconcile() {
+        List<VirtualServerConfig> servers = current();
+        if (federation != null && !servers.equals(published)) {
+            published = servers;
             federation.setServers(servers);
         }
     }
