@@ -48,6 +48,7 @@ import dev.forge.store.GatewayRepository;
 import dev.forge.catalog.Catalog;
 import dev.forge.catalog.Federation;
 import dev.forge.cluster.Announcements;
+import dev.forge.cluster.ClusterSessionStore;
 import dev.forge.cluster.PostgresAnnouncements;
 import dev.forge.cluster.RedisAnnouncements;
 import dev.forge.cluster.RegistrySync;
@@ -206,8 +207,12 @@ public final class Gateway implements AutoCloseable {
         localItems.attach(federation);
         ToolStateRepository toolStates = new ToolStateRepository(database, clock);
         federation.setDisabledTools(toolStates.disabled());
-        this.sessions = new InMemorySessionStore(clock, config.sessionIdleTimeout(), config.security().maxSessionsPerPrincipal(),
-                scheduler);
+        this.security = new Security(config.security(), config.allowedOrigins(), database, servers::nameOf, scheduler,
+                config.connectTimeout(), clock);
+        InMemorySessionStore here = new InMemorySessionStore(clock, config.sessionIdleTimeout(),
+                config.security().maxSessionsPerPrincipal(), scheduler);
+        // with Redis, any replica serves any session; without, sessions are this process's own
+        this.sessions = security.redis() == null ? here : new ClusterSessionStore(here, security.redis(), config.sessionIdleTimeout());
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
         TaskRoutes tasks = new TaskRoutes(sessions);
@@ -223,8 +228,6 @@ public final class Gateway implements AutoCloseable {
         UpstreamMetrics upstreamMetrics = new UpstreamMetrics(registry);
         federation.onMembership(upstreamMetrics::added, upstreamMetrics::removed);
 
-        this.security = new Security(config.security(), config.allowedOrigins(), database, servers::nameOf, scheduler,
-                config.connectTimeout(), clock);
 
         // a tools/call's route is resolved once, at the entry, and carried through the decorators to the dispatcher
         McpHandler handler = new Routing(federation, new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,

@@ -94,11 +94,16 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
                 limits, clientProcesses);
     }
 
+    private volatile boolean closed;
+
     /**
      * Adds an upstream while the gateway runs (registered through the API): it connects in the background and its
      * tools join the catalog, with {@code list_changed} to clients, when it is ready.
      */
     public Upstream add(UpstreamConfig config) {
+        if (closed) { // a late registry change must not start a process nobody will stop
+            throw new IllegalStateException("the gateway is stopping: '" + config.name() + "' is not started");
+        }
         if (find(config.name()) != null) {
             throw new IllegalArgumentException("an upstream named '" + config.name() + "' is already federated");
         }
@@ -247,6 +252,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     @Override
     public void close() {
+        closed = true;
         upstreams.parallelStream().forEach(Upstream::stop);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,9 @@ public final class RegistrySync implements AutoCloseable {
     /** One reading at a time; requests that come during one are served by a single reading after it. */
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    /** Held while a reading applies changes, so that close can wait for it: nothing is started after close. */
+    private final ReentrantLock applying = new ReentrantLock();
+    private volatile boolean closed;
 
     /** @param parts each reads its part of the registry and applies what changed (gateways, servers, tools...) */
     public RegistrySync(Announcements announcements, List<Runnable> parts) {
@@ -48,6 +52,9 @@ public final class RegistrySync implements AutoCloseable {
 
     /** Reads the registry soon, on a virtual thread of its own; never runs two readings at once. */
     public void request() {
+        if (closed) {
+            return;
+        }
         again.set(true);
         if (running.compareAndSet(false, true)) {
             Thread.ofVirtual().name("registry-sync").start(this::drain);
@@ -69,6 +76,17 @@ public final class RegistrySync implements AutoCloseable {
 
     /** Reads every part of the registry now, on the calling thread; a part that fails does not stop the others. */
     public void syncNow() {
+        applying.lock();
+        try {
+            if (!closed) {
+                syncParts();
+            }
+        } finally {
+            applying.unlock();
+        }
+    }
+
+    private void syncParts() {
         for (Runnable part : parts) {
             try {
                 part.run();
@@ -81,6 +99,14 @@ public final class RegistrySync implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         announcements.close();
+        try {
+            if (applying.tryLock(30, TimeUnit.SECONDS)) { // a reading under way finishes first
+                applying.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -59,6 +59,7 @@ public final class ClientSession {
     private record Asked(CompletableFuture<ObjectNode> answer, InFlight related) {}
     private final AtomicLong askIds = new AtomicLong();
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    private volatile SessionPeers peers = SessionPeers.NONE;
 
     ClientSession(String id, String scope, dev.forge.auth.Principal principal, Clock clock) {
         this.id = id;
@@ -107,10 +108,27 @@ public final class ClientSession {
         this.protocolVersion = version;
         this.clientCapabilities = capabilities;
         this.clientInfo = info;
+        peers.changed(this);
     }
 
     public void markInitialized() {
-        initialized = true;
+        if (!initialized) {
+            initialized = true;
+            peers.changed(this);
+        }
+    }
+
+    /** How this session reaches the other replicas (set once by the store that made it). */
+    void peers(SessionPeers peers) {
+        this.peers = peers;
+    }
+
+    /** A copy of a session another replica made: what it negotiated, as that replica recorded it. */
+    void restore(String version, ObjectNode capabilities, ObjectNode info, boolean initialized) {
+        this.protocolVersion = version;
+        this.clientCapabilities = capabilities;
+        this.clientInfo = info;
+        this.initialized = initialized;
     }
 
     public void touch() {
@@ -121,8 +139,22 @@ public final class ClientSession {
         return !streamOpen.get() && Duration.between(lastActive, clock.instant()).compareTo(limit) > 0;
     }
 
-    /** Queues a server-to-client message; when the queue is full the oldest message gives way. */
+    /**
+     * Queues a server-to-client message for the session's stream: here, unless another replica holds that stream;
+     * when the queue is full the oldest message gives way.
+     */
     public void send(ObjectNode message) {
+        if (closed || (!streamOpen.get() && peers.deliverElsewhere(this, message))) {
+            return;
+        }
+        sendHere(message);
+    }
+
+    /**
+     * Queues a message for a stream of this replica only: what every replica produces for itself (a catalog change
+     * each one sees), or what another replica delivered here.
+     */
+    public void sendHere(ObjectNode message) {
         if (closed) {
             return;
         }
@@ -158,6 +190,7 @@ public final class ClientSession {
         long generation = streamGeneration.incrementAndGet();
         streamOpen.set(true);
         outbound.offerFirst(WAKE);
+        peers.stream(this, true);
         return generation;
     }
 
@@ -170,6 +203,7 @@ public final class ClientSession {
         if (streamGeneration.get() == generation) {
             streamOpen.set(false);
             outbound.remove(WAKE);
+            peers.stream(this, false);
         }
         touch();
     }
@@ -216,10 +250,18 @@ public final class ClientSession {
 
     /** The client cancelled one of its requests ({@code notifications/cancelled}). */
     public void cancel(JsonNode clientId) {
+        if (!cancelHere(clientId) && clientId != null) {
+            peers.cancelElsewhere(this, clientId);
+        }
+    }
+
+    /** Cancels the request if this replica runs it; false if it does not. */
+    public boolean cancelHere(JsonNode clientId) {
         InFlight request = clientId == null ? null : inFlight.get(clientId);
         if (request != null) {
             request.cancel();
         }
+        return request != null;
     }
 
     /**
@@ -227,7 +269,7 @@ public final class ClientSession {
      * completes with the client's whole response message.
      */
     public CompletableFuture<ObjectNode> ask(String method, ObjectNode params, InFlight related) {
-        String id = "forge-" + askIds.incrementAndGet();
+        String id = peers.askPrefix() + askIds.incrementAndGet();
         CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
         askedClient.put(id, new Asked(answer, related));
         answer.whenComplete((ok, failure) -> askedClient.remove(id));
@@ -265,6 +307,11 @@ public final class ClientSession {
 
     /** The client answered one of our requests; false if we were not waiting for that id. */
     public boolean answered(Message.Response response) {
+        return answeredHere(response) || peers.answerElsewhere(this, response);
+    }
+
+    /** The client answered a question this replica asked; false if it asked none with that id. */
+    public boolean answeredHere(Message.Response response) {
         JsonNode id = response.id();
         Asked waiting = id == null ? null : askedClient.get(id.asString(""));
         return waiting != null && waiting.answer().complete(response.node());

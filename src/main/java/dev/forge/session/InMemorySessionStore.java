@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Sessions of this process, with unguessable ids; sessions idle longer than the timeout are reaped. */
 public final class InMemorySessionStore implements SessionStore {
@@ -30,6 +31,7 @@ public final class InMemorySessionStore implements SessionStore {
     /** Open sessions per signed-in subject; anonymous loopback sessions are not counted. */
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perSubject = new ConcurrentHashMap<>();
     private final int maxPerSubject;
+    private volatile SessionPeers peers = SessionPeers.NONE;
 
     public InMemorySessionStore(Clock clock, Duration idleTimeout, int maxPerSubject, ScheduledExecutorService scheduler) {
         this.clock = clock;
@@ -52,8 +54,28 @@ public final class InMemorySessionStore implements SessionStore {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         ClientSession session = new ClientSession(HexFormat.of().formatHex(bytes), scope, principal, clock);
+        session.peers(peers);
         sessions.put(session.id(), session);
         return session;
+    }
+
+    /** How the sessions made from now on reach the other replicas. */
+    public void usePeers(SessionPeers peers) {
+        this.peers = peers;
+    }
+
+    /**
+     * This replica's copy of a session another replica made (its state as that one recorded it); the copy already
+     * here if there is one. Not counted against the principal's limit: that was checked where the session began.
+     */
+    public ClientSession adopt(String id, String scope, Principal principal, String version, ObjectNode capabilities,
+                               ObjectNode info, boolean initialized) {
+        return sessions.computeIfAbsent(id, key -> {
+            ClientSession session = new ClientSession(key, scope, principal, clock);
+            session.restore(version, capabilities, info, initialized);
+            session.peers(peers);
+            return session;
+        });
     }
 
     @Override

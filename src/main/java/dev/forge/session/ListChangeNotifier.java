@@ -37,7 +37,7 @@ public final class ListChangeNotifier implements Consumer<Catalog> {
             notifyIfChanged(session, old, now, CatalogView::tools, "notifications/tools/list_changed");
             notifyIfChanged(session, old, now, CatalogView::prompts, "notifications/prompts/list_changed");
             if (!old.resources().equals(now.resources()) || !old.resourceTemplates().equals(now.resourceTemplates())) {
-                session.send(Message.notification("notifications/resources/list_changed", null).node());
+                session.sendHere(Message.notification("notifications/resources/list_changed", null).node());
             }
         }
     }
@@ -45,7 +45,7 @@ public final class ListChangeNotifier implements Consumer<Catalog> {
     private static void notifyIfChanged(ClientSession session, CatalogView old, CatalogView now,
                                         Function<CatalogView, Object> list, String method) {
         if (!Objects.equals(list.apply(old), list.apply(now))) {
-            session.send(Message.notification(method, null).node());
+            session.sendHere(Message.notification(method, null).node()); // every replica sees the change itself
         }
     }
 }

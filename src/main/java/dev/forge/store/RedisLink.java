@@ -28,6 +28,10 @@ public final class RedisLink implements AutoCloseable {
     private final AtomicReference<StatefulRedisConnection<String, String>> publisher = new AtomicReference<>();
     /** Waited for (briefly) at close, so a command-line revocation is not lost when the process ends. */
     private volatile CompletableFuture<Long> lastPublish = CompletableFuture.completedFuture(0L);
+    private static final int ORDERED_BACKLOG = 10_000;
+    /** Ends an ordered subscription's reader (compared by identity). */
+    private static final String END = new String("end");
+    private final java.util.List<java.util.concurrent.BlockingQueue<String>> orderedBacklogs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RedisLink(URI redisUrl, Duration connectTimeout) {
         RedisURI uri = RedisURI.create(redisUrl);
@@ -51,6 +55,45 @@ public final class RedisLink implements AutoCloseable {
                 public void message(String from, String message) {
                     if (from.equals(channel)) {
                         Thread.ofVirtual().name("redis-" + channel).start(() -> listener.accept(message));
+                    }
+                }
+            });
+            connection.sync().subscribe(channel);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("cannot subscribe to {} on Redis: {}", channel, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Like {@link #subscribe}, but messages are handed on one at a time in the order they came, by one virtual thread
+     * of the subscription's own (for streams of messages whose order matters). At most {@value #ORDERED_BACKLOG}
+     * wait; beyond that the newest are dropped, with a warning.
+     */
+    public boolean subscribeInOrder(String channel, Consumer<String> listener) {
+        java.util.concurrent.BlockingQueue<String> backlog = new java.util.concurrent.LinkedBlockingQueue<>(ORDERED_BACKLOG);
+        orderedBacklogs.add(backlog);
+        Thread.ofVirtual().name("redis-" + channel).start(() -> {
+            try {
+                for (String message = backlog.take(); message != END; message = backlog.take()) {
+                    try {
+                        listener.accept(message);
+                    } catch (RuntimeException e) {
+                        LOG.warn("a message on {} could not be handled: {}", channel, e.getMessage());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
+            connection.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String message) {
+                    if (from.equals(channel) && !backlog.offer(message)) {
+                        LOG.warn("{} messages on {} wait already: one dropped", ORDERED_BACKLOG, channel);
                     }
                 }
             });
@@ -92,5 +135,9 @@ public final class RedisLink implements AutoCloseable {
             LOG.warn("a message to Redis was still pending at close: {}", e.toString());
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        orderedBacklogs.forEach(backlog -> {
+            backlog.clear();
+            backlog.offer(END);
+        });
     }
 }

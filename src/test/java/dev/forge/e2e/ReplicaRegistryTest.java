@@ -87,6 +87,7 @@ class ReplicaRegistryTest {
                 await("B stops the gateway deleted on A").atMost(A_SECOND).pollInterval(Duration.ofMillis(20))
                         .until(() -> b.federation().find("everything") == null);
             }
+            await("servers left running by stopped replicas").atMost(Duration.ofSeconds(5)).until(() -> TestGateways.childProcesses("server-everything") == 0);
         } finally {
             sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
@@ -105,6 +106,7 @@ class ReplicaRegistryTest {
             await("B federates the gateway registered on A").atMost(A_SECOND).pollInterval(Duration.ofMillis(20))
                     .until(() -> b.federation().find("everything") != null);
         }
+        await("servers left running by stopped replicas").atMost(Duration.ofSeconds(5)).until(() -> TestGateways.childProcesses("server-everything") == 0);
     }
 
     private static void sql(String statement) throws Exception {

@@ -1,0 +1,309 @@
+package dev.forge.cluster;
+
+import dev.forge.auth.Principal;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.Message;
+import dev.forge.session.ClientSession;
+import dev.forge.session.InMemorySessionStore;
+import dev.forge.session.SessionPeers;
+import dev.forge.session.SessionStore;
+import dev.forge.store.RedisLink;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sessions that belong to the cluster, not to one process ({@code REDIS_URL} set). A session's identity, principal
+ * and what it negotiated are written to Redis when it begins, so any replica a request lands on adopts it (a local
+ * copy); the replica holding the session's stream is announced to all, and what another replica has for that stream
+ * (a notification, a question, a legacy SSE answer) is published to the holder's channel. A client's answer goes back
+ * to the replica that asked (named in the question's id), a cancellation to whichever replica runs the request, and
+ * the end of a session to every copy. Redis expires a session left idle by every replica.
+ */
+public final class ClusterSessionStore implements SessionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSessionStore.class);
+    private static final String KEY = "forge:session:";
+    private static final String EVERYONE = "forge:sessions";
+    private static final String REPLICA = "forge:replica:";
+
+    private final InMemorySessionStore local;
+    private final RedisLink redis;
+    private final StatefulRedisConnection<String, String> connection;
+    private final Duration idleTimeout;
+    /** This process among the replicas: names its channel and the questions it asks clients. */
+    private final String replica;
+    /** Which replica holds each session's stream, as they announce it. */
+    private final Map<String, String> streamHolders = new ConcurrentHashMap<>();
+    /** When each local copy last pushed its session's expiry back (nanoTime): at most every quarter of the timeout. */
+    private final Map<String, Long> refreshed = new ConcurrentHashMap<>();
+    private static final int DELIVERY_BACKLOG = 10_000;
+    private static final Runnable STOP = () -> {};
+    /** Messages on their way to the replica holding their session's stream, in order (see {@link Peers#deliverElsewhere}). */
+    private final BlockingQueue<Runnable> deliveries = new LinkedBlockingQueue<>(DELIVERY_BACKLOG);
+
+    public ClusterSessionStore(InMemorySessionStore local, RedisLink redis, Duration idleTimeout) {
+        this.local = local;
+        this.redis = redis;
+        this.idleTimeout = idleTimeout;
+        byte[] bytes = new byte[4];
+        new SecureRandom().nextBytes(bytes);
+        this.replica = HexFormat.of().formatHex(bytes);
+        this.connection = redis.client().connect();
+        local.usePeers(new Peers());
+        local.onClose(session -> {
+            refreshed.remove(session.id());
+            streamHolders.remove(session.id(), replica);
+        });
+        Thread.ofVirtual().name("session-deliveries").start(this::deliverUntilClosed);
+        redis.subscribeInOrder(EVERYONE, this::onBroadcast);
+        redis.subscribeInOrder(REPLICA + replica, this::onDirect);
+        LOG.info("client sessions are shared with other replicas over Redis (this replica: {})", replica);
+    }
+
+    private void deliverUntilClosed() {
+        try {
+            for (Runnable next = deliveries.take(); next != STOP; next = deliveries.take()) {
+                try {
+                    next.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("a message for another replica was not delivered: {}", e.getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private RedisCommands<String, String> commands() {
+        return connection.sync();
+    }
+
+    @Override
+    public ClientSession create(String scope, Principal principal) {
+        ClientSession session = local.create(scope, principal);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("scope", scope);
+        fields.put("principal", Json.text(PrincipalJson.of(principal)));
+        fields.put("replica", replica);
+        commands().hset(KEY + session.id(), fields);
+        commands().pexpire(KEY + session.id(), idleTimeout.toMillis());
+        refreshed.put(session.id(), System.nanoTime());
+        return session;
+    }
+
+    @Override
+    public ClientSession find(String id) {
+        if (id == null) {
+            return null;
+        }
+        ClientSession here = local.find(id);
+        if (here != null) {
+            keepAlive(here);
+            return here;
+        }
+        Map<String, String> stored = commands().hgetall(KEY + id);
+        if (stored == null || !stored.containsKey("principal")) {
+            return null; // never existed, ended, or expired on every replica
+        }
+        String holder = stored.get("stream");
+        if (holder != null && !holder.isEmpty()) {
+            streamHolders.putIfAbsent(id, holder);
+        }
+        ClientSession adopted = local.adopt(id, stored.get("scope"), PrincipalJson.parse(Json.parse(stored.get("principal"))),
+                stored.get("version"), object(stored.get("capabilities")), object(stored.get("info")),
+                "1".equals(stored.get("initialized")));
+        keepAlive(adopted);
+        return adopted;
+    }
+
+    /** Pushes the shared session's expiry back as its client keeps using it (without a round trip per request). */
+    private void keepAlive(ClientSession session) {
+        long now = System.nanoTime();
+        Long last = refreshed.get(session.id());
+        if (last == null || now - last > idleTimeout.toNanos() / 4) {
+            refreshed.put(session.id(), now);
+            connection.async().pexpire(KEY + session.id(), idleTimeout.toMillis());
+        }
+    }
+
+    @Override
+    public boolean remove(String id) {
+        if (id == null) {
+            return false;
+        }
+        boolean here = local.remove(id);
+        boolean shared = commands().del(KEY + id) > 0;
+        broadcast("ended", id, null);
+        return here || shared;
+    }
+
+    @Override
+    public Collection<ClientSession> all() {
+        return local.all();
+    }
+
+    @Override
+    public void onClose(Consumer<ClientSession> listener) {
+        local.onClose(listener);
+    }
+
+    @Override
+    public void close() {
+        local.close();
+        deliveries.clear();
+        deliveries.offer(STOP);
+        connection.close();
+    }
+
+    private void broadcast(String type, String session, JsonNode value) {
+        redis.publish(EVERYONE, envelope(type, session, value));
+    }
+
+    private static String envelope(String type, String session, JsonNode value) {
+        ObjectNode message = Json.object();
+        message.put("t", type);
+        message.put("s", session);
+        if (value != null) {
+            message.set("m", value);
+        }
+        return Json.text(message);
+    }
+
+    private void onBroadcast(String text) {
+        JsonNode event = Json.parse(text);
+        String id = event.path("s").asString("");
+        switch (event.path("t").asString("")) {
+            case "ended" -> local.remove(id);
+            case "cancel" -> {
+                ClientSession session = local.find(id);
+                if (session != null) {
+                    session.cancelHere(event.get("m"));
+                }
+            }
+            case "stream" -> {
+                String holder = event.path("m").asString("");
+                String closedBy = event.path("closedBy").asString("");
+                if (!holder.isEmpty()) {
+                    streamHolders.put(id, holder);
+                } else if (!closedBy.isEmpty()) {
+                    streamHolders.remove(id, closedBy);
+                }
+            }
+            default -> LOG.debug("unknown session event {}", text);
+        }
+    }
+
+    /** What another replica sent this one: a message for a stream held here, or a client's answer to a question asked here. */
+    private void onDirect(String text) {
+        JsonNode event = Json.parse(text);
+        ClientSession session = find(event.path("s").asString(null));
+        if (session == null || !(event.get("m") instanceof ObjectNode message)) {
+            return;
+        }
+        switch (event.path("t").asString("")) {
+            case "deliver" -> session.sendHere(message);
+            case "answer" -> session.answeredHere(new Message.Response(message));
+            default -> LOG.debug("unknown direct event {}", text);
+        }
+    }
+
+    private static ObjectNode object(String json) {
+        return json == null ? null : Json.parse(json) instanceof ObjectNode o ? o : null;
+    }
+
+    /** How this replica's sessions reach the others. */
+    private final class Peers implements SessionPeers {
+        /**
+         * Every message for a stream not open here goes through one ordered worker (the caller may be an upstream's
+         * I/O thread, which must not wait on Redis): it finds the holder, asking Redis if no announcement named one
+         * yet, and publishes there, or queues here when no replica holds a stream. One worker keeps the order.
+         */
+        @Override
+        public boolean deliverElsewhere(ClientSession session, ObjectNode message) {
+            if (!deliveries.offer(() -> deliver(session, message))) {
+                LOG.warn("{} messages for other replicas wait already: one for session {} dropped", DELIVERY_BACKLOG, session.id());
+            }
+            return true;
+        }
+
+        private void deliver(ClientSession session, ObjectNode message) {
+            String holder = streamHolders.get(session.id());
+            if (holder == null) {
+                holder = commands().hget(KEY + session.id(), "stream");
+            }
+            if (holder == null || holder.isEmpty() || holder.equals(replica) || session.hasStream()) {
+                session.sendHere(message);
+            } else {
+                redis.publish(REPLICA + holder, envelope("deliver", session.id(), message));
+            }
+        }
+
+        @Override
+        public boolean answerElsewhere(ClientSession session, Message.Response response) {
+            String id = response.id() == null ? "" : response.id().asString("");
+            String prefix = "forge-";
+            int end = id.indexOf('-', prefix.length());
+            if (!id.startsWith(prefix) || end < 0 || id.substring(prefix.length(), end).equals(replica)) {
+                return false;
+            }
+            redis.publish(REPLICA + id.substring(prefix.length(), end), envelope("answer", session.id(), response.node()));
+            return true;
+        }
+
+        @Override
+        public void cancelElsewhere(ClientSession session, JsonNode requestId) {
+            broadcast("cancel", session.id(), requestId);
+        }
+
+        @Override
+        public void changed(ClientSession session) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (session.protocolVersion() != null) {
+                fields.put("version", session.protocolVersion());
+            }
+            if (session.clientCapabilities() != null) {
+                fields.put("capabilities", Json.text(session.clientCapabilities()));
+            }
+            if (session.clientInfo() != null) {
+                fields.put("info", Json.text(session.clientInfo()));
+            }
+            fields.put("initialized", session.initialized() ? "1" : "0");
+            commands().hset(KEY + session.id(), fields);
+        }
+
+        @Override
+        public void stream(ClientSession session, boolean open) {
+            ObjectNode event = Json.object();
+            event.put("t", "stream");
+            event.put("s", session.id());
+            if (open) {
+                streamHolders.put(session.id(), replica);
+                event.put("m", replica);
+                commands().hset(KEY + session.id(), "stream", replica); // before the client can send anything more
+            } else {
+                streamHolders.remove(session.id(), replica);
+                event.put("closedBy", replica);
+            }
+            redis.publish(EVERYONE, Json.text(event));
+        }
+
+        @Override
+        public String askPrefix() {
+            return "forge-" + replica + "-";
+        }
+    }
+}
