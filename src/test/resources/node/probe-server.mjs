@@ -64,6 +64,7 @@ function newServer(name) {
     },
   });
   const subscriptions = new Set();
+  server.subscriptions = subscriptions;
   // a question to the client: on the POST's own stream where there is one, else on the GET stream
   const ask = (extra, method, params, schema) => mode === "streamable-json"
     ? server.request({ method, params }, schema)
@@ -128,9 +129,12 @@ function newServer(name) {
         // on the GET stream the lines could otherwise trail the answer: a ping behind them is answered after them
         if (mode === "streamable-json") await server.ping();
         return text("logged");
-      case "touch":
-        if (subscriptions.has(args.uri)) await server.sendResourceUpdated({ uri: args.uri });
-        return text(subscriptions.has(args.uri) ? "touched" : "not subscribed");
+      case "touch": {
+        // like a real server whose resource changed: every session subscribed to it hears, not only the caller's
+        const subscribed = [...servers].filter((s) => s.subscriptions?.has(args.uri));
+        for (const s of subscribed) await s.sendResourceUpdated({ uri: args.uri });
+        return text(subscribed.length > 0 ? "touched" : "not subscribed");
+      }
       case "add-tool":
         fs.writeFileSync(path.join(addedDir, `added-${args.tag}`), "");
         return text("added");

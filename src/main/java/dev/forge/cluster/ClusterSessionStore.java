@@ -112,6 +112,9 @@ public final class ClusterSessionStore implements SessionStore {
         }
         ClientSession here = local.find(id);
         if (here != null) {
+            if (!here.initialized()) { // it may have been initialized through another replica since this copy was made
+                restore(here, commands().hgetall(KEY + id));
+            }
             keepAlive(here);
             return here;
         }
@@ -128,6 +131,13 @@ public final class ClusterSessionStore implements SessionStore {
                 "1".equals(stored.get("initialized")));
         keepAlive(adopted);
         return adopted;
+    }
+
+    private void restore(ClientSession session, Map<String, String> stored) {
+        if (stored != null && stored.containsKey("version")) {
+            local.refresh(session, stored.get("version"), object(stored.get("capabilities")), object(stored.get("info")),
+                    "1".equals(stored.get("initialized")));
+        }
     }
 
     /** Pushes the shared session's expiry back as its client keeps using it (without a round trip per request). */
@@ -188,6 +198,13 @@ public final class ClusterSessionStore implements SessionStore {
         String id = event.path("s").asString("");
         switch (event.path("t").asString("")) {
             case "ended" -> local.remove(id);
+            case "changed" -> {
+                ClientSession session = local.find(id);
+                if (session != null && event.get("m") instanceof ObjectNode state) {
+                    local.refresh(session, state.path("version").asString(null), state.get("capabilities") instanceof ObjectNode c ? c : null,
+                            state.get("info") instanceof ObjectNode i ? i : null, state.path("initialized").asBoolean(false));
+                }
+            }
             case "cancel" -> {
                 ClientSession session = local.find(id);
                 if (session != null) {
@@ -283,6 +300,13 @@ public final class ClusterSessionStore implements SessionStore {
             }
             fields.put("initialized", session.initialized() ? "1" : "0");
             commands().hset(KEY + session.id(), fields);
+            // the other copies (the replica holding a legacy SSE stream made one before initialize) catch up at once
+            ObjectNode state = Json.object();
+            state.put("version", session.protocolVersion());
+            state.set("capabilities", session.clientCapabilities());
+            state.set("info", session.clientInfo());
+            state.put("initialized", session.initialized());
+            broadcast("changed", session.id(), state);
         }
 
         @Override

@@ -13,6 +13,7 @@ import dev.forge.protocol.ProtocolVersions;
 import dev.forge.session.ClientSession;
 import dev.forge.session.InFlight;
 import dev.forge.upstream.Upstream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,8 @@ public final class FederatedHandler implements RoutedHandler {
 
     /** tools/call params that must be objects: an upstream answers anything else with its validator's dump. */
     private static final String[] OBJECT_PARAMS = {"arguments", "task"};
+    /** The longest a list request waits for an upstream's lists being fetched again. */
+    private static final java.time.Duration REFRESH_WAIT = java.time.Duration.ofSeconds(5);
 
     private final Federation federation;
     private final Pages pages;
@@ -62,10 +65,11 @@ public final class FederatedHandler implements RoutedHandler {
                 case "tools/call" -> callTool(caller, request, tool);
                 case "initialize" -> answered(request, initialize(session, request.params()));
                 case "ping" -> answered(request, Json.object());
-                case "tools/list" -> answered(request, pages.page(visibleTools(session), "tools", request.params().get("cursor")));
-                case "prompts/list" -> answered(request, pages.page(view(session).prompts(), "prompts", request.params().get("cursor")));
-                case "resources/list" -> answered(request, pages.page(view(session).resources(), "resources", request.params().get("cursor")));
-                case "resources/templates/list" -> answered(request, pages.page(view(session).resourceTemplates(), "resourceTemplates", request.params().get("cursor")));
+                case "tools/list" -> afterRefreshes(session, request, () -> pages.page(visibleTools(session), "tools", request.params().get("cursor")));
+                case "prompts/list" -> afterRefreshes(session, request, () -> pages.page(view(session).prompts(), "prompts", request.params().get("cursor")));
+                case "resources/list" -> afterRefreshes(session, request, () -> pages.page(view(session).resources(), "resources", request.params().get("cursor")));
+                case "resources/templates/list" -> afterRefreshes(session, request,
+                        () -> pages.page(view(session).resourceTemplates(), "resourceTemplates", request.params().get("cursor")));
                 case "prompts/get" -> getPrompt(caller, request);
                 case "resources/read" -> forward(resourceOwner(session, request), request, caller);
                 case "resources/subscribe", "resources/unsubscribe" -> subscription(caller, request);
@@ -78,6 +82,34 @@ public final class FederatedHandler implements RoutedHandler {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Message.error(request.id(), Failures.toError(e)).node());
         }
+    }
+
+    /**
+     * Answers a list request from the catalog once the endpoint's upstreams have fetched again what they said changed
+     * (waiting at most {@link #REFRESH_WAIT}): a client may hear of a change from one replica and ask another.
+     */
+    private CompletableFuture<ObjectNode> afterRefreshes(ClientSession session, Message.Request request,
+                                                         java.util.function.Supplier<ObjectNode> page) {
+        List<CompletableFuture<Void>> refreshing = null;
+        for (Upstream upstream : view(session).upstreams()) {
+            CompletableFuture<Void> settled = upstream.listsSettled();
+            if (!settled.isDone()) {
+                refreshing = refreshing == null ? new ArrayList<>() : refreshing;
+                refreshing.add(settled);
+            }
+        }
+        if (refreshing == null) {
+            return answered(request, page.get());
+        }
+        return CompletableFuture.allOf(refreshing.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, REFRESH_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handle((done, failed) -> {
+                    try {
+                        return Message.result(request.id(), page.get()).node();
+                    } catch (RuntimeException e) {
+                        return Message.error(request.id(), Failures.toError(e)).node();
+                    }
+                });
     }
 
     private CatalogView view(ClientSession session) {

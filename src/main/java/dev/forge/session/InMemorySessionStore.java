@@ -59,6 +59,11 @@ public final class InMemorySessionStore implements SessionStore {
         return session;
     }
 
+    /** Brings this replica's copy of a session up to what another replica recorded it negotiated. */
+    public void refresh(ClientSession session, String version, ObjectNode capabilities, ObjectNode info, boolean initialized) {
+        session.restore(version, capabilities, info, initialized);
+    }
+
     /** How the sessions made from now on reach the other replicas. */
     public void usePeers(SessionPeers peers) {
         this.peers = peers;

@@ -3,6 +3,8 @@ package dev.forge.upstream;
 import dev.forge.config.MaskedUrl;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.JsonRpcException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,9 @@ final class ListRefresh {
     private final Reconnection reconnection;
     // one fetch at a time: each sees the upstream as it is when it runs, so the last one leaves the truth
     private final ReentrantLock lock = new ReentrantLock();
+    /** Refreshes announced by the upstream and not finished yet, and what completes when none is left. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
 
     ListRefresh(String name, ListDiscovery discovery, SharedConnection shared, UpstreamStatus status, Reconnection reconnection) {
         this.name = name;
@@ -61,7 +66,20 @@ final class ListRefresh {
         }
     }
 
+    /**
+     * Completes once the lists the upstream said changed have been fetched again (at once when none is being
+     * fetched): a client told of a change by one replica may ask another, which must not answer with the old list.
+     */
+    CompletableFuture<Void> settled() {
+        return settled;
+    }
+
     private void refresh(Runnable fetch) {
+        synchronized (pending) {
+            if (pending.getAndIncrement() == 0) {
+                settled = new CompletableFuture<>();
+            }
+        }
         Thread.ofVirtual().name("refresh-" + name).start(() -> {
             lock.lock();
             try {
@@ -76,6 +94,11 @@ final class ListRefresh {
                 LOG.warn("upstream {}: refreshing its lists failed: {}", name, MaskedUrl.inText(CallOutcome.messageOf(e)));
             } finally {
                 lock.unlock();
+                synchronized (pending) {
+                    if (pending.decrementAndGet() == 0) {
+                        settled.complete(null);
+                    }
+                }
             }
         });
     }

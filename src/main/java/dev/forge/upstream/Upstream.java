@@ -154,6 +154,11 @@ public final class Upstream {
         return firstAttempt;
     }
 
+    /** Completes once every list this upstream said changed is fetched again (at once when none is being fetched). */
+    public CompletableFuture<Void> listsSettled() {
+        return refresh.settled();
+    }
+
     /** Fetches every list again on the shared connection (an operator's refresh); the catalog follows. */
     public void refreshLists() {
         refresh.all();

@@ -7,14 +7,9 @@ import dev.forge.Gateway;
 import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.e2e.MatrixCell.UpstreamKind;
-import dev.forge.protocol.Json;
 import dev.forge.support.NodeHttpServer;
 import dev.forge.support.Peers;
 import dev.forge.support.TestGateways;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +50,7 @@ import tools.jackson.databind.JsonNode;
 class PassthroughMatrixTest {
 
     private static final int ENTRIES_AT_ONCE = 3;
-    private static final Duration CELL_LIMIT = Duration.ofMinutes(2);
+    private static final Duration CELL_LIMIT = MatrixClient.CELL_LIMIT;
 
     static final List<AutoCloseable> running = new ArrayList<>();
     static final Map<MatrixCell, CompletableFuture<JsonNode>> seen = new LinkedHashMap<>();
@@ -100,7 +94,7 @@ class PassthroughMatrixTest {
                 ofEntry.forEach(cell -> seen.put(cell, new CompletableFuture<>()));
                 cells.submit(() -> ofEntry.forEach(cell -> {
                     try {
-                        seen.get(cell).complete(drive(TestGateways.baseUrl(outer), cell));
+                        seen.get(cell).complete(MatrixClient.drive(client, TestGateways.baseUrl(outer), cell));
                     } catch (Exception | AssertionError e) {
                         seen.get(cell).completeExceptionally(e);
                     }
@@ -154,7 +148,7 @@ class PassthroughMatrixTest {
         outcomes.put(MatrixTable.key(cell, capability), "pass");
     }
 
-    private static UpstreamConfig stdioProbe(String name, Path state, SessionMode mode) {
+    static UpstreamConfig stdioProbe(String name, Path state, SessionMode mode) {
         List<String> command = new ArrayList<>(Peers.probe());
         command.add("stdio");
         return TestGateways.stdio(name, command, Map.of("PROBE_STATE_DIR", state.resolve(name).toString(), "PROBE_NAME", name), mode);
@@ -163,36 +157,5 @@ class PassthroughMatrixTest {
     private static <T extends AutoCloseable> T started(T resource) {
         running.add(resource);
         return resource;
-    }
-
-    /** Runs the client against the cell's endpoint and parses what it printed; the process is gone when this returns. */
-    private static JsonNode drive(String base, MatrixCell cell) throws Exception {
-        String url = base + "/gateways/" + cell.entry() + cell.client().endpoint;
-        String skipped = Arrays.stream(MatrixCapability.values()).filter(c -> c.notApplicable(cell).isPresent())
-                .map(MatrixCapability::key).collect(Collectors.joining(","));
-        Process process = new ProcessBuilder(Peers.node(), client.toString(), url, cell.client().scriptArgument, skipped).start();
-        try {
-            CompletableFuture<byte[]> out = readAll(process.getInputStream());
-            CompletableFuture<byte[]> err = readAll(process.getErrorStream());
-            assertThat(process.waitFor(CELL_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("%s the client finished within %s", cell, CELL_LIMIT).isTrue();
-            String printed = new String(out.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-            String complaints = new String(err.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-            assertThat(process.exitValue()).as("%s the client failed: %s", cell, complaints).isZero();
-            return Json.parse(printed);
-        } finally {
-            process.destroyForcibly();
-        }
-    }
-
-    private static CompletableFuture<byte[]> readAll(InputStream in) {
-        CompletableFuture<byte[]> all = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (in) {
-                all.complete(in.readAllBytes());
-            } catch (IOException e) {
-                all.completeExceptionally(new UncheckedIOException(e));
-            }
-        });
-        return all;
     }
 }

@@ -1,0 +1,179 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.forge.Gateway;
+import dev.forge.config.DatabaseUrl;
+import dev.forge.config.ForgeConfig;
+import dev.forge.config.SessionMode;
+import dev.forge.config.UpstreamConfig;
+import dev.forge.e2e.MatrixCell.ClientTransport;
+import dev.forge.e2e.MatrixCell.UpstreamKind;
+import dev.forge.support.Balancer;
+import dev.forge.support.NodeHttpServer;
+import dev.forge.support.Peers;
+import dev.forge.support.TestGateways;
+import dev.forge.support.Tokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The passthrough checks with no stickiness: the official TypeScript SDK client talks to three replicas through nginx
+ * balancing round-robin (the balancer's configuration is the one the production compose file mounts), the replicas
+ * sharing one PostgreSQL registry and one Redis. Every request of a session may land on another replica: its
+ * progress, questions, answers, cancellations, subscriptions and list changes must still meet.
+ *
+ * <p>The cells: the upstreams one server serves to every replica (Streamable HTTP answering in SSE and in JSON,
+ * legacy SSE), each entry sharing one upstream session per replica, × both client transports. Not here yet: stdio and
+ * per-client upstream sessions, whose state lives in one replica (see docs/SCALING.md).
+ */
+class ReplicatedMatrixTest {
+
+    private static final int REPLICAS = 3;
+    private static final List<UpstreamKind> KINDS = List.of(UpstreamKind.STREAMABLE_SSE, UpstreamKind.STREAMABLE_JSON, UpstreamKind.LEGACY_SSE);
+
+    static final List<AutoCloseable> running = new ArrayList<>();
+    static final List<Gateway> replicas = new ArrayList<>();
+    static final Map<MatrixCell, CompletableFuture<JsonNode>> seen = new LinkedHashMap<>();
+    static final Map<String, String> outcomes = new ConcurrentHashMap<>();
+    static ExecutorService cells;
+    static String schema;
+    static long startedAt;
+
+    @BeforeAll
+    static void start() throws Exception {
+        startedAt = System.nanoTime();
+        Path state = Files.createTempDirectory("forge-replicated-probe");
+        state.toFile().deleteOnExit();
+        Path client = Peers.installed("matrix-client.mjs");
+        NodeHttpServer streamable = started(NodeHttpServer.probe("streamable", state.resolve("streamable")));
+        NodeHttpServer json = started(NodeHttpServer.probe("streamable-json", state.resolve("json")));
+        NodeHttpServer sse = started(NodeHttpServer.probe("sse", state.resolve("sse")));
+        List<UpstreamConfig> entries = new ArrayList<>();
+        for (UpstreamKind kind : KINDS) {
+            String name = MatrixCell.entry(kind, SessionMode.SHARED);
+            entries.add(switch (kind) {
+                case STREAMABLE_SSE -> TestGateways.streamableHttp(name, streamable.url("/" + name + "/mcp"), SessionMode.SHARED);
+                case STREAMABLE_JSON -> TestGateways.streamableHttp(name, json.url("/" + name + "/mcp"), SessionMode.SHARED);
+                case LEGACY_SSE -> TestGateways.sse(name, sse.url("/" + name + "/sse"), SessionMode.SHARED);
+                default -> throw new IllegalStateException(kind + " is not served to every replica by one server");
+            });
+        }
+        schema = "forge_matrix_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        sql("CREATE SCHEMA " + schema);
+        ForgeConfig config = TestGateways.config(entries, List.of())
+                .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
+                .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0")));
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < REPLICAS; i++) {
+            Gateway replica = started(TestGateways.start(config));
+            replicas.add(replica);
+            ports.add(replica.port());
+        }
+        Balancer balancer = started(Balancer.start(ports));
+        cells = Executors.newFixedThreadPool(KINDS.size(), Thread.ofPlatform().name("replicated-cells-", 0).daemon().factory());
+        for (UpstreamKind kind : KINDS) {
+            List<MatrixCell> ofEntry = Arrays.stream(ClientTransport.values()).map(c -> new MatrixCell(kind, SessionMode.SHARED, c)).toList();
+            ofEntry.forEach(cell -> seen.put(cell, new CompletableFuture<>()));
+            cells.submit(() -> ofEntry.forEach(cell -> {
+                try {
+                    seen.get(cell).complete(MatrixClient.drive(client, balancer.baseUrl(), cell));
+                } catch (Exception | AssertionError e) {
+                    seen.get(cell).completeExceptionally(e);
+                }
+            }));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cells != null) {
+            cells.shutdownNow();
+            cells.awaitTermination(MatrixClient.CELL_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        for (AutoCloseable c : running.reversed()) {
+            c.close();
+        }
+        if (schema != null) {
+            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+        Map<MatrixCell, Integer> millis = new LinkedHashMap<>();
+        seen.forEach((cell, observed) -> millis.put(cell, observed.isDone() && !observed.isCompletedExceptionally()
+                ? observed.join().path("totalMs").asInt(-1) : -1));
+        System.out.println("through " + REPLICAS + " replicas behind nginx round-robin:");
+        System.out.println(MatrixTable.render(outcomes, millis, Math.round((System.nanoTime() - startedAt) / 1e9)));
+    }
+
+    static Stream<Arguments> cellsAndCapabilities() {
+        return KINDS.stream().flatMap(kind -> Arrays.stream(ClientTransport.values())
+                .map(client -> new MatrixCell(kind, SessionMode.SHARED, client)))
+                .flatMap(cell -> Arrays.stream(MatrixCapability.values()).map(cap -> Arguments.of(cell, cap)));
+    }
+
+    @ParameterizedTest(name = "3 replicas {0} {1}")
+    @MethodSource("cellsAndCapabilities")
+    void whatTheUpstreamAndTheClientSayToEachOtherGetsThroughAnyReplica(MatrixCell cell, MatrixCapability capability) throws Exception {
+        Optional<String> reason = capability.notApplicable(cell);
+        if (reason.isPresent()) {
+            outcomes.put(MatrixTable.key(cell, capability), "n.a.");
+        }
+        assumeTrue(reason.isEmpty(), () -> cell + " " + capability + " is not applicable: " + reason.orElseThrow());
+        outcomes.put(MatrixTable.key(cell, capability), "FAIL");
+        JsonNode all = seen.get(cell).get(MatrixClient.CELL_LIMIT.multipliedBy(2).toSeconds(), TimeUnit.SECONDS);
+        String where = "3 replicas " + cell;
+        assertThat(all.has("connectError")).as("%s the client could not connect: %s", where, all.path("connectError").asString("")).isFalse();
+        JsonNode observed = all.path(capability.key());
+        assertThat(observed.has("error")).as("%s %s failed: %s (after %d ms; the client had been asked %s)", where, capability,
+                observed.path("error").asString(""), observed.path("tookMs").asInt(), observed.path("askedSoFar")).isFalse();
+        capability.check(where, observed);
+        outcomes.put(MatrixTable.key(cell, capability), "pass");
+    }
+
+    @Test
+    void theBalancerSpreadEverySessionsRequestsOverAllReplicas() throws Exception {
+        for (CompletableFuture<JsonNode> cell : seen.values()) {
+            cell.handle((ok, failed) -> null).get(MatrixClient.CELL_LIMIT.multipliedBy(2).toSeconds(), TimeUnit.SECONDS);
+        }
+        for (Gateway replica : replicas) {
+            String metrics = Tokens.send("GET", TestGateways.baseUrl(replica) + "/metrics", null, null).body();
+            assertThat(metrics).as("replica on port %d served tool calls", replica.port())
+                    .containsPattern("forge_mcp_requests_seconds_count\\{method=\"tools/call\",outcome=\"ok\",?[^}]*} [1-9]");
+        }
+    }
+
+    private static <T extends AutoCloseable> T started(T resource) {
+        running.add(resource);
+        return resource;
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
+             Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}
