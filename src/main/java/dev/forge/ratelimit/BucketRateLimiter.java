@@ -55,8 +55,10 @@ public final class BucketRateLimiter implements RateLimiter {
             return UNLIMITED;
         }
         BucketConfiguration configuration = perMinute(perMinute);
-        return new BucketRateLimiter(name, key -> redis.bucket(("forge:rl:" + name + ":" + key).getBytes(StandardCharsets.UTF_8),
-                configuration));
+        // the handles are kept (like local buckets): each carries what it spent and has not settled with Redis yet
+        Cache<String, Bucket> cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(WINDOW.multipliedBy(2)).build();
+        return new BucketRateLimiter(name, key -> cache.get(key, k -> redis.bucket(
+                ("forge:rl:" + name + ":" + k).getBytes(StandardCharsets.UTF_8), configuration, perMinute)));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.forge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forge.support.Balancer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,10 +21,11 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 class DeploymentFilesTest {
 
+    /** {@code container}: its fixed name, or null for a role that scales (reached through the balancer). */
     record Role(String service, String container, int port) {}
 
-    static final List<Role> ROLES = List.of(new Role("gateway", "forge-mcpgateway", 4444),
-            new Role("service-manager", "forge-service-manager", 9000), new Role("tool-router", "forge-tool-router", 8001));
+    static final List<Role> ROLES = List.of(new Role("gateway", null, 4444),
+            new Role("service-manager", "forge-service-manager", 9000), new Role("tool-router", null, 8001));
 
     @Test
     void theComposeFileRunsEachRoleWhereTheGuideExpectsIt() throws Exception {
@@ -40,9 +42,16 @@ class DeploymentFilesTest {
         for (Role role : ROLES) {
             JsonNode service = compose.path("services").path(role.service());
             assertThat(service.path("<<").asString()).as(role.service()).isEqualTo("forge");
-            assertThat(service.path("container_name").asString()).isEqualTo(role.container());
             assertThat(service.path("command").get(0).asString()).isEqualTo(role.service()); // docker/entrypoint.sh's role names
-            assertThat(service.path("ports").get(0).asString()).endsWith(":" + role.port());
+            if (role.container() != null) {
+                assertThat(service.path("container_name").asString()).isEqualTo(role.container());
+                assertThat(service.path("ports").get(0).asString()).endsWith(":" + role.port());
+            } else { // `--scale` needs neither a fixed name nor a host port: the balancer publishes the port
+                assertThat(service.has("container_name")).as("%s has a fixed container name", role.service()).isFalse();
+                assertThat(service.has("ports")).as("%s publishes a host port", role.service()).isFalse();
+                assertThat(service.path("expose").get(0).asString()).isEqualTo(String.valueOf(role.port()));
+                assertThat(compose.path("services").path("balancer").path("ports").toString()).contains(":" + role.port() + "\"");
+            }
             JsonNode healthCheck = service.path("healthcheck").path("test");
             assertThat(healthCheck.toString()).contains("localhost:" + role.port() + "/health");
             // it starts with the env_file's secrets; curl runs without them
@@ -54,6 +63,24 @@ class DeploymentFilesTest {
         }
         assertThat(compose.path("services").path("tool-router").path("environment").path("FORGE_GATEWAY_URL").asString())
                 .isEqualTo("http://gateway:4444");
+    }
+
+    @Test
+    void theBalancerInFrontOfTheReplicasRunsTheConfigurationTheTestsRun() throws Exception {
+        JsonNode compose = new YAMLMapper().readTree(Files.readString(Path.of("docker-compose.production.yml")));
+        JsonNode balancer = compose.path("services").path("balancer");
+        // the guide's `docker inspect forge-mcpgateway` finds the front door on 4444
+        assertThat(balancer.path("container_name").asString()).isEqualTo("forge-mcpgateway");
+        assertThat(balancer.path("image").asString()).startsWith("nginx:");
+        String mount = balancer.path("volumes").get(0).asString();
+        assertThat(mount).endsWith(":/etc/nginx/nginx.conf:ro");
+        assertThat(Path.of(mount.substring(0, mount.indexOf(':'))).toAbsolutePath().normalize()).isEqualTo(Balancer.CONFIGURATION.normalize());
+        assertThat(balancer.path("depends_on").toString()).contains("gateway").contains("tool-router");
+        String nginx = Files.readString(Balancer.CONFIGURATION);
+        // each scaled role behind it by its service name (one DNS record per replica), SSE passed through unbuffered
+        assertThat(nginx).contains("server gateway:4444").contains("server tool-router:8001").contains("listen 4444;")
+                .contains("listen 8001;").contains("proxy_buffering off;").contains("proxy_http_version 1.1;");
+        assertThat(nginx).doesNotContain("ip_hash").doesNotContain("sticky"); // no affinity needed
     }
 
     @Test

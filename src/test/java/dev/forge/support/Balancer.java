@@ -40,12 +40,19 @@ public final class Balancer implements AutoCloseable {
         String servers = replicas.stream().map(p -> "        server 127.0.0.1:" + p + " max_fails=1 fail_timeout=5s;")
                 .collect(Collectors.joining("\n"));
         String shipped = Files.readString(CONFIGURATION);
+        int unused; // the tool router's side is not under test here: a port of its own, the same replicas
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            unused = probe.getLocalPort();
+        }
         String configuration = shipped
                 .replaceFirst("(?m)^\\s*server gateway:4444[^\\n]*$", servers)
+                .replaceFirst("(?m)^\\s*server tool-router:8001[^\\n]*$", servers)
                 .replaceFirst("(?m)^(\\s*)listen 4444;", "$1listen 127.0.0.1:" + port + ";")
+                .replaceFirst("(?m)^(\\s*)listen 8001;", "$1listen 127.0.0.1:" + unused + ";")
                 .replaceFirst("(?m)^error_log [^\\n]*$", "error_log " + prefix.resolve("logs/error.log") + " warn;")
                 .replaceFirst("(?m)^worker_processes [^\\n]*$", "worker_processes 1;");
-        if (configuration.contains("gateway:4444") || !configuration.contains("listen 127.0.0.1:" + port)) {
+        if (configuration.contains("gateway:4444") || configuration.contains("tool-router:8001")
+                || !configuration.contains("listen 127.0.0.1:" + port)) {
             throw new IllegalStateException(CONFIGURATION + " no longer has the upstream and listen lines this test fills in");
         }
         Path file = prefix.resolve("nginx.conf");
