@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build deps peers bench bench-alloc bench-translate bench-router router-eval conformance clean generate-secrets
+.PHONY: run test build deps peers bench bench-alloc bench-replicas bench-translate bench-router router-eval conformance clean generate-secrets
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -52,6 +52,10 @@ bench: build
 # bytes allocated per tools/call (stdio echo and the REST tool on nginx) from a JFR recording, with the top frames
 bench-alloc: build
 	bench/alloc.sh
+
+# one, two and three gateway replicas behind the production balancer, and the cross-replica path (needs Redis)
+bench-replicas: build
+	bench/replicas.sh
 
 # forge translate side by side with supergateway and mcp-proxy (installed from npm at pinned versions on first use)
 bench-translate: build
