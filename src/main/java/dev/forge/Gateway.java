@@ -6,6 +6,7 @@ import dev.forge.api.TokensApi;
 import dev.forge.config.UpstreamPolicy;
 import dev.forge.config.VirtualServerConfig;
 import dev.forge.dispatch.MetaTools;
+import dev.forge.dispatch.OwnerBound;
 import dev.forge.dispatch.Routing;
 import dev.forge.router.Reranker;
 import dev.forge.router.RouterApi;
@@ -66,6 +67,7 @@ import dev.forge.session.ResourceUpdateNotifier;
 import dev.forge.session.SessionStore;
 import dev.forge.store.Database;
 import dev.forge.transport.LegacySseEndpoint;
+import dev.forge.transport.OwnerHop;
 import dev.forge.transport.StreamableHttpEndpoint;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -212,7 +214,8 @@ public final class Gateway implements AutoCloseable {
         InMemorySessionStore here = new InMemorySessionStore(clock, config.sessionIdleTimeout(),
                 config.security().maxSessionsPerPrincipal(), scheduler);
         // with Redis, any replica serves any session; without, sessions are this process's own
-        this.sessions = security.redis() == null ? here : new ClusterSessionStore(here, security.redis(), config.sessionIdleTimeout());
+        this.sessions = security.redis() == null ? here
+                : new ClusterSessionStore(here, security.redis(), config.sessionIdleTimeout(), () -> advertised(config.host(), port()));
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
         TaskRoutes tasks = new TaskRoutes(sessions);
@@ -232,9 +235,11 @@ public final class Gateway implements AutoCloseable {
         // a tools/call's route is resolved once, at the entry, and carried through the decorators to the dispatcher
         McpHandler handler = new Routing(federation, new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,
                 tasks, PAGE_SIZE, version, metaTools == null ? MetaTools.NONE : metaTools), registry), security.audit));
+        OwnerHop ownerHop = security.redis() == null ? OwnerHop.NONE : new OwnerHop(sessions, new OwnerBound(federation),
+                java.net.http.HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build(), config.requestTimeout().plusSeconds(5));
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(handler, sessions, this::scopeExists, config.requestTimeout(),
-                new Batches(config.security().batches(), security.rateLimits::admitBatch));
-        LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists);
+                new Batches(config.security().batches(), security.rateLimits::admitBatch), ownerHop);
+        LegacySseEndpoint legacy = new LegacySseEndpoint(handler, sessions, this::scopeExists, ownerHop);
         PlainRpcEndpoint plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
         OpsEndpoints ops = new OpsEndpoints(federation, prometheus, clock, version, this::draining,
                 () -> java.util.Map.of("gateways", gateways.invalid(), "rest_tools", restTools.invalid(), "local_items", localItems.invalid(),
@@ -323,6 +328,22 @@ public final class Gateway implements AutoCloseable {
             LOG.info("forge {} service manager listening on {}:{} with {} service(s)", version, config.host(),
                     managerApp.port(), services.size());
         }
+    }
+
+    /**
+     * Where the other replicas reach this one: its own address when it listens on one, else (all interfaces, as in a
+     * container) the address its host name resolves to on the network it shares with them.
+     */
+    private static java.net.URI advertised(String listening, int port) {
+        String host = listening;
+        if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                host = "127.0.0.1";
+            }
+        }
+        return java.net.URI.create("http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port);
     }
 
     /** Replicas share their database: PostgreSQL carries the announcements itself, else Redis if there is one. */

@@ -8,18 +8,23 @@ import dev.forge.session.InMemorySessionStore;
 import dev.forge.session.SessionPeers;
 import dev.forge.session.SessionStore;
 import dev.forge.store.RedisLink;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +44,12 @@ public final class ClusterSessionStore implements SessionStore {
     private static final String KEY = "forge:session:";
     private static final String EVERYONE = "forge:sessions";
     private static final String REPLICA = "forge:replica:";
+    /** Writes a new session's fields and its expiry in one step: no key is ever left without one. */
+    private static final String CREATE = "redis.call('hset', KEYS[1], unpack(ARGV, 2)) return redis.call('pexpire', KEYS[1], ARGV[1])";
+    /** Writes fields of a session that still exists; one ended or expired is not brought back (without an expiry). */
+    private static final String UPDATE = "if redis.call('exists', KEYS[1]) == 1 then redis.call('hset', KEYS[1], unpack(ARGV)) return 1 end return 0";
+    /** Forgets the stream's holder if it is still the replica named. */
+    private static final String RELEASE = "if redis.call('hget', KEYS[1], 'stream') == ARGV[1] then return redis.call('hdel', KEYS[1], 'stream') end return 0";
 
     private final InMemorySessionStore local;
     private final RedisLink redis;
@@ -50,12 +61,19 @@ public final class ClusterSessionStore implements SessionStore {
     private final Map<String, String> streamHolders = new ConcurrentHashMap<>();
     /** When each local copy last pushed its session's expiry back (nanoTime): at most every quarter of the timeout. */
     private final Map<String, Long> refreshed = new ConcurrentHashMap<>();
+    /** Asked when the first session begins: the port is known only once the listener runs. */
+    private final Supplier<URI> self;
+    /** Where the replica that began each session adopted here is reached. */
+    private final Map<String, URI> owners = new ConcurrentHashMap<>();
+    private volatile boolean closed;
     private static final int DELIVERY_BACKLOG = 10_000;
     private static final Runnable STOP = () -> {};
     /** Messages on their way to the replica holding their session's stream, in order (see {@link Peers#deliverElsewhere}). */
     private final BlockingQueue<Runnable> deliveries = new LinkedBlockingQueue<>(DELIVERY_BACKLOG);
 
-    public ClusterSessionStore(InMemorySessionStore local, RedisLink redis, Duration idleTimeout) {
+    /** @param self where the other replicas reach this one (for requests only the session's own replica can serve) */
+    public ClusterSessionStore(InMemorySessionStore local, RedisLink redis, Duration idleTimeout, Supplier<URI> self) {
+        this.self = self;
         this.local = local;
         this.redis = redis;
         this.idleTimeout = idleTimeout;
@@ -66,9 +84,11 @@ public final class ClusterSessionStore implements SessionStore {
         local.usePeers(new Peers());
         local.onClose(session -> {
             refreshed.remove(session.id());
-            streamHolders.remove(session.id(), replica);
+            owners.remove(session.id());
+            streamHolders.remove(session.id());
         });
         Thread.ofVirtual().name("session-deliveries").start(this::deliverUntilClosed);
+        Thread.ofVirtual().name("session-streams-alive").start(this::keepStreamsAlive);
         redis.subscribeInOrder(EVERYONE, this::onBroadcast);
         redis.subscribeInOrder(REPLICA + replica, this::onDirect);
         LOG.info("client sessions are shared with other replicas over Redis (this replica: {})", replica);
@@ -95,12 +115,13 @@ public final class ClusterSessionStore implements SessionStore {
     @Override
     public ClientSession create(String scope, Principal principal) {
         ClientSession session = local.create(scope, principal);
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("scope", scope);
-        fields.put("principal", Json.text(PrincipalJson.of(principal)));
-        fields.put("replica", replica);
-        commands().hset(KEY + session.id(), fields);
-        commands().pexpire(KEY + session.id(), idleTimeout.toMillis());
+        try {
+            commands().eval(CREATE, ScriptOutputType.INTEGER, new String[] {KEY + session.id()}, String.valueOf(ttl().toMillis()),
+                    "scope", scope, "principal", Json.text(PrincipalJson.of(principal)), "replica", replica, "url", self.get().toString());
+        } catch (RuntimeException e) {
+            local.remove(session.id()); // not half made: no local session the others could never find
+            throw e;
+        }
         refreshed.put(session.id(), System.nanoTime());
         return session;
     }
@@ -111,6 +132,9 @@ public final class ClusterSessionStore implements SessionStore {
             return null;
         }
         ClientSession here = local.find(id);
+        if (here == null && !Thread.currentThread().isVirtual()) {
+            return null; // an I/O thread (an upstream's notification) never waits on Redis: only copies held here count
+        }
         if (here != null) {
             if (!here.initialized()) { // it may have been initialized through another replica since this copy was made
                 restore(here, commands().hgetall(KEY + id));
@@ -122,13 +146,17 @@ public final class ClusterSessionStore implements SessionStore {
         if (stored == null || !stored.containsKey("principal")) {
             return null; // never existed, ended, or expired on every replica
         }
-        String holder = stored.get("stream");
-        if (holder != null && !holder.isEmpty()) {
-            streamHolders.putIfAbsent(id, holder);
+        String url = stored.get("url");
+        if (url != null && !replica.equals(stored.get("replica"))) {
+            owners.put(id, URI.create(url));
         }
         ClientSession adopted = local.adopt(id, stored.get("scope"), PrincipalJson.parse(Json.parse(stored.get("principal"))),
                 stored.get("version"), object(stored.get("capabilities")), object(stored.get("info")),
                 "1".equals(stored.get("initialized")));
+        if (commands().exists(KEY + id) == 0) { // ended (or expired) between the reading and the copy
+            local.remove(id);
+            return null;
+        }
         keepAlive(adopted);
         return adopted;
     }
@@ -146,7 +174,36 @@ public final class ClusterSessionStore implements SessionStore {
         Long last = refreshed.get(session.id());
         if (last == null || now - last > idleTimeout.toNanos() / 4) {
             refreshed.put(session.id(), now);
-            connection.async().pexpire(KEY + session.id(), idleTimeout.toMillis());
+            connection.async().pexpire(KEY + session.id(), ttl().toMillis()).thenAcceptAsync(alive -> {
+                if (!alive) {
+                    local.remove(session.id()); // it ended everywhere meanwhile: this copy ends too
+                }
+            }, task -> Thread.ofVirtual().start(task));
+        }
+    }
+
+    /**
+     * A session's shared record lives a quarter of the idle timeout longer than the timeout, since each replica pushes
+     * it back at most every quarter: one in use never lapses between two pushes.
+     */
+    private Duration ttl() {
+        return idleTimeout.plus(idleTimeout.dividedBy(4));
+    }
+
+    /** A session whose stream is open here is in use even when its client sends nothing: its record is kept alive. */
+    private void keepStreamsAlive() {
+        while (!closed) {
+            try {
+                Thread.sleep(Math.max(50, idleTimeout.toMillis() / 4));
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (ClientSession session : local.all()) {
+                if (session.hasStream() && !closed) {
+                    refreshed.remove(session.id());
+                    keepAlive(session);
+                }
+            }
         }
     }
 
@@ -162,6 +219,11 @@ public final class ClusterSessionStore implements SessionStore {
     }
 
     @Override
+    public URI ownerElsewhere(ClientSession session) {
+        return owners.get(session.id());
+    }
+
+    @Override
     public Collection<ClientSession> all() {
         return local.all();
     }
@@ -173,6 +235,7 @@ public final class ClusterSessionStore implements SessionStore {
 
     @Override
     public void close() {
+        closed = true;
         local.close();
         deliveries.clear();
         deliveries.offer(STOP);
@@ -197,7 +260,10 @@ public final class ClusterSessionStore implements SessionStore {
         JsonNode event = Json.parse(text);
         String id = event.path("s").asString("");
         switch (event.path("t").asString("")) {
-            case "ended" -> local.remove(id);
+            case "ended" -> {
+                streamHolders.remove(id);
+                local.remove(id);
+            }
             case "changed" -> {
                 ClientSession session = local.find(id);
                 if (session != null && event.get("m") instanceof ObjectNode state) {
@@ -215,7 +281,9 @@ public final class ClusterSessionStore implements SessionStore {
                 String holder = event.path("m").asString("");
                 String closedBy = event.path("closedBy").asString("");
                 if (!holder.isEmpty()) {
-                    streamHolders.put(id, holder);
+                    if (local.find(id) != null) { // only for sessions with a copy here: the map stays as small as they are
+                        streamHolders.put(id, holder);
+                    }
                 } else if (!closedBy.isEmpty()) {
                     streamHolders.remove(id, closedBy);
                 }
@@ -299,7 +367,12 @@ public final class ClusterSessionStore implements SessionStore {
                 fields.put("info", Json.text(session.clientInfo()));
             }
             fields.put("initialized", session.initialized() ? "1" : "0");
-            commands().hset(KEY + session.id(), fields);
+            List<String> args = new ArrayList<>();
+            fields.forEach((k, v) -> {
+                args.add(k);
+                args.add(v);
+            });
+            commands().eval(UPDATE, ScriptOutputType.INTEGER, new String[] {KEY + session.id()}, args.toArray(String[]::new));
             // the other copies (the replica holding a legacy SSE stream made one before initialize) catch up at once
             ObjectNode state = Json.object();
             state.put("version", session.protocolVersion());
@@ -317,10 +390,12 @@ public final class ClusterSessionStore implements SessionStore {
             if (open) {
                 streamHolders.put(session.id(), replica);
                 event.put("m", replica);
-                commands().hset(KEY + session.id(), "stream", replica); // before the client can send anything more
+                // before the client can send anything more; a session that already ended is not brought back
+                commands().eval(UPDATE, ScriptOutputType.INTEGER, new String[] {KEY + session.id()}, "stream", replica);
             } else {
                 streamHolders.remove(session.id(), replica);
                 event.put("closedBy", replica);
+                connection.async().eval(RELEASE, ScriptOutputType.INTEGER, new String[] {KEY + session.id()}, replica);
             }
             redis.publish(EVERYONE, Json.text(event));
         }

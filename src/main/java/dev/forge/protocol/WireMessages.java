@@ -85,17 +85,23 @@ public final class WireMessages {
         return answer;
     }
 
-    /** Reads through the result object (the parser on its start); true when its {@code isError} is {@code true}. */
+    /**
+     * Reads through the result object (the parser on its start); true when its {@code isError} is {@code true}. An
+     * {@code isError} given twice is refused (the tree path decides): clients might read either one.
+     */
     private static boolean skipResult(JsonParser p) {
-        boolean toolError = false;
+        Boolean toolError = null;
         for (JsonToken t = p.nextToken(); t == JsonToken.PROPERTY_NAME; t = p.nextToken()) {
             boolean isErrorField = "isError".equals(p.currentName());
             JsonToken value = p.nextToken();
             if (isErrorField) {
+                if (toolError != null) {
+                    throw new IllegalStateException("isError given twice");
+                }
                 toolError = value == JsonToken.VALUE_TRUE;
             }
             p.skipChildren();
         }
-        return toolError;
+        return Boolean.TRUE.equals(toolError);
     }
 }

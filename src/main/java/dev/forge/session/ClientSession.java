@@ -60,6 +60,7 @@ public final class ClientSession {
     private final AtomicLong askIds = new AtomicLong();
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile SessionPeers peers = SessionPeers.NONE;
+    private volatile boolean copy;
 
     ClientSession(String id, String scope, dev.forge.auth.Principal principal, Clock clock) {
         this.id = id;
@@ -116,6 +117,15 @@ public final class ClientSession {
             initialized = true;
             peers.changed(this);
         }
+    }
+
+    /** This replica's copy of a session another replica began (not counted against the principal's limit here). */
+    void markCopy() {
+        copy = true;
+    }
+
+    boolean isCopy() {
+        return copy;
     }
 
     /** How this session reaches the other replicas (set once by the store that made it). */

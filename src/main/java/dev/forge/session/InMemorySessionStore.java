@@ -78,6 +78,7 @@ public final class InMemorySessionStore implements SessionStore {
         return sessions.computeIfAbsent(id, key -> {
             ClientSession session = new ClientSession(key, scope, principal, clock);
             session.restore(version, capabilities, info, initialized);
+            session.markCopy();
             session.peers(peers);
             return session;
         });
@@ -109,7 +110,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     private void closed(ClientSession session) {
         session.close();
-        if (session.principal().authenticated()) {
+        if (session.principal().authenticated() && !session.isCopy()) { // a copy was counted where its session began
             perSubject.computeIfPresent(session.principal().subject(), (s, open) -> open.decrementAndGet() <= 0 ? null : open);
         }
         for (Consumer<ClientSession> listener : closeListeners) {

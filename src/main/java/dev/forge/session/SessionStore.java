@@ -17,6 +17,11 @@ public interface SessionStore extends AutoCloseable {
 
     Collection<ClientSession> all();
 
+    /** Where the replica that began this session is reached, when that is another replica; null when it is this one. */
+    default java.net.URI ownerElsewhere(ClientSession session) {
+        return null;
+    }
+
     /** Hears every session that ends (deleted, stream closed, or reaped idle), after it has ended. */
     void onClose(Consumer<ClientSession> listener);
 

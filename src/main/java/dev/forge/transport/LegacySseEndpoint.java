@@ -25,8 +25,15 @@ public final class LegacySseEndpoint {
     private final Inbound inbound;
     private final SessionStore sessions;
     private final Predicate<String> scopeExists;
+    private final OwnerHop ownerHop;
 
     public LegacySseEndpoint(McpHandler handler, SessionStore sessions, Predicate<String> scopeExists) {
+        this(handler, sessions, scopeExists, OwnerHop.NONE);
+    }
+
+    /** @param ownerHop serves on their session's replica the requests only it can serve */
+    public LegacySseEndpoint(McpHandler handler, SessionStore sessions, Predicate<String> scopeExists, OwnerHop ownerHop) {
+        this.ownerHop = ownerHop;
         this.inbound = new Inbound(handler);
         this.sessions = sessions;
         this.scopeExists = scopeExists;
@@ -85,6 +92,9 @@ public final class LegacySseEndpoint {
             message = Message.of(body);
         } catch (JsonRpcException e) {
             HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
+            return;
+        }
+        if (ownerHop.served(ctx, session, message, bytes)) {
             return;
         }
         Inbound.Answer answer = inbound.accept(session, message, false);

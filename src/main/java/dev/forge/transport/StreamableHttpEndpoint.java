@@ -43,9 +43,17 @@ public final class StreamableHttpEndpoint {
     private final Predicate<String> scopeExists;
     private final Duration responseDeadline;
     private final Batches batches;
+    private final OwnerHop ownerHop;
 
     public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions,
                                   Predicate<String> scopeExists, Duration requestTimeout, Batches batches) {
+        this(handler, sessions, scopeExists, requestTimeout, batches, OwnerHop.NONE);
+    }
+
+    /** @param ownerHop serves on their session's replica the requests only it can serve */
+    public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions,
+                                  Predicate<String> scopeExists, Duration requestTimeout, Batches batches, OwnerHop ownerHop) {
+        this.ownerHop = ownerHop;
         this.inbound = new Inbound(handler);
         this.batches = batches;
         this.sessions = sessions;
@@ -99,6 +107,9 @@ public final class StreamableHttpEndpoint {
         }
         ClientSession session = session(ctx, scope, body.get("id"));
         if (session == null) {
+            return;
+        }
+        if (ownerHop.served(ctx, session, message, bytes)) {
             return;
         }
         Inbound.Answer answer = inbound.accept(session, message, accept.eventStream());

@@ -40,7 +40,7 @@ class ReplicaFailoverIT {
     private static final int REPLICAS = 3;
     private static final int CLIENTS = 8;
     private static final Duration BEFORE_KILL = Duration.ofSeconds(3);
-    private static final Duration AFTER_KILL = Duration.ofSeconds(4);
+    private static final Duration AFTER_KILL = Duration.ofSeconds(8);
 
     private final List<Process> processes = new ArrayList<>();
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -70,8 +70,9 @@ class ReplicaFailoverIT {
     void killingAReplicaUnderLoadFailsOnlyTheRequestsItWasAnswering() throws Exception {
         Path dir = Files.createTempDirectory("forge-failover");
         List<String> everything = new ArrayList<>(Peers.everythingStdio());
-        Files.writeString(dir.resolve("forge.yaml"), "gateways:\n  - name: everything\n    session_mode: shared\n    command: "
-                + Json.text(Json.valueToTree(everything)) + "\n");
+        String command = Json.text(Json.valueToTree(everything));
+        Files.writeString(dir.resolve("forge.yaml"), "gateways:\n  - name: everything\n    session_mode: shared\n    command: " + command
+                + "\n  - name: mine\n    session_mode: per-client\n    command: " + command + "\n");
         schema = "forge_failover_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         sql("CREATE SCHEMA " + schema);
         List<Integer> ports = new ArrayList<>();
@@ -122,6 +123,29 @@ class ReplicaFailoverIT {
                 }
             }));
         }
+        // one more client, whose session began on the replica about to die and who calls its per-client upstream
+        // (a process on that replica) through the balancer: when its replica is gone it is told 404, and starts over
+        RawMcp.Session[] owned = {new RawMcp.Session(mcp, RawMcp.Session.open("http://127.0.0.1:" + ports.get(1) + "/mcp").id())};
+        ConcurrentLinkedQueue<Outcome> ownedOutcomes = new ConcurrentLinkedQueue<>();
+        int[] restarts = {0};
+        Thread ownedClient = Thread.ofVirtual().start(() -> {
+            for (int n = 0; System.nanoTime() < end; n++) {
+                String body = """
+                        {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"mine__echo","arguments":{"message":"own-%d"}}}"""
+                        .formatted(n, n);
+                try {
+                    HttpResponse<String> answer = owned[0].send(body);
+                    boolean ok = answer.statusCode() == 200 && answer.body().contains("own-" + n);
+                    ownedOutcomes.add(new Outcome(-1, System.nanoTime(), ok, ok ? "" : answer.statusCode() + " " + answer.body()));
+                    if (answer.statusCode() == 404) {
+                        owned[0] = RawMcp.Session.open(mcp); // the spec's answer to 404: initialize again
+                        restarts[0]++;
+                    }
+                } catch (Exception e) {
+                    ownedOutcomes.add(new Outcome(-1, System.nanoTime(), false, e.toString()));
+                }
+            }
+        });
         Thread.sleep(BEFORE_KILL.toMillis()); // the load runs meanwhile; the kill comes at a moment of it
         Process victim = processes.get(1);
         List<ProcessHandle> orphans = victim.descendants().toList();
@@ -132,6 +156,7 @@ class ReplicaFailoverIT {
         for (Thread t : clients) {
             t.join(Duration.ofSeconds(30));
         }
+        ownedClient.join(Duration.ofSeconds(30));
 
         List<Outcome> before = outcomes.stream().filter(o -> o.atNanos() < killedAt).toList();
         List<Outcome> after = outcomes.stream().filter(o -> o.atNanos() >= killedAt).toList();
@@ -148,6 +173,15 @@ class ReplicaFailoverIT {
             assertThat(after.stream().filter(o -> o.client() == client).toList().reversed().stream().limit(10))
                     .as("client %d's last calls", client).isNotEmpty().allMatch(Outcome::ok);
         }
+        // the client of the dead replica's per-client upstream: served through the others until the kill, then 404
+        // once, then a new session that works
+        assertThat(ownedOutcomes.stream().filter(o -> o.atNanos() < killedAt).toList()).as("before the kill, through any replica")
+                .isNotEmpty().allMatch(Outcome::ok);
+        assertThat(restarts[0]).as("initialized again after its replica died").isEqualTo(1);
+        assertThat(ownedOutcomes.stream().toList().reversed().stream().limit(10)).as("its last calls, on its new session")
+                .isNotEmpty().allMatch(Outcome::ok);
+        System.out.printf("failover: the client of the dead replica's per-client upstream: %d calls, %d failed, %d restart%n",
+                ownedOutcomes.size(), ownedOutcomes.stream().filter(o -> !o.ok()).count(), restarts[0]);
         JsonNode health = Json.parse(RawMcp.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(balancer.baseUrl() + "/health"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(health.toString()).contains("everything");

@@ -41,7 +41,8 @@ class ReplicaSessionsTest {
     @BeforeAll
     static void start() throws Exception {
         DatabaseUrl shared = DatabaseUrl.parse("test", "sqlite:///" + Files.createTempDirectory("forge-sessions").resolve("mcp.db"));
-        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("probe", Peers.probe())), List.of()).withDatabase(shared)
+        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("probe", Peers.probe()),
+                        TestGateways.perClientStdio("solo", Peers.probe())), List.of()).withDatabase(shared)
                 .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0")));
         a = TestGateways.start(config);
         b = TestGateways.start(config);
@@ -94,6 +95,21 @@ class ReplicaSessionsTest {
     }
 
     @Test
+    void aCallToAPerClientUpstreamIsServedWhereTheSessionBeganWhicheverReplicaItLandsOn() throws Exception {
+        RawMcp.Session session = RawMcp.Session.open(mcp(a));
+        String tag = "owner-" + System.nanoTime();
+        CompletableFuture<HttpResponse<String>> waiting = on(b, session).sendAsync(call("p1", "solo__wait-for-cancel",
+                "{\"tag\":\"" + tag + "\"}"));
+        // the client's own probe process runs on A, where the session began: A's is the one waiting
+        String status = call("s", "solo__cancellations", "{\"tag\":\"" + tag + "\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> on(a, session).send(status).body().contains("\\\"waiting\\\":true"));
+        assertThat(b.federation().find("solo").clientSessions()).as("per-client upstream sessions opened on B").isZero();
+        on(b, session).send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"p1\"}}");
+        assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(on(b, session).send(status).body()).as("asked through B, answered by A's process").contains("requestId");
+    }
+
+    @Test
     void aCancellationSentToOneReplicaReachesTheCallTheOtherRuns() throws Exception {
         RawMcp.Session session = RawMcp.Session.open(mcp(a));
         String tag = "cross-" + System.nanoTime();
@@ -134,8 +150,7 @@ class ReplicaSessionsTest {
         assertThat(stream.statusCode()).isEqualTo(200);
         BlockingQueue<JsonNode> events = events(stream);
         String uri = "probe://stdio/item/7";
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.sessions().find(session.id()) != null
-                && on(b, session).send("{\"jsonrpc\":\"2.0\",\"id\":\"sub\",\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"" + uri + "\"}}")
+        await().atMost(Duration.ofSeconds(5)).until(() -> on(b, session).send("{\"jsonrpc\":\"2.0\",\"id\":\"sub\",\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"" + uri + "\"}}")
                         .body().contains("\"result\""));
         // B's upstream tells B the resource changed; the stream that should hear it is on A
         await().atMost(Duration.ofSeconds(5)).until(() -> b.federation().find("probe") != null);

@@ -79,6 +79,7 @@ class WireMessagesTest {
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\n  \"a\": 1\n}}",                                     // lines: SSE-unsafe
             "{\"id\":1,\"result\":{}}",                                                                       // no version
             "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}]",                                                // a batch
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"isError\":true,\"isError\":false}}",             // read two ways
         };
         for (String text : trees) {
             JsonNode message = read(text);
