@@ -100,7 +100,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
      * Adds an upstream while the gateway runs (registered through the API): it connects in the background and its
      * tools join the catalog, with {@code list_changed} to clients, when it is ready.
      */
-    public Upstream add(UpstreamConfig config) {
+    public synchronized Upstream add(UpstreamConfig config) {
         if (closed) { // a late registry change must not start a process nobody will stop
             throw new IllegalStateException("the gateway is stopping: '" + config.name() + "' is not started");
         }
@@ -252,7 +252,9 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) { // after this, no add starts a process
+            closed = true;
+        }
         upstreams.parallelStream().forEach(Upstream::stop);
     }
 }

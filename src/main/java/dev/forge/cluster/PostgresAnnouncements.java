@@ -59,7 +59,15 @@ public final class PostgresAnnouncements implements Announcements {
         long pause = 500;
         while (!closed) {
             DatabaseUrl url = database.url();
-            try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+            java.util.Properties properties = new java.util.Properties();
+            if (url.user() != null) {
+                properties.setProperty("user", url.user());
+            }
+            if (url.password() != null) {
+                properties.setProperty("password", url.password());
+            }
+            properties.setProperty("tcpKeepAlive", "true"); // a connection gone half-open is found out, not waited on forever
+            try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), properties)) {
                 listening = connection;
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);

@@ -125,7 +125,7 @@ public final class ServerRegistry {
         }
     }
 
-    private void publish() {
+    private synchronized void publish() { // with reconcile: the newest reading is the one served
         List<VirtualServerConfig> servers = current();
         published = servers;
         if (federation != null) {

@@ -131,6 +131,11 @@ public final class ClientSession {
     /** How this session reaches the other replicas (set once by the store that made it). */
     void peers(SessionPeers peers) {
         this.peers = peers;
+        if (peers != SessionPeers.NONE) {
+            // a copy made again later must not reuse the ids of questions the one before it asked (a late answer to an
+            // old question would complete a new one): each copy numbers its questions from a random start
+            askIds.set(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40) * 1_000);
+        }
     }
 
     /** A copy of a session another replica made: what it negotiated, as that replica recorded it. */
