@@ -48,13 +48,24 @@ import tools.jackson.databind.JsonNode;
  * progress, questions, answers, cancellations, subscriptions and list changes must still meet.
  *
  * <p>The cells: the upstreams one server serves to every replica (Streamable HTTP answering in SSE and in JSON,
- * legacy SSE), each entry sharing one upstream session per replica, × both client transports. Not here yet: stdio and
- * per-client upstream sessions, whose state lives in one replica (see docs/SCALING.md).
+ * legacy SSE) in both session modes, and stdio per-client (the client's process lives on its session's replica, which
+ * serves the calls that land elsewhere), × both client transports. Not stdio shared ({@link #ENTRIES}).
  */
 class ReplicatedMatrixTest {
 
     private static final int REPLICAS = 3;
-    private static final List<UpstreamKind> KINDS = List.of(UpstreamKind.STREAMABLE_SSE, UpstreamKind.STREAMABLE_JSON, UpstreamKind.LEGACY_SSE);
+    /** An entry of the replicas' configuration: how they reach the probe, and the entry's session mode. */
+    record Entry(UpstreamKind kind, SessionMode mode) {}
+
+    /**
+     * The upstreams one server serves to every replica, in both session modes, and stdio in per-client mode (each
+     * client's process lives on the replica where its session began). Not stdio in shared mode: every replica runs
+     * a process of its own, and what one process remembers (a cancellation it saw) the others cannot tell.
+     */
+    private static final List<Entry> ENTRIES = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(UpstreamKind.STREAMABLE_SSE, UpstreamKind.STREAMABLE_JSON, UpstreamKind.LEGACY_SSE)
+                    .flatMap(kind -> Arrays.stream(SessionMode.values()).map(mode -> new Entry(kind, mode))),
+            java.util.stream.Stream.of(new Entry(UpstreamKind.STDIO, SessionMode.PER_CLIENT))).toList();
 
     static final List<AutoCloseable> running = new ArrayList<>();
     static final List<Gateway> replicas = new ArrayList<>();
@@ -74,13 +85,15 @@ class ReplicatedMatrixTest {
         NodeHttpServer json = started(NodeHttpServer.probe("streamable-json", state.resolve("json")));
         NodeHttpServer sse = started(NodeHttpServer.probe("sse", state.resolve("sse")));
         List<UpstreamConfig> entries = new ArrayList<>();
-        for (UpstreamKind kind : KINDS) {
-            String name = MatrixCell.entry(kind, SessionMode.SHARED);
-            entries.add(switch (kind) {
-                case STREAMABLE_SSE -> TestGateways.streamableHttp(name, streamable.url("/" + name + "/mcp"), SessionMode.SHARED);
-                case STREAMABLE_JSON -> TestGateways.streamableHttp(name, json.url("/" + name + "/mcp"), SessionMode.SHARED);
-                case LEGACY_SSE -> TestGateways.sse(name, sse.url("/" + name + "/sse"), SessionMode.SHARED);
-                default -> throw new IllegalStateException(kind + " is not served to every replica by one server");
+        for (Entry entry : ENTRIES) {
+            SessionMode mode = entry.mode();
+            String name = MatrixCell.entry(entry.kind(), mode);
+            entries.add(switch (entry.kind()) {
+                case STREAMABLE_SSE -> TestGateways.streamableHttp(name, streamable.url("/" + name + "/mcp"), mode);
+                case STREAMABLE_JSON -> TestGateways.streamableHttp(name, json.url("/" + name + "/mcp"), mode);
+                case LEGACY_SSE -> TestGateways.sse(name, sse.url("/" + name + "/sse"), mode);
+                case STDIO -> PassthroughMatrixTest.stdioProbe(name, state, mode);
+                case FORGE -> throw new IllegalStateException("not among the replicated entries");
             });
         }
         schema = "forge_matrix_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -95,17 +108,19 @@ class ReplicatedMatrixTest {
             ports.add(replica.port());
         }
         Balancer balancer = started(Balancer.start(ports));
-        cells = Executors.newFixedThreadPool(KINDS.size(), Thread.ofPlatform().name("replicated-cells-", 0).daemon().factory());
-        for (UpstreamKind kind : KINDS) {
-            List<MatrixCell> ofEntry = Arrays.stream(ClientTransport.values()).map(c -> new MatrixCell(kind, SessionMode.SHARED, c)).toList();
-            ofEntry.forEach(cell -> seen.put(cell, new CompletableFuture<>()));
-            cells.submit(() -> ofEntry.forEach(cell -> {
-                try {
-                    seen.get(cell).complete(MatrixClient.drive(client, balancer.baseUrl(), cell));
-                } catch (Exception | AssertionError e) {
-                    seen.get(cell).completeExceptionally(e);
-                }
-            }));
+        cells = Executors.newFixedThreadPool(3, Thread.ofPlatform().name("replicated-cells-", 0).daemon().factory());
+        for (Entry entry : ENTRIES) {
+            { // the two cells of one entry one after the other, entries side by side
+                List<MatrixCell> ofEntry = Arrays.stream(ClientTransport.values()).map(c -> new MatrixCell(entry.kind(), entry.mode(), c)).toList();
+                ofEntry.forEach(cell -> seen.put(cell, new CompletableFuture<>()));
+                cells.submit(() -> ofEntry.forEach(cell -> {
+                    try {
+                        seen.get(cell).complete(MatrixClient.drive(client, balancer.baseUrl(), cell));
+                    } catch (Exception | AssertionError e) {
+                        seen.get(cell).completeExceptionally(e);
+                    }
+                }));
+            }
         }
     }
 
@@ -129,8 +144,8 @@ class ReplicatedMatrixTest {
     }
 
     static Stream<Arguments> cellsAndCapabilities() {
-        return KINDS.stream().flatMap(kind -> Arrays.stream(ClientTransport.values())
-                .map(client -> new MatrixCell(kind, SessionMode.SHARED, client)))
+        return ENTRIES.stream().flatMap(entry -> Arrays.stream(ClientTransport.values())
+                .map(client -> new MatrixCell(entry.kind(), entry.mode(), client)))
                 .flatMap(cell -> Arrays.stream(MatrixCapability.values()).map(cap -> Arguments.of(cell, cap)));
     }
 
