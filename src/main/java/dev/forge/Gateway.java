@@ -111,6 +111,8 @@ public final class Gateway implements AutoCloseable {
     private final Security security;
     /** What keeps this replica's registry equal to the others' (null when the gateway role does not run here). */
     private final RegistrySync registrySync;
+    /** A tool router on its own hears the registry's announcements too, to read the gateway's list at once. */
+    private Announcements routerHears = Announcements.NONE;
     private volatile boolean draining;
 
     private Gateway(ForgeConfig config) throws Exception {
@@ -309,6 +311,18 @@ public final class Gateway implements AutoCloseable {
         if (directory != null) {
             directory.start(scheduler);
         }
+        if (routing && !config.runs(ServerRole.GATEWAY) && directory != null) {
+            // a registry change reaches the index in a second or two instead of at the next reading (every 15 s): read
+            // the gateway's list soon after each announcement, and once more when its replicas have surely applied it
+            RemoteDirectory gatewayList = directory;
+            routerHears = announcements(database, security);
+            routerHears.listen(() -> {
+                for (long delay : new long[] {300, 2_000}) {
+                    scheduler.schedule(() -> Thread.ofVirtual().name("remote-directory").start(gatewayList::sync),
+                            delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            });
+        }
         if (registrySync != null) {
             registrySync.start(scheduler);
         }
@@ -436,6 +450,7 @@ public final class Gateway implements AutoCloseable {
         if (registrySync != null) {
             registrySync.close();
         }
+        routerHears.close();
         sessions.close();
         federation.close();
         try {

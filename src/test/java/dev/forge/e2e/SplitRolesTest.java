@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.forge.Gateway;
 import dev.forge.config.ConfigLoader;
+import dev.forge.config.DatabaseUrl;
 import dev.forge.config.RouterConfig;
 import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
@@ -65,6 +66,37 @@ class SplitRolesTest {
             }
         }
         assertThat(TestGateways.childProcesses("server-everything")).isZero();
+    }
+
+    @Test
+    void aToolRouterOnItsOwnHearsOfAGatewayRegisteredOnTheGatewayWithinSeconds() throws Exception {
+        var security = TestGateways.security(Map.of("JWT_SECRET", SECRET));
+        String schema = "forge_split_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        postgres("CREATE SCHEMA " + schema);
+        DatabaseUrl shared = DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema);
+        try (Gateway gateway = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(security).withDatabase(shared))) {
+            URI gatewayUrl = URI.create(TestGateways.baseUrl(gateway));
+            try (Gateway router = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(security).withDatabase(shared)
+                    .withRoles(EnumSet.of(ServerRole.TOOL_ROUTER), ServiceManagerConfig.none())
+                    .withRouter(RouterConfig.defaults().withPort(0).withGatewayUrl(gatewayUrl)))) {
+                String admin = Tokens.hs256(SECRET, Tokens.claims("ops").claim("role", "admin").build());
+                await().atMost(Duration.ofSeconds(5)).until(() -> router.federation().upstreams().stream()
+                        .noneMatch(u -> u.name().equals("everything"))); // its first reading is done: the next is 15 s away
+                assertThat(Tokens.send("POST", gatewayUrl + "/gateways", admin, "{\"name\":\"everything\",\"command\":"
+                        + Json.text(Json.valueToTree(Peers.everythingStdio())) + "}").statusCode()).isEqualTo(201);
+                await("the router federates the new gateway through the gateway").atMost(Duration.ofSeconds(5))
+                        .until(() -> router.federation().find("everything") != null);
+            }
+        } finally {
+            postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    private static void postgres(String statement) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
+             var s = c.createStatement()) {
+            s.execute(statement);
+        }
     }
 
     @Test
