@@ -212,10 +212,14 @@ public final class ClusterSessionStore implements SessionStore {
         if (id == null) {
             return false;
         }
-        boolean here = local.remove(id);
-        boolean shared = commands().del(KEY + id) > 0;
-        broadcast("ended", id, null);
-        return here || shared;
+        // the end is told to all even when Redis refuses the delete: no replica keeps serving a session ended here
+        boolean shared;
+        try {
+            shared = commands().del(KEY + id) > 0;
+        } finally {
+            broadcast("ended", id, null);
+        }
+        return local.remove(id) || shared;
     }
 
     @Override
@@ -236,9 +240,19 @@ public final class ClusterSessionStore implements SessionStore {
     @Override
     public void close() {
         closed = true;
-        local.close();
+        // what is on its way to other replicas' streams (answers to legacy SSE clients among it) goes first, briefly
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (!deliveries.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(10); // at stop only: the worker drains the queue meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         deliveries.clear();
         deliveries.offer(STOP);
+        local.close();
         connection.close();
     }
 
