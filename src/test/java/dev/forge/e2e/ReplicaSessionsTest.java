@@ -103,6 +103,12 @@ class ReplicaSessionsTest {
         // the client's own probe process runs on A, where the session began: A's is the one waiting
         String status = call("s", "solo__cancellations", "{\"tag\":\"" + tag + "\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> on(a, session).send(status).body().contains("\\\"waiting\\\":true"));
+        // a completion and a log level for the same client: served by A too, not by a second upstream session on B
+        assertThat(on(b, session).send("""
+                {"jsonrpc":"2.0","id":"c","method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"solo__greet"},"argument":{"name":"name","value":"a"}}}""")
+                .body()).contains("\"completion\"");
+        assertThat(on(b, session).send("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"logging/setLevel\",\"params\":{\"level\":\"debug\"}}")
+                .body()).contains("\"result\"");
         assertThat(b.federation().find("solo").clientSessions()).as("per-client upstream sessions opened on B").isZero();
         on(b, session).send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"p1\"}}");
         assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
