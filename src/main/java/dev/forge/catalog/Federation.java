@@ -28,6 +28,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     private static final Logger LOG = LoggerFactory.getLogger(Federation.class);
 
     private final List<Upstream> upstreams = new CopyOnWriteArrayList<>();
+    /** The upstreams it was made with: {@link #start} connects these; one added before start connects at once. */
+    private final List<Upstream> initial;
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final java.time.Duration connectTimeout;
@@ -59,7 +61,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         this.limits = config.upstreamLimits();
         this.clientProcesses = new dev.forge.upstream.ClientProcesses(limits);
         config.gateways().forEach(g -> upstreams.add(newUpstream(g)));
-        this.firstAttempts = new CountDownLatch(upstreams.size());
+        this.initial = List.copyOf(upstreams);
+        this.firstAttempts = new CountDownLatch(initial.size());
         this.catalog = new AtomicReference<>(builder.build(upstreams, 0));
     }
 
@@ -70,8 +73,8 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     /** Connects every upstream in parallel but those named, which stay stopped until started; returns at once. */
     public void start(java.util.Set<String> notStarted) {
-        upstreams.forEach(Upstream::startHealthChecks);
-        for (Upstream upstream : upstreams) {
+        initial.forEach(Upstream::startHealthChecks);
+        for (Upstream upstream : initial) {
             Thread.ofVirtual().name("connect-" + upstream.name()).start(() -> {
                 try {
                     if (notStarted.contains(upstream.name())) {

@@ -53,6 +53,11 @@ public final class RouterMetaTools implements MetaTools, MetaToolSource {
 
     /** The namespaced names of the meta-tools, for the router's virtual server. */
     public List<String> namespacedNames() {
+        return namespacedNames(separator);
+    }
+
+    /** The same, known before the meta-tools exist (the virtual server is declared before the federation is built). */
+    public static List<String> namespacedNames(String separator) {
         return NAMES.stream().map(n -> UPSTREAM + separator + n).toList();
     }
 

@@ -1,0 +1,118 @@
+package dev.forge;
+
+import dev.forge.api.OpsEndpoints;
+import dev.forge.audit.AuditedHandler;
+import dev.forge.catalog.Federation;
+import dev.forge.cluster.ClusterSessionStore;
+import dev.forge.config.ForgeConfig;
+import dev.forge.dispatch.FederatedHandler;
+import dev.forge.dispatch.McpHandler;
+import dev.forge.dispatch.MetaTools;
+import dev.forge.dispatch.OwnerBound;
+import dev.forge.dispatch.Routing;
+import dev.forge.dispatch.TaskRoutes;
+import dev.forge.observe.MeteredHandler;
+import dev.forge.observe.UpstreamMetrics;
+import dev.forge.session.ClientSession;
+import dev.forge.session.InMemorySessionStore;
+import dev.forge.session.ListChangeNotifier;
+import dev.forge.session.ResourceUpdateNotifier;
+import dev.forge.session.SessionStore;
+import dev.forge.transport.Batches;
+import dev.forge.transport.LegacySseEndpoint;
+import dev.forge.transport.OwnerHop;
+import dev.forge.transport.PlainRpcEndpoint;
+import dev.forge.transport.StreamableHttpEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * What serves MCP to clients, the same behind every role's listener: the client sessions (shared by the cluster with
+ * Redis), the pipeline of one request (routing, audit, metrics, dispatch), the transports, the operations endpoints.
+ */
+final class McpEdge implements AutoCloseable {
+
+    private static final int PAGE_SIZE = 100;
+
+    final SessionStore sessions;
+    final StreamableHttpEndpoint streamable;
+    final LegacySseEndpoint legacy;
+    final PlainRpcEndpoint plainRpc;
+    final OpsEndpoints ops;
+
+    /** @param port this process's port once it listens (where the other replicas reach it) */
+    McpEdge(Foundation f, Federation federation, MetaTools metaTools, IntSupplier port, BooleanSupplier draining) {
+        ForgeConfig config = f.config;
+        InMemorySessionStore here = new InMemorySessionStore(f.clock, config.sessionIdleTimeout(),
+                config.security().maxSessionsPerPrincipal(), f.scheduler);
+        // with Redis, any replica serves any session; without, sessions are this process's own
+        this.sessions = f.security.redis() == null ? here : new ClusterSessionStore(here, f.security.redis(),
+                config.sessionIdleTimeout(), () -> advertised(config.host(), port.getAsInt()));
+        federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
+        federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
+        TaskRoutes tasks = new TaskRoutes(sessions);
+        federation.onRoutedNotification(tasks);
+        sessions.onClose(session -> federation.closeSession(session.id()));
+
+        PrometheusMeterRegistry prometheus = config.prometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        MeterRegistry registry = prometheus != null ? prometheus : new CompositeMeterRegistry();
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        UpstreamMetrics upstreamMetrics = new UpstreamMetrics(registry);
+        federation.onMembership(upstreamMetrics::added, upstreamMetrics::removed);
+
+        // a tools/call's route is resolved once, at the entry, and carried through the decorators to the dispatcher
+        McpHandler handler = new Routing(federation, new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,
+                tasks, PAGE_SIZE, f.version, metaTools), registry), f.security.audit));
+        OwnerHop ownerHop = f.security.redis() == null ? OwnerHop.NONE : new OwnerHop(sessions, new OwnerBound(federation),
+                java.net.http.HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build(), config.requestTimeout().plusSeconds(5));
+        java.util.function.Predicate<String> scopeExists = scope -> federation.catalog().view(scope) != null;
+        this.streamable = new StreamableHttpEndpoint(handler, sessions, scopeExists, config.requestTimeout(),
+                new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop);
+        this.legacy = new LegacySseEndpoint(handler, sessions, scopeExists, ownerHop);
+        this.plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
+        this.ops = new OpsEndpoints(federation, prometheus, f.clock, f.version, draining,
+                () -> Map.of("gateways", f.gateways.invalid(), "rest_tools", f.restTools.invalid(), "local_items", f.localItems.invalid(),
+                        "servers", f.servers.invalid()));
+    }
+
+    /** Client requests being answered, over every session. */
+    int callsInFlight() {
+        return sessions.all().stream().mapToInt(ClientSession::inFlightCount).sum();
+    }
+
+    /**
+     * Where the other replicas reach this one: its own address when it listens on one, else (all interfaces, as in a
+     * container) the address its host name resolves to on the network it shares with them.
+     */
+    private static URI advertised(String listening, int port) {
+        String host = listening;
+        if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            try {
+                host = InetAddress.getLocalHost().getHostAddress();
+            } catch (UnknownHostException e) {
+                host = "127.0.0.1";
+            }
+        }
+        return URI.create("http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port);
+    }
+
+    @Override
+    public void close() {
+        sessions.close();
+    }
+}
