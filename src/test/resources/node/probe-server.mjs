@@ -28,6 +28,14 @@ const mode = process.argv[2] ?? "stdio";
 const stateDir = process.env.PROBE_STATE_DIR;
 const addedDir = stateDir ? path.join(stateDir, "tools") : null;
 if (addedDir) fs.mkdirSync(addedDir, { recursive: true });
+// Several processes of one upstream (one per gateway replica) keep what they saw where all of them read it, as a real
+// server keeps its state in a shared store: the calls waiting for a cancel, the cancels seen, the resources touched.
+const shared = stateDir ? { waiting: path.join(stateDir, "waiting"), cancelled: path.join(stateDir, "cancelled.jsonl"),
+  touched: path.join(stateDir, "touched"), subscribed: path.join(stateDir, "subscribed") } : null;
+if (shared) for (const dir of [shared.waiting, shared.touched, shared.subscribed]) fs.mkdirSync(dir, { recursive: true });
+const key = (text) => Buffer.from(text).toString("base64url");
+const sharedCancels = (tag) => !shared || !fs.existsSync(shared.cancelled) ? []
+  : fs.readFileSync(shared.cancelled, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((c) => c.tag === tag);
 
 const resources = (name) => Array.from({ length: 150 }, (_, i) => ({ uri: `probe://${name}/item/${i}`, name: `item ${i}`, mimeType: "text/plain" }));
 const PAGE = 25;
@@ -93,19 +101,27 @@ function newServer(name) {
         }
         return text(`done in ${steps} steps`);
       }
-      case "wait-for-cancel":
+      case "wait-for-cancel": {
         waiting.add(args.tag);
+        const mark = shared ? path.join(shared.waiting, key(args.tag)) : null;
+        if (mark) fs.writeFileSync(mark, "");
+        const done = () => { waiting.delete(args.tag); if (mark) fs.rmSync(mark, { force: true }); };
         return new Promise((resolve) => {
-          const giveUp = setTimeout(() => { waiting.delete(args.tag); resolve(text("never cancelled")); }, 30000);
+          const giveUp = setTimeout(() => { done(); resolve(text("never cancelled")); }, 30000);
           extra.signal.addEventListener("abort", () => {
             clearTimeout(giveUp);
-            waiting.delete(args.tag);
-            cancelled.push({ tag: args.tag, requestId: extra.requestId, reason: String(extra.signal.reason ?? "") });
+            done();
+            const seen = { tag: args.tag, requestId: extra.requestId, reason: String(extra.signal.reason ?? "") };
+            if (shared) fs.appendFileSync(shared.cancelled, JSON.stringify(seen) + "\n"); else cancelled.push(seen);
             resolve(text("cancelled"));
           });
         });
-      case "cancellations":
-        return text(JSON.stringify({ waiting: waiting.has(args.tag), cancelled: cancelled.filter((c) => c.tag === args.tag) }));
+      }
+      case "cancellations": {
+        const waitingNow = waiting.has(args.tag) || (shared !== null && fs.existsSync(path.join(shared.waiting, key(args.tag))));
+        const seen = shared ? sharedCancels(args.tag) : cancelled.filter((c) => c.tag === args.tag);
+        return text(JSON.stringify({ waiting: waitingNow, cancelled: seen }));
+      }
       case "ask-sampling": {
         const answer = await ask(extra, "sampling/createMessage", {
           messages: [{ role: "user", content: { type: "text", text: args.prompt ?? "hello" } }], maxTokens: 50,
@@ -130,10 +146,16 @@ function newServer(name) {
         if (mode === "streamable-json") await server.ping();
         return text("logged");
       case "touch": {
-        // like a real server whose resource changed: every session subscribed to it hears, not only the caller's
+        // like a real server whose resource changed: every session subscribed to it hears, not only the caller's,
+        // in this process and (through the shared folder) in the others
         const subscribed = [...servers].filter((s) => s.subscriptions?.has(args.uri));
         for (const s of subscribed) await s.sendResourceUpdated({ uri: args.uri });
-        return text(subscribed.length > 0 ? "touched" : "not subscribed");
+        let elsewhere = false;
+        if (shared) {
+          elsewhere = fs.readdirSync(shared.subscribed).some((f) => f.startsWith(key(args.uri) + ".") && f !== `${key(args.uri)}.${process.pid}`);
+          fs.writeFileSync(path.join(shared.touched, `${key(args.uri)}.${process.pid}.${Date.now()}`), "");
+        }
+        return text(subscribed.length > 0 || elsewhere ? "touched" : "not subscribed");
       }
       case "add-tool":
         fs.writeFileSync(path.join(addedDir, `added-${args.tag}`), "");
@@ -153,8 +175,17 @@ function newServer(name) {
   server.setRequestHandler(ReadResourceRequestSchema, async (request) => ({
     contents: [{ uri: request.params.uri, mimeType: "text/plain", text: `content of ${request.params.uri}` }],
   }));
-  server.setRequestHandler(SubscribeRequestSchema, async (request) => { subscriptions.add(request.params.uri); return {}; });
-  server.setRequestHandler(UnsubscribeRequestSchema, async (request) => { subscriptions.delete(request.params.uri); return {}; });
+  const mark = (uri) => path.join(shared.subscribed, `${key(uri)}.${process.pid}`);
+  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    subscriptions.add(request.params.uri);
+    if (shared) fs.writeFileSync(mark(request.params.uri), "");
+    return {};
+  });
+  server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+    subscriptions.delete(request.params.uri);
+    if (shared && ![...servers].some((s) => s.subscriptions?.has(request.params.uri))) fs.rmSync(mark(request.params.uri), { force: true });
+    return {};
+  });
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({
     prompts: [{ name: "greet", description: "greets someone", arguments: [{ name: "name", required: true }] }],
   }));
@@ -168,6 +199,16 @@ function newServer(name) {
   server.onclose = () => servers.delete(server);
   servers.add(server);
   return server;
+}
+
+// a resource touched through another process of this upstream: this process's subscribers hear too
+if (shared) {
+  fs.watch(shared.touched, (event, file) => {
+    const [encoded, pid] = String(file ?? "").split(".");
+    if (!encoded || pid === String(process.pid)) return;
+    const uri = Buffer.from(encoded, "base64url").toString();
+    for (const s of servers) if (s.subscriptions?.has(uri)) s.sendResourceUpdated({ uri }).catch(() => {});
+  });
 }
 
 // every session of this process hears that the shared tool folder changed

@@ -47,9 +47,8 @@ import tools.jackson.databind.JsonNode;
  * sharing one PostgreSQL registry and one Redis. Every request of a session may land on another replica: its
  * progress, questions, answers, cancellations, subscriptions and list changes must still meet.
  *
- * <p>The cells: the upstreams one server serves to every replica (Streamable HTTP answering in SSE and in JSON,
- * legacy SSE) in both session modes, and stdio per-client (the client's process lives on its session's replica, which
- * serves the calls that land elsewhere), × both client transports. Not stdio shared ({@link #ENTRIES}).
+ * <p>The cells: the whole matrix — stdio, Streamable HTTP answering in SSE and in JSON, legacy SSE and another Forge,
+ * each in both session modes ({@link #ENTRIES}), × both client transports.
  */
 class ReplicatedMatrixTest {
 
@@ -58,14 +57,12 @@ class ReplicatedMatrixTest {
     record Entry(UpstreamKind kind, SessionMode mode) {}
 
     /**
-     * The upstreams one server serves to every replica, in both session modes, and stdio in per-client mode (each
-     * client's process lives on the replica where its session began). Not stdio in shared mode: every replica runs
-     * a process of its own, and what one process remembers (a cancellation it saw) the others cannot tell.
+     * Every entry of the one-process matrix: each upstream kind in both session modes. A stdio upstream runs one process
+     * per replica (shared mode) or per client on the client's own replica (per-client mode); the probe's processes of
+     * one entry keep what they saw in one folder, as a real server keeps its state in a shared store.
      */
-    private static final List<Entry> ENTRIES = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of(UpstreamKind.STREAMABLE_SSE, UpstreamKind.STREAMABLE_JSON, UpstreamKind.LEGACY_SSE)
-                    .flatMap(kind -> Arrays.stream(SessionMode.values()).map(mode -> new Entry(kind, mode))),
-            java.util.stream.Stream.of(new Entry(UpstreamKind.STDIO, SessionMode.PER_CLIENT))).toList();
+    private static final List<Entry> ENTRIES = Arrays.stream(UpstreamKind.values())
+            .flatMap(kind -> Arrays.stream(SessionMode.values()).map(mode -> new Entry(kind, mode))).toList();
 
     static final List<AutoCloseable> running = new ArrayList<>();
     static final List<Gateway> replicas = new ArrayList<>();
@@ -84,6 +81,10 @@ class ReplicatedMatrixTest {
         NodeHttpServer streamable = started(NodeHttpServer.probe("streamable", state.resolve("streamable")));
         NodeHttpServer json = started(NodeHttpServer.probe("streamable-json", state.resolve("json")));
         NodeHttpServer sse = started(NodeHttpServer.probe("sse", state.resolve("sse")));
+        // another Forge, one process, that every replica federates over Streamable HTTP (one stdio probe per entry)
+        Gateway inner = started(TestGateways.start(List.of(
+                PassthroughMatrixTest.stdioProbe("probe-per-client", state, SessionMode.SHARED),
+                PassthroughMatrixTest.stdioProbe("probe-shared", state, SessionMode.SHARED))));
         List<UpstreamConfig> entries = new ArrayList<>();
         for (Entry entry : ENTRIES) {
             SessionMode mode = entry.mode();
@@ -93,7 +94,8 @@ class ReplicatedMatrixTest {
                 case STREAMABLE_JSON -> TestGateways.streamableHttp(name, json.url("/" + name + "/mcp"), mode);
                 case LEGACY_SSE -> TestGateways.sse(name, sse.url("/" + name + "/sse"), mode);
                 case STDIO -> PassthroughMatrixTest.stdioProbe(name, state, mode);
-                case FORGE -> throw new IllegalStateException("not among the replicated entries");
+                case FORGE -> TestGateways.streamableHttp(name,
+                        TestGateways.baseUrl(inner) + "/gateways/probe-" + MatrixCell.modeLabel(mode) + "/mcp", mode);
             });
         }
         schema = "forge_matrix_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
