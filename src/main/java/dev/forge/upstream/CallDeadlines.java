@@ -68,7 +68,7 @@ final class CallDeadlines {
                     waiting.remove(call);
                     // what a timeout sets off (telling the upstream, answering the client) runs elsewhere: a stuck
                     // upstream pipe must not stop the sweep, and with it every other call's timeout
-                    Thread.ofVirtual().name("call-timeout").start(() -> call.completeExceptionally(new TimeoutException("timed out")));
+                    Thread.ofVirtual().name("call-timeout").start(call::timeOut);
                 }
             }
         }

@@ -14,6 +14,8 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
     private final Caller caller;
     private final boolean asIs;
     private volatile UpstreamTransport.Sent sent = UpstreamTransport.Sent.NONE;
+    /** What the connection does when the call times out, before the caller hears of it (tell the upstream). */
+    private volatile Runnable onTimeout = () -> {};
 
     private final long deadline;
 
@@ -49,6 +51,21 @@ public final class PendingCall extends CompletableFuture<ObjectNode> {
         sent = message;
         if (isDone() && isCompletedExceptionally()) {
             abandon(); // cancelled or timed out before the send returned
+        }
+    }
+
+    void onTimeout(Runnable action) {
+        onTimeout = action;
+    }
+
+    /**
+     * The call's deadline passed: the upstream is told first ({@code notifications/cancelled}), then the caller gets
+     * the timeout, so that what the caller does next never overtakes the cancel on the way upstream.
+     */
+    void timeOut() {
+        if (!isDone()) {
+            onTimeout.run();
+            completeExceptionally(new java.util.concurrent.TimeoutException("timed out"));
         }
     }
 

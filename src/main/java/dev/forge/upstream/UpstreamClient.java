@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -88,15 +87,19 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         request.put("id", id);
         PendingCall response = new PendingCall(this, id, caller, asIs, System.nanoTime() + timeout.toNanos());
         pending.put(id, response);
-        CallDeadlines.watch(response);
-        response.whenComplete((ok, failure) -> {
-            CallDeadlines.forget(response);
-            if (pending.remove(id) != null && failure instanceof TimeoutException) {
-                if (!"initialize".equals(request.path("method").asString(""))) { // the spec: initialize is never cancelled
+        boolean cancellable = !"initialize".equals(request.path("method").asString("")); // the spec: initialize never is
+        response.onTimeout(() -> {
+            if (pending.remove(id) != null) {
+                if (cancellable) {
                     sendCancelled(id, "timed out after " + timeout.toMillis() + " ms");
                 }
                 response.abandon();
             }
+        });
+        CallDeadlines.watch(response);
+        response.whenComplete((ok, failure) -> {
+            CallDeadlines.forget(response);
+            pending.remove(id);
         });
         if (closedReason != null) { // closed while we registered: fail now, not at the timeout
             String why = closedReason;
