@@ -76,9 +76,12 @@ final class Listeners {
                 }
             });
             c.routes.after(ctx -> {
-                security.auditRegistryChange(ctx);
-                if (changedRegistry(ctx)) {
-                    registryChanged.run();
+                // every request passes here: the path is classified once, and MCP traffic stops at that
+                if (Surface.of(ctx.path()) == Surface.ADMIN_API && !ctx.method().name().equals("GET")) {
+                    security.auditRegistryChange(ctx);
+                    if (ctx.statusCode() >= 200 && ctx.statusCode() < 300) {
+                        registryChanged.run(); // the other replicas are told
+                    }
                 }
             });
             EdgeErrors.register(c.routes);
@@ -97,12 +100,6 @@ final class Listeners {
     }
 
     /** The MCP endpoints under {@code base}: Streamable HTTP at {@code /mcp}, legacy SSE at {@code /sse} + {@code /message}. */
-    /** A write to the admin API that succeeded. */
-    private static boolean changedRegistry(Context ctx) {
-        return Surface.of(ctx.path()) == Surface.ADMIN_API && !ctx.method().name().equals("GET")
-                && ctx.statusCode() >= 200 && ctx.statusCode() < 300;
-    }
-
     static void mcpRoutes(RoutesConfig routes, String base, Function<Context, String> scope,
                           StreamableHttpEndpoint streamable, LegacySseEndpoint legacy) {
         routes.post(base + "/mcp", ctx -> streamable.post(ctx, scope.apply(ctx)));
