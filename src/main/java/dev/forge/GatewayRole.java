@@ -16,7 +16,10 @@ import dev.forge.cluster.RegistrySync;
 import dev.forge.config.ForgeConfig;
 import dev.forge.config.ServerRole;
 import dev.forge.config.UpstreamConfig;
+import dev.forge.config.ConfigException;
+import dev.forge.registry.RegistryException;
 import dev.forge.registry.RegistryTransfer;
+import dev.forge.registry.SeedFiles;
 import dev.forge.router.RouterApi;
 import dev.forge.router.ToolRouter;
 import io.javalin.Javalin;
@@ -30,6 +33,8 @@ import java.util.List;
  */
 final class GatewayRole implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayRole.class);
+
     private final Foundation f;
     private RegistrySync sync;
     private RemoteDirectory services;
@@ -41,6 +46,7 @@ final class GatewayRole implements AutoCloseable {
 
     /** The upstreams to federate at start: forge.yaml's gateways applied to the registry, the REST tools, the prompts and resources. */
     List<UpstreamConfig> upstreams() {
+        importSeedFiles();
         List<UpstreamConfig> upstreams = new ArrayList<>(f.gateways.bootstrap(f.config.gateways()));
         if (!f.restTools.isEmpty()) {
             upstreams.add(f.restTools.upstreamConfig());
@@ -49,6 +55,37 @@ final class GatewayRole implements AutoCloseable {
             upstreams.add(f.localItems.upstreamConfig());
         }
         return upstreams;
+    }
+
+    /**
+     * The seed project's {@code gateways.txt}, {@code prompts.txt} and {@code resources.txt} in {@code CONFIG_PATH},
+     * imported at every start; what exists is skipped, so a restart (or a second replica) changes nothing and edits
+     * made through the API stay.
+     */
+    private void importSeedFiles() {
+        java.nio.file.Path dir = f.config.seedDir();
+        if (!SeedFiles.present(dir)) {
+            return;
+        }
+        SeedFiles seed;
+        try {
+            seed = SeedFiles.read(dir);
+        } catch (RegistryException e) {
+            throw new ConfigException("CONFIG_PATH: " + e.getMessage());
+        }
+        RegistryTransfer transfer = new RegistryTransfer(f.gateways, f.servers, f.toolStates, f.restTools, f.localItems, disabled -> { }, f.clock);
+        tools.jackson.databind.node.ObjectNode report;
+        try {
+            report = transfer.importDocument(seed.document(), RegistryTransfer.Conflict.SKIP, false);
+        } catch (RegistryException e) {
+            if (e.status() != 409) {
+                throw new ConfigException("CONFIG_PATH: seed files: " + e.getMessage());
+            }
+            // another replica imported the same lines at the same moment: now they exist and are skipped
+            report = transfer.importDocument(seed.document(), RegistryTransfer.Conflict.SKIP, false);
+        }
+        LOG.info("seed files in {}: created {}, already there {}", dir, report.path("created"), report.path("skipped").size());
+        seed.notImported().forEach(line -> LOG.info("seed files: not imported: {}", line));
     }
 
     /** Once the federation runs: the registry changes it from now on, here and through the other replicas. */

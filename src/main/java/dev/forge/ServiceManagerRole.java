@@ -7,6 +7,7 @@ import dev.forge.config.UpstreamConfig;
 import dev.forge.services.ServiceSupervisor;
 import dev.forge.services.ServicesApi;
 import io.javalin.Javalin;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,10 +28,14 @@ final class ServiceManagerRole implements AutoCloseable {
         this.f = f;
         this.services = f.config.serviceManager().services();
         services.forEach(service -> f.gateways.reserve(service.name(), "the managed service '" + service.name() + "' (services.yml)"));
+        f.config.serviceManager().unconfigured().forEach(service ->
+                f.gateways.reserve(service.name(), "the managed service '" + service.name() + "' (services.yml)"));
     }
 
+    /** The services' upstreams, highest priority first: the order they are started in. */
     List<UpstreamConfig> upstreams() {
-        return services.stream().<UpstreamConfig>map(ServiceConfig::upstream).toList();
+        return services.stream().sorted(Comparator.comparing(ServiceConfig::priority).reversed())
+                .<UpstreamConfig>map(ServiceConfig::upstream).toList();
     }
 
     /** The services that stay stopped until a call or an operator starts them ({@code auto_start: false}). */
@@ -41,6 +46,7 @@ final class ServiceManagerRole implements AutoCloseable {
     void attach(Federation federation) {
         supervisor = new ServiceSupervisor(federation, f.scheduler, f.clock);
         services.forEach(supervisor::manage);
+        f.config.serviceManager().unconfigured().forEach(supervisor::awaitConfiguration);
     }
 
     Javalin listener(Listeners listeners, McpEdge edge, Federation federation) {

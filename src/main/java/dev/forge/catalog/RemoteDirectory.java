@@ -70,7 +70,8 @@ public final class RemoteDirectory implements AutoCloseable {
         return new RemoteDirectory(managerUrl, "/services", list -> {
             List<String> found = new ArrayList<>();
             list.forEach(service -> {
-                if (service.hasNonNull("name")) {
+                // one waiting for its environment variables has no MCP endpoint yet
+                if (service.hasNonNull("name") && !"needs-configuration".equals(service.path("state").asString(""))) {
                     found.add(service.get("name").asString());
                 }
             });

@@ -115,7 +115,8 @@ public final class ConfigLoader {
         processProtection(); // applied by `forge serve` and `forge translate` themselves, before anything starts
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
-                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router(), upstreamLimits());
+                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router(), upstreamLimits(),
+                env("CONFIG_PATH") == null ? null : Path.of(env("CONFIG_PATH")));
     }
 
     /** What one upstream may cost: message size, list size, per-client processes (see {@link UpstreamLimits}). */
@@ -158,10 +159,11 @@ public final class ConfigLoader {
         Path servicesFile = env("CONFIG_PATH") != null ? Path.of(env("CONFIG_PATH"), "services.yml")
                 : configFile != null && configFile.toAbsolutePath().getParent() != null
                 ? configFile.toAbsolutePath().getParent().resolve("services.yml") : null;
-        List<ServiceConfig> services = new ServicesFile(this, requestTimeout).read(servicesFile);
+        ServicesFile.Loaded services = new ServicesFile(this, requestTimeout,
+                servicesFile == null ? null : servicesFile.toAbsolutePath().getParent()).read(servicesFile);
         boolean dynamic = parseBoolean("FORGE_ENABLE_DYNAMIC_SERVICES", firstOf(env("FORGE_ENABLE_DYNAMIC_SERVICES"), "false"));
         URI managerUrl = httpUrl("FORGE_SERVICE_MANAGER_URL", firstOf(env("FORGE_SERVICE_MANAGER_URL"), "http://127.0.0.1:" + smPort));
-        return new ServiceManagerConfig(smPort, services, dynamic, managerUrl);
+        return new ServiceManagerConfig(smPort, services.services(), services.unconfigured(), dynamic, managerUrl);
     }
 
     /** The security settings, from environment variables only (secrets do not belong in forge.yaml). */
@@ -389,7 +391,7 @@ public final class ConfigLoader {
         if (!(spec instanceof ObjectNode)) {
             throw new ConfigException(at + ": expected an object describing the service");
         }
-        return new ServicesFile(this, defaultTimeout).service(at, spec);
+        return new ServicesFile(this, defaultTimeout, null).service(at, spec);
     }
 
     private UpstreamPolicy policy(String at, JsonNode g, Duration defaultTimeout) {
@@ -571,6 +573,42 @@ public final class ConfigLoader {
                         + allowed.stream().sorted().toList() + ")");
             }
         }
+    }
+
+    /** This loader with {@code variables} added to (and winning over) its environment. */
+    ConfigLoader withVariables(Map<String, String> variables) {
+        Map<String, String> merged = new LinkedHashMap<>(env);
+        merged.putAll(variables);
+        return new ConfigLoader(merged, fromOperatorFiles);
+    }
+
+    /** The {@code ${VAR}} references (without a default) in {@code node}'s keys and values that name unset variables. */
+    List<String> unsetVariables(JsonNode node) {
+        Set<String> missing = new java.util.LinkedHashSet<>();
+        collectUnset(node, missing);
+        return List.copyOf(missing);
+    }
+
+    private void collectUnset(JsonNode node, Set<String> missing) {
+        if (node.isString()) {
+            Matcher m = VARIABLE.matcher(node.asString());
+            while (m.find()) {
+                if (m.group(2) == null && env(m.group(1)) == null) {
+                    missing.add(m.group(1));
+                }
+            }
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                collectUnset(tools.jackson.databind.node.StringNode.valueOf(e.getKey()), missing);
+                collectUnset(e.getValue(), missing);
+            }
+        } else if (node.isArray()) {
+            node.forEach(child -> collectUnset(child, missing));
+        }
+    }
+
+    String expanded(String at, String value) {
+        return expand(at, value);
     }
 
     /** Replaces {@code ${VAR}} and {@code ${VAR:-default}} from the environment; an unset variable is an error. */

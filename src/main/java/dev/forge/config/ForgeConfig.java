@@ -1,5 +1,6 @@
 package dev.forge.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +30,8 @@ public record ForgeConfig(
         ServiceManagerConfig serviceManager,
         String rootUpstream,
         RouterConfig router,
-        UpstreamLimits upstreamLimits) {
+        UpstreamLimits upstreamLimits,
+        Path seedDir) {
 
     /** With the default {@link UpstreamLimits}. */
     public ForgeConfig(String host, int port, String separator, Duration connectTimeout, Duration requestTimeout,
@@ -39,7 +41,7 @@ public record ForgeConfig(
                        Set<ServerRole> roles, ServiceManagerConfig serviceManager, String rootUpstream, RouterConfig router) {
         this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
                 gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
-                rootUpstream, router, UpstreamLimits.DEFAULTS);
+                rootUpstream, router, UpstreamLimits.DEFAULTS, null);
     }
 
     public ForgeConfig {
@@ -52,46 +54,56 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withDatabase(DatabaseUrl newDatabase) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, newDatabase, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withSecurity(SecurityConfig newSecurity) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits);
+                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withRoles(Set<ServerRole> newRoles, ServiceManagerConfig newServiceManager) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits);
+                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withUpstreamLimits(UpstreamLimits limits) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, limits);
+                security, roles, serviceManager, rootUpstream, router, limits, seedDir);
+    }
+
+    /**
+     * The directory whose seed line files ({@code gateways.txt}, {@code prompts.txt}, {@code resources.txt}) are
+     * imported into the registry at start ({@code CONFIG_PATH}); null for none.
+     */
+    public ForgeConfig withSeedDir(Path dir) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, dir);
     }
 
     public boolean runs(ServerRole role) {
@@ -105,12 +117,12 @@ public record ForgeConfig(
     public ForgeConfig withRootUpstream(String name) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, name, router, upstreamLimits);
+                security, roles, serviceManager, name, router, upstreamLimits, seedDir);
     }
 
     public ForgeConfig withRouter(RouterConfig newRouter) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits);
+                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits, seedDir);
     }
 }

@@ -3,6 +3,7 @@ package dev.forge.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -26,23 +28,33 @@ final class ServicesFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServicesFile.class);
     private static final Set<String> KEYS = Set.of("name", "command", "image", "environment", "env", "inherit_env", "port", "auto_start",
-            "sleep_policy", "health_check", "resources", "timeout", "description");
-    private static final Set<String> SLEEP_KEYS = Set.of("enabled", "idle_timeout", "min_sleep_time");
-    private static final Set<String> HEALTH_KEYS = Set.of("enabled", "interval", "timeout");
-    private static final Set<String> RESOURCE_KEYS = Set.of("memory", "cpu");
+            "sleep_policy", "health_check", "resources", "timeout", "description", "volumes", "priority");
+    private static final Set<String> SLEEP_KEYS = Set.of("enabled", "idle_timeout", "min_sleep_time", "memory_reservation", "priority");
+    private static final Set<String> HEALTH_KEYS = Set.of("enabled", "interval", "timeout", "path");
+    private static final Set<String> RESOURCE_KEYS = Set.of("memory", "cpu", "memory_reservation", "cpu_reservation");
     private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?b?)?", Pattern.CASE_INSENSITIVE);
+    private static final String NO_CGROUPS = "Forge runs services as plain child processes, without cgroups; "
+            + "only resources.memory is enforced (the service is stopped above it)";
+
+    /** What a {@code services.yml} holds: the services ready to run, and those waiting for environment variables. */
+    record Loaded(List<ServiceConfig> services, List<UnconfiguredService> unconfigured) {
+        static final Loaded NONE = new Loaded(List.of(), List.of());
+    }
 
     private final ConfigLoader loader;
     private final Duration defaultTimeout;
+    private final Path baseDir;
 
-    ServicesFile(ConfigLoader loader, Duration defaultTimeout) {
+    /** @param baseDir what relative host paths in {@code volumes} are relative to (the file's directory) */
+    ServicesFile(ConfigLoader loader, Duration defaultTimeout, Path baseDir) {
         this.loader = loader;
         this.defaultTimeout = defaultTimeout;
+        this.baseDir = baseDir;
     }
 
-    List<ServiceConfig> read(Path file) {
+    Loaded read(Path file) {
         if (file == null || !Files.isRegularFile(file)) {
-            return List.of();
+            return Loaded.NONE;
         }
         String where = file.toString();
         ObjectNode root = loader.readYaml(file);
@@ -50,7 +62,7 @@ final class ServicesFile {
         JsonNode services = root.get("services");
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         if (services == null || services.isNull()) {
-            return List.of();
+            return Loaded.NONE;
         } else if (services.isObject()) {
             services.properties().forEach(e -> {
                 ObjectNode spec = e.getValue() instanceof ObjectNode o ? o.deepCopy() : null;
@@ -71,64 +83,215 @@ final class ServicesFile {
         } else {
             throw new ConfigException(where + ": services: expected a mapping of names to services");
         }
-        List<ServiceConfig> result = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        List<ServiceConfig> ready = new ArrayList<>();
+        List<UnconfiguredService> waiting = new ArrayList<>();
         byName.forEach((name, spec) -> {
             String at = where + ": services." + name;
-            if (seen.add(name)) {
-                result.add(service(at, spec));
+            List<String> missing = loader.unsetVariables(spec);
+            if (missing.isEmpty()) {
+                ready.add(service(at, spec));
+            } else {
+                loader.requiredName(at, spec);
+                LOG.warn("{}: needs configuration: {} not set; the other services start without it, and it starts once "
+                        + "the variables are provided (PUT /services/{}/environment, or the environment at the next start)",
+                        at, String.join(", ", missing), name);
+                waiting.add(new UnconfiguredService(name, missing, autoStart(at, spec, true), priorityOrNormal(at, spec),
+                        variables -> new ServicesFile(loader.withVariables(variables), defaultTimeout, baseDir).service(at, spec)));
             }
         });
-        return result;
+        long images = byName.values().stream().filter(spec -> spec.has("image")).count();
+        if (images > 0) {
+            LOG.info("{}: 'image' of {} service(s) recorded, not used: Forge runs each service's command as its own child process",
+                    where, images);
+        }
+        return new Loaded(ready, waiting);
     }
 
     ServiceConfig service(String at, JsonNode spec) {
         ConfigLoader.checkKeys(at, spec, KEYS);
         String name = loader.requiredName(at, spec);
-        if (spec.has("image")) {
-            LOG.warn("{}.image: ignored — Forge runs '{}' as its own child process from command, not as a container", at, name);
-        }
         if (!spec.has("command")) {
             throw new ConfigException(at + ".command: missing (expected: the command that starts the stdio MCP server)");
         }
+        Map<String, String> notEnforced = new TreeMap<>();
+        if (spec.has("image")) {
+            notEnforced.put("image", "Forge runs the command as its own child process, not in a container");
+        }
+        Map<String, String> volumes = volumes(at, spec);
+        List<String> command = loader.command(at, spec);
+        String port = loader.text(at, spec, "port");
         Map<String, String> env = new LinkedHashMap<>(loader.stringMap(at, spec, "env"));
         env.putAll(loader.stringMap(at, spec, "environment"));
-        String port = loader.text(at, spec, "port");
-        if (port != null) {
+        if (TranslateWrapper.wraps(command)) {
+            String wrapperPort = TranslateWrapper.port(command);
+            command = TranslateWrapper.unwrap(at + ".command", command);
+            LOG.info("{}.command: runs '{}' directly — the forge.translate wrapper is not needed: the service manager serves "
+                    + "it at /services/{}/mcp and /services/{}/sse", at, MaskedCommand.of(command), name, name);
+            if (wrapperPort != null || port != null) {
+                notEnforced.put("port", "the wrapper's port " + firstOf(wrapperPort, port) + " is not opened: the service is "
+                        + "served on the service manager's port at /services/" + name + "/mcp");
+            }
+        } else if (port != null) {
             env.putIfAbsent("PORT", port.trim());
         }
+        command = command.stream().map(word -> onHost(word, volumes)).toList();
+        env.replaceAll((key, value) -> onHost(value, volumes));
+
         Duration idle = Duration.ZERO;
         Duration minUptime = Duration.ZERO;
+        long reservation = 0;
+        ServicePriority priority = spec.has("priority") ? ServicePriority.parse(at + ".priority", loader.text(at, spec, "priority"))
+                : ServicePriority.NORMAL;
         JsonNode sleep = spec.get("sleep_policy");
         if (sleep != null && !sleep.isNull()) {
-            ConfigLoader.checkKeys(at + ".sleep_policy", sleep, SLEEP_KEYS);
-            if (enabled(at + ".sleep_policy", sleep)) {
-                idle = loader.duration(at + ".sleep_policy", sleep, "idle_timeout", Duration.ofMinutes(5));
-                minUptime = loader.duration(at + ".sleep_policy", sleep, "min_sleep_time", Duration.ZERO);
+            String in = at + ".sleep_policy";
+            ConfigLoader.checkKeys(in, sleep, SLEEP_KEYS);
+            if (enabled(in, sleep)) {
+                idle = seconds(in, sleep, "idle_timeout", Duration.ofMinutes(5));
+                minUptime = seconds(in, sleep, "min_sleep_time", Duration.ZERO);
+            }
+            String reserve = loader.text(in, sleep, "memory_reservation");
+            reservation = reserve == null ? 0 : bytes(in + ".memory_reservation", reserve);
+            if (sleep.has("priority")) {
+                priority = ServicePriority.parse(in + ".priority", loader.text(in, sleep, "priority"));
             }
         }
         Duration healthInterval = UpstreamPolicy.DEFAULT_HEALTH_CHECK_INTERVAL;
         JsonNode health = spec.get("health_check");
         if (health != null && !health.isNull()) {
-            ConfigLoader.checkKeys(at + ".health_check", health, HEALTH_KEYS);
-            healthInterval = enabled(at + ".health_check", health) ? loader.duration(at + ".health_check", health, "interval", healthInterval) : Duration.ZERO;
+            String in = at + ".health_check";
+            ConfigLoader.checkKeys(in, health, HEALTH_KEYS);
+            healthInterval = enabled(in, health) ? seconds(in, health, "interval", healthInterval) : Duration.ZERO;
+            if (health.has("path")) {
+                notEnforced.put("health_check.path", "the service speaks MCP over stdio: Forge checks it with an MCP ping "
+                        + "every interval instead of an HTTP request");
+            }
+            if (health.has("timeout")) {
+                seconds(in, health, "timeout", Duration.ZERO); // still checked: a typo should not wait for the day it is enforced
+                notEnforced.put("health_check.timeout", "a ping may take as long as the shorter of the interval and "
+                        + "CONNECTION_TIMEOUT; three missed pings in a row restart the service");
+            }
         }
         long memory = 0;
         double cpu = 0;
         JsonNode resources = spec.get("resources");
         if (resources != null && !resources.isNull()) {
-            ConfigLoader.checkKeys(at + ".resources", resources, RESOURCE_KEYS);
-            String m = loader.text(at + ".resources", resources, "memory");
-            memory = m == null ? 0 : bytes(at + ".resources.memory", m);
-            String c = loader.text(at + ".resources", resources, "cpu");
-            cpu = c == null ? 0 : number(at + ".resources.cpu", c);
+            String in = at + ".resources";
+            ConfigLoader.checkKeys(in, resources, RESOURCE_KEYS);
+            String m = loader.text(in, resources, "memory");
+            memory = m == null ? 0 : bytes(in + ".memory", m);
+            String c = loader.text(in, resources, "cpu");
+            cpu = c == null ? 0 : number(in + ".cpu", c);
+            String reserve = loader.text(in, resources, "memory_reservation");
+            if (reserve != null) {
+                reservation = Math.max(reservation, bytes(in + ".memory_reservation", reserve));
+            }
+            if (c != null) {
+                notEnforced.put("resources.cpu", NO_CGROUPS);
+            }
+            String cpuReserve = loader.text(in, resources, "cpu_reservation");
+            if (cpuReserve != null) {
+                number(in + ".cpu_reservation", cpuReserve);
+                notEnforced.put("resources.cpu_reservation", NO_CGROUPS);
+            }
         }
-        boolean autoStart = ConfigLoader.parseBoolean(at + ".auto_start", orDefault(loader.text(at, spec, "auto_start"), "true"));
-        Duration timeout = loader.duration(at, spec, "timeout", defaultTimeout);
+        boolean autoStart = autoStart(at, spec, false);
+        Duration timeout = spec.has("timeout") ? seconds(at, spec, "timeout", defaultTimeout) : defaultTimeout;
         UpstreamPolicy policy = new UpstreamPolicy(timeout, Map.of(), SessionMode.SHARED, UpstreamPolicy.DEFAULT_MAX_CONCURRENCY,
                 healthInterval, new Lifecycle(idle, minUptime, memory));
-        return new ServiceConfig(loader.checked(at, new UpstreamConfig.Stdio(name, loader.command(at, spec), env,
-                loader.inheritEnv(at, spec), policy)), autoStart, cpu);
+        UpstreamConfig.Stdio upstream = loader.checked(at, new UpstreamConfig.Stdio(name, command, env, loader.inheritEnv(at, spec), policy));
+        return new ServiceConfig(upstream, autoStart, cpu, priority, reservation, volumes, notEnforced);
+    }
+
+    /** {@code auto_start}, true when absent; {@code lenient} falls back instead of failing (for a service not yet complete). */
+    private boolean autoStart(String at, JsonNode spec, boolean lenient) {
+        try {
+            return ConfigLoader.parseBoolean(at + ".auto_start", orDefault(loader.text(at, spec, "auto_start"), "true"));
+        } catch (ConfigException e) {
+            if (lenient) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private ServicePriority priorityOrNormal(String at, JsonNode spec) {
+        try {
+            JsonNode sleep = spec.get("sleep_policy");
+            String text = sleep != null && sleep.has("priority") ? loader.text(at, sleep, "priority") : loader.text(at, spec, "priority");
+            return text == null ? ServicePriority.NORMAL : ServicePriority.parse(at + ".priority", text);
+        } catch (ConfigException e) {
+            return ServicePriority.NORMAL;
+        }
+    }
+
+    /** A duration in this file: a bare number is seconds, as the seed's file writes them. */
+    private Duration seconds(String at, JsonNode node, String key, Duration fallback) {
+        String text = loader.text(at, node, key);
+        return text == null ? fallback : Durations.parse(at + "." + key, text, ChronoUnit.SECONDS);
+    }
+
+    /**
+     * {@code volumes}: {@code host: container} pairs (or compose's {@code "host:container[:mode]"} list). A container
+     * path in the command or the environment is where the service looked for its files in the seed's containers;
+     * run on this host, it is the host path instead. Relative host paths are relative to the file's directory.
+     */
+    private Map<String, String> volumes(String at, JsonNode spec) {
+        JsonNode node = spec.get("volumes");
+        Map<String, String> byContainerPath = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return byContainerPath;
+        }
+        List<String[]> pairs = new ArrayList<>();
+        if (node.isObject()) {
+            loader.stringMap(at, spec, "volumes").forEach((host, container) -> pairs.add(new String[] {host, container}));
+            // keys may hold ${VAR:-default} too
+            pairs.replaceAll(p -> new String[] {loader.expanded(at + ".volumes", p[0]), p[1]});
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String entry = loader.expanded(at + ".volumes[" + i + "]", node.get(i).asString());
+                String[] parts = entry.split(":");
+                if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                    throw new ConfigException(at + ".volumes[" + i + "]: '" + entry + "' (expected: HOST_PATH:CONTAINER_PATH)");
+                }
+                pairs.add(new String[] {parts[0], parts[1]});
+            }
+        } else {
+            throw new ConfigException(at + ".volumes: expected a mapping of host paths to container paths");
+        }
+        for (String[] pair : pairs) {
+            String container = pair[1].endsWith("/") && pair[1].length() > 1 ? pair[1].substring(0, pair[1].length() - 1) : pair[1];
+            if (!container.startsWith("/")) {
+                throw new ConfigException(at + ".volumes: '" + pair[1] + "' (expected: an absolute container path)");
+            }
+            Path host = Path.of(pair[0]);
+            if (!host.isAbsolute() && baseDir != null) {
+                host = baseDir.resolve(host);
+            }
+            byContainerPath.put(container, host.toAbsolutePath().normalize().toString());
+        }
+        return byContainerPath;
+    }
+
+    /** {@code word} with a leading container path (also after {@code --opt=}) replaced by its host path. */
+    static String onHost(String word, Map<String, String> volumes) {
+        if (volumes.isEmpty()) {
+            return word;
+        }
+        int eq = word.startsWith("-") ? word.indexOf('=') + 1 : 0;
+        String path = word.substring(eq);
+        String best = null;
+        for (String container : volumes.keySet()) {
+            boolean under = path.equals(container) || path.startsWith(container.equals("/") ? "/" : container + "/");
+            if (under && (best == null || container.length() > best.length())) {
+                best = container;
+            }
+        }
+        return best == null ? word : word.substring(0, eq) + volumes.get(best) + path.substring(best.length());
+    }
+
+    private static String firstOf(String a, String b) {
+        return a != null ? a : b;
     }
 
     /** A section's {@code enabled} flag; a section that is present is on unless it says otherwise. */

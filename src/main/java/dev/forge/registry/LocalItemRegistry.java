@@ -105,8 +105,10 @@ public final class LocalItemRegistry implements LocalItemSource {
         if (uri == null || !uri.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.+")) {
             throw new RegistryException(422, "body.uri: '" + uri + "' (expected: a URI such as docs://handbook)");
         }
-        if (!spec.path("content").isString()) {
-            throw new RegistryException(422, "body.content: missing (expected: the resource's text)");
+        boolean link = uri.startsWith("http://") || uri.startsWith("https://");
+        if (!spec.path("content").isString() && !(link && spec.path("content").isMissingNode())) {
+            throw new RegistryException(422, "body.content: missing (expected: the resource's text; only an http(s) "
+                    + "resource may go without, and is then read as a link)");
         }
         return uri;
     }

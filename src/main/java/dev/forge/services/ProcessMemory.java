@@ -17,6 +17,16 @@ final class ProcessMemory {
                 .orElse(0L);
     }
 
+    /** The host's available memory (MemAvailable: free plus what the kernel can reclaim); -1 if /proc cannot tell. */
+    static long hostAvailableBytes() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(line -> line.startsWith("MemAvailable:")).findFirst()
+                    .map(line -> Long.parseLong(line.substring(13).trim().split("\\s+")[0]) * 1024).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long rss(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

@@ -6,31 +6,51 @@ import dev.forge.config.ServiceConfig;
 import dev.forge.upstream.Upstream;
 import dev.forge.upstream.UpstreamState;
 import java.time.Clock;
+import dev.forge.config.ServicePriority;
+import dev.forge.config.UnconfiguredService;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Watches the managed services once a second: one idle longer than its {@code idle_timeout} (and up at least its
  * {@code min_sleep_time}) is put to sleep; one whose process tree holds more memory than its limit is stopped, with
  * the reason. Crashes need nothing here: the upstream restarts its process with backoff and reports crash loops.
+ *
+ * <p>Memory pressure: the host keeps at least the largest {@code memory_reservation} of the services not running
+ * available, so that any of them can be woken. Below that, one idle running service a second is put to sleep —
+ * lowest priority first, then the longest idle — never one of higher priority than the service the memory is kept
+ * for, nor one whose sleep policy is off.
  */
 public final class ServiceSupervisor implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceSupervisor.class);
 
     static final Duration PERIOD = Duration.ofSeconds(1);
 
     private final Federation federation;
     private final Map<String, ServiceConfig> services = new ConcurrentHashMap<>();
     private final Map<String, Long> memory = new ConcurrentHashMap<>();
+    private final Map<String, UnconfiguredService> unconfigured = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final LongSupplier hostAvailable;
     private final ScheduledFuture<?> task;
 
     public ServiceSupervisor(Federation federation, ScheduledExecutorService scheduler, Clock clock) {
+        this(federation, scheduler, clock, ProcessMemory::hostAvailableBytes);
+    }
+
+    /** @param hostAvailable the host's available memory in bytes, -1 if unknown */
+    public ServiceSupervisor(Federation federation, ScheduledExecutorService scheduler, Clock clock, LongSupplier hostAvailable) {
         this.federation = federation;
         this.clock = clock;
+        this.hostAvailable = hostAvailable;
         this.task = scheduler.scheduleWithFixedDelay(this::check, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -41,6 +61,26 @@ public final class ServiceSupervisor implements AutoCloseable {
     public void forget(String name) {
         services.remove(name);
         memory.remove(name);
+        unconfigured.remove(name);
+    }
+
+    /** A service waiting for environment variables; listed until {@link #configured} or forgotten. */
+    public void awaitConfiguration(UnconfiguredService service) {
+        unconfigured.put(service.name(), service);
+    }
+
+    public UnconfiguredService unconfigured(String name) {
+        return unconfigured.get(name);
+    }
+
+    public java.util.Collection<UnconfiguredService> unconfigured() {
+        return unconfigured.values();
+    }
+
+    /** The waiting service is complete: it is managed from now on. */
+    public void configured(ServiceConfig service) {
+        unconfigured.remove(service.name());
+        services.put(service.name(), service);
     }
 
     public ServiceConfig service(String name) {
@@ -57,6 +97,11 @@ public final class ServiceSupervisor implements AutoCloseable {
     }
 
     private void check() {
+        watchEach();
+        relieveMemoryPressure();
+    }
+
+    private void watchEach() {
         for (ServiceConfig service : services.values()) {
             Upstream upstream = federation.find(service.name());
             if (upstream == null || upstream.state() != UpstreamState.READY) {
@@ -79,6 +124,39 @@ public final class ServiceSupervisor implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void relieveMemoryPressure() {
+        ServiceConfig waiting = null;
+        for (ServiceConfig service : services.values()) {
+            Upstream u = federation.find(service.name());
+            boolean down = u != null && (u.state() == UpstreamState.SLEEPING || u.state() == UpstreamState.STOPPED);
+            if (down && service.memoryReservation() > 0 && (waiting == null || service.memoryReservation() > waiting.memoryReservation())) {
+                waiting = service;
+            }
+        }
+        if (waiting == null) {
+            return;
+        }
+        long available = hostAvailable.getAsLong();
+        if (available < 0 || available >= waiting.memoryReservation()) {
+            return;
+        }
+        ServicePriority ceiling = waiting.priority();
+        String reason = "memory pressure: " + mib(available) + " MiB available on the host, below the "
+                + mib(waiting.memoryReservation()) + " MiB kept free to wake '" + waiting.name() + "' (memory_reservation)";
+        Instant now = clock.instant();
+        services.values().stream()
+                .filter(s -> s.priority().compareTo(ceiling) <= 0 && s.upstream().policy().lifecycle().sleeps())
+                .map(s -> Map.entry(s, federation.find(s.name())))
+                .filter(e -> e.getValue() != null && e.getValue().state() == UpstreamState.READY && e.getValue().callsInFlight() == 0
+                        && !Duration.between(e.getValue().since(), now).minus(e.getKey().upstream().policy().lifecycle().minUptime()).isNegative())
+                .min(Comparator.<Map.Entry<ServiceConfig, Upstream>, ServicePriority>comparing(e -> e.getKey().priority())
+                        .thenComparing(e -> e.getValue().lastUsed()))
+                .ifPresent(victim -> {
+                    LOG.warn("service {}: put to sleep: {}", victim.getKey().name(), reason);
+                    Thread.ofVirtual().name("sleep-" + victim.getKey().name()).start(() -> victim.getValue().sleep(reason));
+                });
     }
 
     static long mib(long bytes) {

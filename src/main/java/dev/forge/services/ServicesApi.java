@@ -5,6 +5,7 @@ import dev.forge.catalog.Federation;
 import dev.forge.config.ConfigException;
 import dev.forge.config.ConfigLoader;
 import dev.forge.config.ServiceConfig;
+import dev.forge.config.UnconfiguredService;
 import dev.forge.protocol.Json;
 import dev.forge.upstream.LogRing;
 import dev.forge.upstream.Upstream;
@@ -25,6 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ServicesApi {
 
     private static final int DEFAULT_LOG_LINES = 200;
+    /** The state of a service whose {@code ${VAR}}s are not all set. */
+    public static final String NEEDS_CONFIGURATION = "needs-configuration";
 
     private final Federation federation;
     private final ServiceSupervisor supervisor;
@@ -42,18 +45,33 @@ public final class ServicesApi {
 
     public void routes(RoutesConfig routes) {
         routes.get("/services", ctx -> {
+            java.util.TreeMap<String, ObjectNode> byName = new java.util.TreeMap<>();
+            supervisor.services().forEach(s -> byName.put(s.name(), view(s)));
+            supervisor.unconfigured().forEach(s -> byName.put(s.name(), view(s)));
             ArrayNode list = Json.array();
-            supervisor.services().stream().sorted(Comparator.comparing(ServiceConfig::name)).forEach(s -> list.add(view(s)));
+            byName.values().forEach(list::add);
             AdminApi.json(ctx, 200, list);
         });
         routes.post("/services", this::register);
+        routes.put("/services/{name}/environment", this::configure);
         routes.get("/services/{name}", ctx -> {
+            UnconfiguredService waiting = supervisor.unconfigured(ctx.pathParam("name"));
+            if (waiting != null) {
+                AdminApi.json(ctx, 200, view(waiting));
+                return;
+            }
             ServiceConfig service = service(ctx);
             if (service != null) {
                 AdminApi.json(ctx, 200, view(service));
             }
         });
         routes.delete("/services/{name}", ctx -> {
+            UnconfiguredService waiting = supervisor.unconfigured(ctx.pathParam("name"));
+            if (waiting != null) {
+                supervisor.forget(waiting.name());
+                AdminApi.json(ctx, 200, Json.object().put("deleted", waiting.name()));
+                return;
+            }
             ServiceConfig service = service(ctx);
             if (service == null) {
                 return;
@@ -69,6 +87,11 @@ public final class ServicesApi {
     }
 
     private void act(Context ctx, String action) {
+        UnconfiguredService waiting = supervisor.unconfigured(ctx.pathParam("name"));
+        if (waiting != null) {
+            AdminApi.error(ctx, 409, "needs_configuration", needsConfiguration(waiting));
+            return;
+        }
         ServiceConfig service = service(ctx);
         if (service == null) {
             return;
@@ -119,6 +142,81 @@ public final class ServicesApi {
                     .exceptionally(e -> null).join();
         }
         AdminApi.json(ctx, 201, view(service));
+    }
+
+    /**
+     * {@code PUT /services/{name}/environment}: values for the variables a waiting service names; once none is
+     * missing it becomes a service like the others (started now if {@code auto_start}). The values live in this
+     * process: for the next start, put them in the environment or the env file.
+     */
+    private void configure(Context ctx) {
+        UnconfiguredService waiting = supervisor.unconfigured(ctx.pathParam("name"));
+        if (waiting == null) {
+            ServiceConfig known = supervisor.service(ctx.pathParam("name"));
+            if (known != null) {
+                AdminApi.error(ctx, 409, "conflict", "service " + known.name() + " is configured already; its environment "
+                        + "comes from services.yml");
+            } else {
+                AdminApi.error(ctx, 404, "not_found", "no service named '" + ctx.pathParam("name") + "'");
+            }
+            return;
+        }
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        try {
+            JsonNode body = Json.parse(ctx.bodyAsBytes());
+            if (!body.isObject()) {
+                throw new ConfigException("body: expected an object of variable names to values, such as {\"" + waiting.missing().getFirst() + "\": \"…\"}");
+            }
+            for (var e : body.properties()) {
+                if (!e.getValue().isString() || e.getValue().asString().isEmpty()) {
+                    throw new ConfigException("body." + e.getKey() + ": expected a non-empty string");
+                }
+                values.put(e.getKey(), e.getValue().asString());
+            }
+        } catch (dev.forge.protocol.JsonRpcException e) {
+            AdminApi.error(ctx, 400, "bad_request", e.getMessage());
+            return;
+        } catch (ConfigException e) {
+            AdminApi.error(ctx, 422, "invalid", e.getMessage());
+            return;
+        }
+        java.util.List<String> stillMissing = waiting.missing().stream().filter(v -> !values.containsKey(v)).toList();
+        if (!stillMissing.isEmpty()) {
+            AdminApi.error(ctx, 422, "invalid", "service " + waiting.name() + " still needs " + String.join(", ", stillMissing));
+            return;
+        }
+        ServiceConfig service;
+        try {
+            service = waiting.completed().apply(values);
+        } catch (ConfigException e) {
+            AdminApi.error(ctx, 422, "invalid", e.getMessage());
+            return;
+        }
+        supervisor.configured(service);
+        Upstream upstream = federation.add(service.upstream());
+        if (service.autoStart()) {
+            upstream.firstAttempt().orTimeout(service.upstream().policy().timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).join();
+        }
+        AdminApi.json(ctx, 200, view(service));
+    }
+
+    private static String needsConfiguration(UnconfiguredService waiting) {
+        return "service " + waiting.name() + " needs configuration: " + String.join(", ", waiting.missing())
+                + (waiting.missing().size() == 1 ? " is" : " are") + " not set (provide with PUT /services/" + waiting.name()
+                + "/environment, or in the environment at the next start)";
+    }
+
+    ObjectNode view(UnconfiguredService waiting) {
+        ObjectNode view = Json.object();
+        view.put("name", waiting.name());
+        view.put("state", NEEDS_CONFIGURATION);
+        ArrayNode missing = view.putArray("missing");
+        waiting.missing().forEach(missing::add);
+        view.put("reason", needsConfiguration(waiting));
+        view.put("priority", waiting.priority().label());
+        view.put("auto_start", waiting.autoStart());
+        return view;
     }
 
     private void logs(Context ctx) {
@@ -184,6 +282,18 @@ public final class ServicesApi {
             view.put("cpu", service.cpu());
         }
         view.put("auto_start", service.autoStart());
+        view.put("priority", service.priority().label());
+        if (service.memoryReservation() > 0) {
+            view.put("memory_reservation_bytes", service.memoryReservation());
+        }
+        if (!service.volumes().isEmpty()) {
+            ObjectNode volumes = view.putObject("volumes");
+            service.volumes().forEach(volumes::put);
+        }
+        if (!service.notEnforced().isEmpty()) {
+            ObjectNode notEnforced = view.putObject("not_enforced");
+            service.notEnforced().forEach(notEnforced::put);
+        }
         if (lifecycle.sleeps()) {
             view.putObject("sleep_policy").put("idle_timeout_seconds", lifecycle.idleTimeout().toSeconds())
                     .put("min_sleep_time_seconds", lifecycle.minUptime().toSeconds());

@@ -72,9 +72,13 @@ final class LocalItemsTransport extends InProcessTransport {
                     yield Message.error(request.id(), new JsonRpcError(JsonRpcError.RESOURCE_NOT_FOUND, "Resource not found: " + uri)).node();
                 }
                 ObjectNode result = Json.object();
-                result.putArray("contents").addObject().put("uri", uri)
-                        .put("mimeType", found.path("mime_type").asString("text/plain"))
-                        .put("text", found.path("content").asString(""));
+                if (found.path("content").isString()) {
+                    result.putArray("contents").addObject().put("uri", uri)
+                            .put("mimeType", found.path("mime_type").asString("text/plain"))
+                            .put("text", found.path("content").asString());
+                } else { // a web page imported without its text: the link itself, never fetched by Forge
+                    result.putArray("contents").addObject().put("uri", uri).put("mimeType", "text/uri-list").put("text", uri + "\r\n");
+                }
                 yield Message.result(request.id(), result).node();
             }
             default -> Message.error(request.id(), new JsonRpcError(JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + request.method())).node();

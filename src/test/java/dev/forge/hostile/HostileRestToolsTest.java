@@ -135,7 +135,7 @@ class HostileRestToolsTest {
         dev.forge.config.ForgeConfig config = new dev.forge.config.ForgeConfig(c.host(), c.port(), c.separator(), c.connectTimeout(),
                 Duration.ofSeconds(2), c.sessionIdleTimeout(), c.logLevel(), c.jsonLogs(), c.prometheusEnabled(), c.gateways(),
                 c.servers(), c.database(), c.skipMigrations(), c.allowedHosts(), c.allowedOrigins(), c.security(), c.roles(),
-                c.serviceManager(), c.rootUpstream(), c.router(), c.upstreamLimits());
+                c.serviceManager(), c.rootUpstream(), c.router(), c.upstreamLimits(), null);
         try (Gateway gateway = TestGateways.start(config)) {
             String base = TestGateways.baseUrl(gateway);
             register(base, """
