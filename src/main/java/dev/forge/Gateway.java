@@ -102,7 +102,11 @@ public final class Gateway implements AutoCloseable {
                 // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
                 listener.jettyServer().server().setErrorHandler(new JsonErrors(Listeners.MAX_HEADER_BYTES));
             }
-            federation.start(managerRole == null ? Set.of() : managerRole.notStarted());
+            if (managerRole == null) {
+                federation.start(Set.of());
+            } else {
+                federation.start(managerRole.notStarted(), managerRole::startTier);
+            }
             if (gatewayRole != null) {
                 gatewayRole.start(federation);
             }

@@ -7,7 +7,7 @@ import dev.forge.config.UpstreamConfig;
 import dev.forge.services.ServiceSupervisor;
 import dev.forge.services.ServicesApi;
 import io.javalin.Javalin;
-import java.util.Comparator;
+import dev.forge.config.ServicePriority;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,10 +32,17 @@ final class ServiceManagerRole implements AutoCloseable {
                 f.gateways.reserve(service.name(), "the managed service '" + service.name() + "' (services.yml)"));
     }
 
-    /** The services' upstreams, highest priority first: the order they are started in. */
     List<UpstreamConfig> upstreams() {
-        return services.stream().sorted(Comparator.comparing(ServiceConfig::priority).reversed())
-                .<UpstreamConfig>map(ServiceConfig::upstream).toList();
+        return services.stream().<UpstreamConfig>map(ServiceConfig::upstream).toList();
+    }
+
+    /**
+     * When an upstream is started: services by priority (a higher tier starts first); every other upstream (the
+     * gateways, which cost this machine little to connect) with the highest.
+     */
+    int startTier(String upstream) {
+        return services.stream().filter(s -> s.name().equals(upstream)).findFirst()
+                .map(s -> s.priority().ordinal()).orElse(ServicePriority.values().length);
     }
 
     /** The services that stay stopped until a call or an operator starts them ({@code auto_start: false}). */

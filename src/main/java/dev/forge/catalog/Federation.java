@@ -73,23 +73,46 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
 
     /** Connects every upstream in parallel but those named, which stay stopped until started; returns at once. */
     public void start(java.util.Set<String> notStarted) {
+        start(notStarted, name -> 0);
+    }
+
+    /**
+     * Connects the upstreams in tiers, highest {@code tier} first: a tier starts once every upstream of the tiers
+     * above has made its first attempt (or after the connect timeout), so that on a small machine the important
+     * servers are not slowed by the others' start-up. Within a tier, in parallel. Returns at once.
+     */
+    public void start(java.util.Set<String> notStarted, java.util.function.ToIntFunction<String> tier) {
         initial.forEach(Upstream::startHealthChecks);
-        for (Upstream upstream : initial) {
-            Thread.ofVirtual().name("connect-" + upstream.name()).start(() -> {
+        java.util.NavigableMap<Integer, List<Upstream>> tiers = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        initial.forEach(u -> tiers.computeIfAbsent(tier.applyAsInt(u.name()), t -> new java.util.ArrayList<>()).add(u));
+        Thread.ofVirtual().name("connect-tiers").start(() -> {
+            for (List<Upstream> members : tiers.values()) {
+                CountDownLatch attempted = new CountDownLatch(members.size());
+                members.forEach(upstream -> Thread.ofVirtual().name("connect-" + upstream.name()).start(() -> {
+                    try {
+                        if (notStarted.contains(upstream.name())) {
+                            upstream.halt("not started (auto_start: false)");
+                            return;
+                        }
+                        upstream.connect();
+                    } finally {
+                        attempted.countDown();
+                        firstAttempts.countDown();
+                        if (ready()) {
+                            logNewProblems(catalog.get());
+                        }
+                    }
+                }));
                 try {
-                    if (notStarted.contains(upstream.name())) {
-                        upstream.halt("not started (auto_start: false)");
-                        return;
+                    if (tiers.size() > 1) {
+                        attempted.await(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
-                    upstream.connect();
-                } finally {
-                    firstAttempts.countDown();
-                    if (ready()) {
-                        logNewProblems(catalog.get());
-                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            });
-        }
+            }
+        });
     }
 
     private Upstream newUpstream(UpstreamConfig config) {

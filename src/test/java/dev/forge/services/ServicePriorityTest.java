@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code memory_reservation} and {@code priority} under memory pressure, with real server-memory processes. Only the
- * host's available memory is made up: this machine cannot be brought near its limit safely.
+ * {@code priority} and {@code memory_reservation}, with real server-memory processes: the start order, and who sleeps
+ * under memory pressure. Only the host's available memory is made up: this machine cannot be brought near its limit
+ * safely.
  */
-class MemoryPressureTest {
+class ServicePriorityTest {
 
     private static ServiceConfig service(String name, String priority, String reservation, boolean sleeps, boolean autoStart) {
         String command = Json.text(Json.valueToTree(Peers.memoryStdio()));
@@ -73,5 +74,29 @@ class MemoryPressureTest {
             http.stop();
         }
         assertThat(TestGateways.childProcesses("server-memory")).isZero();
+    }
+
+    @Test
+    void servicesStartHighestPriorityFirst() throws Exception {
+        List<ServiceConfig> services = List.of(
+                service("later", "low", "1MB", true, true),
+                service("first", "critical", "1MB", true, true),
+                service("second", "normal", "1MB", true, true));
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        HttpClient http = new HttpClient();
+        http.start();
+        List<UpstreamConfig> upstreams = services.stream().<UpstreamConfig>map(ServiceConfig::upstream).toList();
+        Map<String, Integer> tier = Map.of("first", 3, "second", 1, "later", 0);
+        try (Federation federation = new Federation(TestGateways.config(upstreams, List.of()), http, scheduler, "test")) {
+            federation.start(Set.of(), tier::get);
+            assertThat(federation.awaitReady(Duration.ofSeconds(60))).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> upstreams.stream().allMatch(u -> federation.find(u.name()).state() == UpstreamState.READY));
+            // each became ready before the next tier was started
+            assertThat(federation.find("first").since()).isBefore(federation.find("second").since());
+            assertThat(federation.find("second").since()).isBefore(federation.find("later").since());
+        } finally {
+            scheduler.shutdownNow();
+            http.stop();
+        }
     }
 }
