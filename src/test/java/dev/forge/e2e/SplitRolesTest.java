@@ -10,6 +10,8 @@ import dev.forge.config.RouterConfig;
 import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
 import dev.forge.config.ServiceManagerConfig;
+import dev.forge.config.ServicePriority;
+import dev.forge.config.UnconfiguredService;
 import dev.forge.protocol.Json;
 import dev.forge.support.Peers;
 import dev.forge.support.TestGateways;
@@ -31,6 +33,15 @@ class SplitRolesTest {
 
     static final String SECRET = "split-roles-secret-0123456789-abcdefgh";
 
+    /** A copy of {@code service} under another name that names a variable nobody has set. */
+    private static UnconfiguredService waiting(ServiceConfig service) {
+        return new UnconfiguredService("waiting", List.of("WAITING_TOKEN"), true, ServicePriority.NORMAL, variables ->
+                new ConfigLoader(variables).service("test", Json.parse("""
+                        {"name":"waiting","command":%s,"environment":{"WAITING_TOKEN":"%s"}}"""
+                        .formatted(Json.text(Json.valueToTree(service.upstream().command())), variables.get("WAITING_TOKEN"))),
+                        Duration.ofSeconds(20)));
+    }
+
     @Test
     void aGatewayFederatesTheServicesOfASeparateServiceManager() throws Exception {
         ServiceConfig everything = new ConfigLoader(Map.of()).service("test", Json.parse("""
@@ -39,7 +50,8 @@ class SplitRolesTest {
         var security = TestGateways.security(Map.of("JWT_SECRET", SECRET));
         try (Gateway manager = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(security)
                 .withRoles(EnumSet.of(ServerRole.SERVICE_MANAGER),
-                        new ServiceManagerConfig(0, List.of(everything), false, URI.create("http://127.0.0.1:0"))))) {
+                        new ServiceManagerConfig(0, List.of(everything), List.of(waiting(everything)), false,
+                                URI.create("http://127.0.0.1:0"))))) {
             URI managerUrl = URI.create("http://127.0.0.1:" + manager.serviceManagerPort());
             try (Gateway gateway = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(security)
                     .withRoles(EnumSet.of(ServerRole.GATEWAY), new ServiceManagerConfig(0, List.of(), true, managerUrl)))) {
@@ -60,6 +72,17 @@ class SplitRolesTest {
                 JsonNode routed = Json.parse(Tokens.send("POST", TestGateways.baseUrl(gateway) + "/tools", token,
                         "{\"task\": \"echo back a message\", \"context\": \"testing\"}").body());
                 assertThat(routed.toString()).contains("everything__echo");
+
+                // a service waiting for its variables is not federated until they are provided
+                assertThat(gateway.federation().find("waiting")).isNull();
+                String admin = Tokens.hs256(SECRET, Tokens.claims("operator").claim("role", "admin").build());
+                assertThat(Tokens.send("PUT", managerUrl + "/services/waiting/environment", token, "{}").statusCode())
+                        .as("a developer cannot hand a service its secrets").isEqualTo(403);
+                var configured = Tokens.send("PUT", managerUrl + "/services/waiting/environment", admin, "{\"WAITING_TOKEN\":\"given\"}");
+                assertThat(configured.statusCode()).as(configured.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(40)).until(() ->
+                        Tokens.send("POST", rpc, token, echo.replace("everything__echo", "waiting__echo").formatted("late")).body()
+                                .contains("Echo: late"));
 
                 // the manager's own API and endpoints need a token like the gateway's
                 assertThat(Tokens.send("GET", managerUrl + "/services", null, null).statusCode()).isEqualTo(401);
