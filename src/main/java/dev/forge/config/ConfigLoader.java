@@ -113,10 +113,33 @@ public final class ConfigLoader {
             throw new ConfigException("MAX_WORKERS: '" + env("MAX_WORKERS") + "' (expected: an integer >= 1)");
         }
         processProtection(); // applied by `forge serve` and `forge translate` themselves, before anything starts
+        TlsConfig tls = tls();
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
-                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request), null, router(), upstreamLimits(),
-                env("CONFIG_PATH") == null ? null : Path.of(env("CONFIG_PATH")));
+                allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request, tls), null, router(tls), upstreamLimits(),
+                env("CONFIG_PATH") == null ? null : Path.of(env("CONFIG_PATH")), tls);
+    }
+
+    /**
+     * HTTPS: on with {@code SSL_ENABLED=true} or when either file is named, off with {@code SSL_ENABLED=false}. The
+     * files default to the deployment guide's {@code server.crt} and {@code server.key} in {@code SSL_DIR}; they are
+     * read (and checked) when the listeners start.
+     */
+    public TlsConfig tls() {
+        String cert = env("SSL_CERT_FILE");
+        String key = env("SSL_KEY_FILE");
+        boolean named = cert != null || key != null;
+        boolean enabled = env("SSL_ENABLED") != null ? parseBoolean("SSL_ENABLED", env("SSL_ENABLED")) : named;
+        String dir = firstOf(env("SSL_DIR"), TlsConfig.DEFAULT_DIR);
+        TlsConfig.PlainHttp plain = switch (firstOf(env("SSL_PLAIN_HTTP"), "redirect").trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "redirect" -> TlsConfig.PlainHttp.REDIRECT;
+            case "refuse" -> TlsConfig.PlainHttp.REFUSE;
+            default -> throw new ConfigException("SSL_PLAIN_HTTP: '" + env("SSL_PLAIN_HTTP") + "' (expected: redirect | refuse)");
+        };
+        Duration interval = env("SSL_RELOAD_INTERVAL") == null ? TlsConfig.DEFAULT_RELOAD_INTERVAL
+                : Durations.parse("SSL_RELOAD_INTERVAL", env("SSL_RELOAD_INTERVAL"));
+        return new TlsConfig(enabled, Path.of(firstOf(cert, dir + "/server.crt")), Path.of(firstOf(key, dir + "/server.key")),
+                plain, interval);
     }
 
     /** What one upstream may cost: message size, list size, per-client processes (see {@link UpstreamLimits}). */
@@ -138,14 +161,14 @@ public final class ConfigLoader {
         return parseBoolean("FORGE_PROCESS_PROTECTION", firstOf(env("FORGE_PROCESS_PROTECTION"), "true"));
     }
 
-    private RouterConfig router() {
+    private RouterConfig router(TlsConfig tls) {
         int routerPort = env("TOOL_ROUTER_PORT") != null ? parsePort("TOOL_ROUTER_PORT", env("TOOL_ROUTER_PORT")) : 8001;
         String server = firstOf(env("TOOL_ROUTER_SERVER"), "router");
         if (!NAME.matcher(server).matches()) {
             throw new ConfigException("TOOL_ROUTER_SERVER: '" + server + "' (expected: [a-z0-9-]+)");
         }
         String gatewayPort = firstOf(env("GATEWAY_PORT"), env("PORT"), "4444");
-        URI gatewayUrl = httpUrl("FORGE_GATEWAY_URL", firstOf(env("FORGE_GATEWAY_URL"), "http://127.0.0.1:" + gatewayPort));
+        URI gatewayUrl = httpUrl("FORGE_GATEWAY_URL", firstOf(env("FORGE_GATEWAY_URL"), tls.scheme() + "://127.0.0.1:" + gatewayPort));
         return new RouterConfig(routerPort, server, gatewayUrl);
     }
 
@@ -153,7 +176,7 @@ public final class ConfigLoader {
      * The service manager's settings; services come from {@code services.yml} in {@code CONFIG_PATH}, else beside
      * the {@code --config} file.
      */
-    private ServiceManagerConfig serviceManager(Path configFile, Duration requestTimeout) {
+    private ServiceManagerConfig serviceManager(Path configFile, Duration requestTimeout, TlsConfig tls) {
         int smPort = env("FORGE_SERVICE_MANAGER_PORT") != null
                 ? parsePort("FORGE_SERVICE_MANAGER_PORT", env("FORGE_SERVICE_MANAGER_PORT")) : 9000;
         Path servicesFile = env("CONFIG_PATH") != null ? Path.of(env("CONFIG_PATH"), "services.yml")
@@ -162,7 +185,7 @@ public final class ConfigLoader {
         ServicesFile.Loaded services = new ServicesFile(this, requestTimeout,
                 servicesFile == null ? null : servicesFile.toAbsolutePath().getParent()).read(servicesFile);
         boolean dynamic = parseBoolean("FORGE_ENABLE_DYNAMIC_SERVICES", firstOf(env("FORGE_ENABLE_DYNAMIC_SERVICES"), "false"));
-        URI managerUrl = httpUrl("FORGE_SERVICE_MANAGER_URL", firstOf(env("FORGE_SERVICE_MANAGER_URL"), "http://127.0.0.1:" + smPort));
+        URI managerUrl = httpUrl("FORGE_SERVICE_MANAGER_URL", firstOf(env("FORGE_SERVICE_MANAGER_URL"), tls.scheme() + "://127.0.0.1:" + smPort));
         return new ServiceManagerConfig(smPort, services.services(), services.unconfigured(), dynamic, managerUrl);
     }
 

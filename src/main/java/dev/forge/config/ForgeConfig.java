@@ -31,7 +31,8 @@ public record ForgeConfig(
         String rootUpstream,
         RouterConfig router,
         UpstreamLimits upstreamLimits,
-        Path seedDir) {
+        Path seedDir,
+        TlsConfig tls) {
 
     /** With the default {@link UpstreamLimits}. */
     public ForgeConfig(String host, int port, String separator, Duration connectTimeout, Duration requestTimeout,
@@ -41,7 +42,19 @@ public record ForgeConfig(
                        Set<ServerRole> roles, ServiceManagerConfig serviceManager, String rootUpstream, RouterConfig router) {
         this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
                 gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
-                rootUpstream, router, UpstreamLimits.DEFAULTS, null);
+                rootUpstream, router, UpstreamLimits.DEFAULTS, null, TlsConfig.OFF);
+    }
+
+    /** Plain HTTP ({@link TlsConfig#OFF}). */
+    public ForgeConfig(String host, int port, String separator, Duration connectTimeout, Duration requestTimeout,
+                       Duration sessionIdleTimeout, String logLevel, boolean jsonLogs, boolean prometheusEnabled,
+                       List<UpstreamConfig> gateways, List<VirtualServerConfig> servers, DatabaseUrl database,
+                       boolean skipMigrations, Set<String> allowedHosts, Set<String> allowedOrigins, SecurityConfig security,
+                       Set<ServerRole> roles, ServiceManagerConfig serviceManager, String rootUpstream, RouterConfig router,
+                       UpstreamLimits upstreamLimits, Path seedDir) {
+        this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
+                gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
+                rootUpstream, router, upstreamLimits, seedDir, TlsConfig.OFF);
     }
 
     public ForgeConfig {
@@ -54,46 +67,46 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withDatabase(DatabaseUrl newDatabase) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, newDatabase, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withSecurity(SecurityConfig newSecurity) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
+                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withRoles(Set<ServerRole> newRoles, ServiceManagerConfig newServiceManager) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits, seedDir);
+                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withUpstreamLimits(UpstreamLimits limits) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, limits, seedDir);
+                security, roles, serviceManager, rootUpstream, router, limits, seedDir, tls);
     }
 
     /**
@@ -103,7 +116,13 @@ public record ForgeConfig(
     public ForgeConfig withSeedDir(Path dir) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, dir);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, dir, tls);
+    }
+
+    public ForgeConfig withTls(TlsConfig newTls) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, newTls);
     }
 
     public boolean runs(ServerRole role) {
@@ -117,12 +136,12 @@ public record ForgeConfig(
     public ForgeConfig withRootUpstream(String name) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, name, router, upstreamLimits, seedDir);
+                security, roles, serviceManager, name, router, upstreamLimits, seedDir, tls);
     }
 
     public ForgeConfig withRouter(RouterConfig newRouter) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits, seedDir);
+                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits, seedDir, tls);
     }
 }
