@@ -17,6 +17,7 @@ import dev.forge.store.RestToolRepository;
 import dev.forge.store.SecretBox;
 import dev.forge.store.ServerRepository;
 import dev.forge.store.ToolStateRepository;
+import dev.forge.tls.ServerTls;
 import dev.forge.upstream.AddressPolicy;
 import java.time.Clock;
 import java.util.HashSet;
@@ -54,9 +55,12 @@ final class Foundation implements AutoCloseable {
     final LocalItemRegistry localItems;
     final ToolStateRepository toolStates;
     final Security security;
+    final ServerTls tls;
 
     private Foundation(ForgeConfig config) throws Exception {
         this.config = config;
+        // first: a missing or bad certificate stops start-up before anything is opened
+        this.tls = ServerTls.open(config.tls(), scheduler);
         this.database = Database.open(config.database(), config.skipMigrations());
         LOG.info("registry database: {}", config.database());
         this.addresses = new AddressPolicy(config.security().ssrfAllowPrivate(), config.security().ssrfAllowLocalhost(), ownHosts(config));
@@ -68,6 +72,7 @@ final class Foundation implements AutoCloseable {
         http.setMaxConnectionsPerDestination(256);
         http.setFollowRedirects(false);
         http.setSocketAddressResolver(addresses); // the SSRF guard judges every address Forge connects to upstream
+        http.setSslContextFactory(tls.clientFactory()); // the roles of an install reach each other over its HTTPS
         http.start();
         SecretBox secrets = SecretBox.of(config.security().encryptionKey(), config.security().previousEncryptionKey(),
                 config.security().production());
@@ -121,6 +126,9 @@ final class Foundation implements AutoCloseable {
             LOG.debug("stopping the HTTP client failed", e);
         }
         scheduler.shutdownNow();
+        if (tls != null) {
+            tls.close();
+        }
         if (security != null) {
             security.close();
         }

@@ -86,7 +86,7 @@ public final class Gateway implements AutoCloseable {
             this.edge = new McpEdge(f, federation, metaTools, this::port, this::draining);
 
             Listeners shared = new Listeners(f.security, new OriginGuard(config.allowedHosts(), config.allowedOrigins()),
-                    this::draining, gatewayRole == null ? () -> {} : gatewayRole::registryChanged);
+                    this::draining, gatewayRole == null ? () -> {} : gatewayRole::registryChanged, f.tls);
             if (gatewayRole != null) {
                 listeners.add(gatewayRole.listener(shared, edge, federation, router));
             }

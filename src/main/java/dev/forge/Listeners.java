@@ -6,6 +6,7 @@ import dev.forge.auth.Surface;
 import dev.forge.protocol.JsonRpcError;
 import dev.forge.transport.LegacySseEndpoint;
 import dev.forge.transport.OriginGuard;
+import dev.forge.tls.ServerTls;
 import dev.forge.transport.StreamableHttpEndpoint;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -17,7 +18,6 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
@@ -37,10 +37,17 @@ final class Listeners {
     private final OriginGuard origins;
     private final BooleanSupplier draining;
     private final Runnable registryChanged;
+    private final ServerTls tls;
+    private final PlainHttpGuard plainHttp;
 
-    /** @param registryChanged told after every request that changed the registry (to tell the other replicas) */
-    Listeners(Security security, OriginGuard origins, BooleanSupplier draining, Runnable registryChanged) {
+    /**
+     * @param registryChanged told after every request that changed the registry (to tell the other replicas)
+     * @param tls             HTTPS on every listener, or {@link ServerTls#OFF}
+     */
+    Listeners(Security security, OriginGuard origins, BooleanSupplier draining, Runnable registryChanged, ServerTls tls) {
         this.security = security;
+        this.tls = tls;
+        this.plainHttp = new PlainHttpGuard(tls.config());
         this.registryChanged = registryChanged;
         this.origins = origins;
         this.draining = draining;
@@ -55,7 +62,7 @@ final class Listeners {
             c.http.maxRequestSize = MAX_REQUEST_BYTES;
             c.jetty.addConnector((server, httpConfig) -> {
                 httpConfig.setRequestHeaderSize(MAX_HEADER_BYTES); // larger headers: 431 from Jetty
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                ServerConnector connector = tls.connector(server, httpConfig);
                 connector.setHost(host);
                 connector.setPort(port);
                 connector.setAcceptQueueSize(ACCEPT_QUEUE); // bursts of new clients wait instead of being reset
@@ -64,7 +71,8 @@ final class Listeners {
             c.routes.before(ctx -> {
                 ctx.attribute(AccessGuard.ROOT_SCOPE, rootScope);
                 // the guards in order; the first that refuses has written the answer
-                boolean admitted = withinBodyLimit(ctx)
+                boolean admitted = plainHttp.admit(ctx) // first: nothing sent in the clear to a TLS port is acted on
+                        && withinBodyLimit(ctx)
                         && security.clientAddress.admit(ctx)
                         && security.headers.admit(ctx)
                         && (!isMcpPath(ctx.path()) || origins.admit(ctx))

@@ -59,7 +59,7 @@ final class McpEdge implements AutoCloseable {
                 config.security().maxSessionsPerPrincipal(), f.scheduler);
         // with Redis, any replica serves any session; without, sessions are this process's own
         this.sessions = f.security.redis() == null ? here : new ClusterSessionStore(here, f.security.redis(),
-                config.sessionIdleTimeout(), () -> advertised(config.host(), port.getAsInt()));
+                config.sessionIdleTimeout(), () -> advertised(config.tls().scheme(), config.host(), port.getAsInt()));
         federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
         TaskRoutes tasks = new TaskRoutes(sessions);
@@ -99,7 +99,7 @@ final class McpEdge implements AutoCloseable {
      * Where the other replicas reach this one: its own address when it listens on one, else (all interfaces, as in a
      * container) the address its host name resolves to on the network it shares with them.
      */
-    private static URI advertised(String listening, int port) {
+    private static URI advertised(String scheme, String listening, int port) {
         String host = listening;
         if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             try {
@@ -108,7 +108,7 @@ final class McpEdge implements AutoCloseable {
                 host = "127.0.0.1";
             }
         }
-        return URI.create("http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port);
+        return URI.create(scheme + "://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port);
     }
 
     @Override
