@@ -87,7 +87,9 @@ public final class ServerTls implements AutoCloseable {
         http.setSecureScheme("https");
         HttpConnectionFactory http11 = new HttpConnectionFactory(http);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http11.getProtocol());
+        // ALPN names as on the wire ("HTTP/1.1" is Jetty's name, "http/1.1" the registered one; connectors find
+        // factories by either)
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), "http/1.1");
         alpn.setDefaultProtocol(http11.getProtocol()); // a client that offers no ALPN speaks HTTP/1.1
         SslConnectionFactory tls = new SslConnectionFactory(serverFactory(), alpn.getProtocol());
         // the detector hands a connection that does not start with a TLS record to the factory after it: HTTP/1.1,
