@@ -121,15 +121,15 @@ public final class ConfigLoader {
     }
 
     /**
-     * HTTPS: on with {@code SSL_ENABLED=true} or when either file is named, off with {@code SSL_ENABLED=false}. The
-     * files default to the deployment guide's {@code server.crt} and {@code server.key} in {@code SSL_DIR}; they are
-     * read (and checked) when the listeners start.
+     * HTTPS: on with {@code SSL_ENABLED=true} or when {@code SSL_KEY_FILE} is named, off with {@code SSL_ENABLED=false}.
+     * {@code SSL_CERT_FILE} alone does not turn it on: OpenSSL, curl and Python read that name as their CA bundle, and
+     * an environment may carry one for that reason. The files default to the deployment guide's {@code server.crt}
+     * and {@code server.key} in {@code SSL_DIR}; they are read (and checked) when the listeners start.
      */
     public TlsConfig tls() {
         String cert = env("SSL_CERT_FILE");
         String key = env("SSL_KEY_FILE");
-        boolean named = cert != null || key != null;
-        boolean enabled = env("SSL_ENABLED") != null ? parseBoolean("SSL_ENABLED", env("SSL_ENABLED")) : named;
+        boolean enabled = env("SSL_ENABLED") != null ? parseBoolean("SSL_ENABLED", env("SSL_ENABLED")) : key != null;
         String dir = firstOf(env("SSL_DIR"), TlsConfig.DEFAULT_DIR);
         TlsConfig.PlainHttp plain = switch (firstOf(env("SSL_PLAIN_HTTP"), "redirect").trim().toLowerCase(java.util.Locale.ROOT)) {
             case "redirect" -> TlsConfig.PlainHttp.REDIRECT;
@@ -243,8 +243,21 @@ public final class ConfigLoader {
                 commaList(env("TRUSTED_PROXIES")),
                 null,
                 production,
-                ChildEnvironment.of(env),
+                ChildEnvironment.of(childVisible()),
                 batchLimits());
+    }
+
+    /**
+     * What the processes Forge starts may be given of its environment: with HTTPS on, {@code SSL_CERT_FILE} is Forge's
+     * own certificate, which a child's OpenSSL, curl or Python would take for its CA bundle and then trust nothing else.
+     */
+    private Map<String, String> childVisible() {
+        if (env("SSL_CERT_FILE") == null || !tls().enabled()) {
+            return env;
+        }
+        Map<String, String> visible = new java.util.HashMap<>(env);
+        visible.remove("SSL_CERT_FILE");
+        return visible;
     }
 
     /** {@code MAX_BATCH_ENTRIES} and {@code MAX_BATCH_RESPONSE_BYTES}; a batch cap of 0 would refuse every batch. */

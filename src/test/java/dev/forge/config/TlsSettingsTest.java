@@ -29,14 +29,26 @@ class TlsSettingsTest {
     }
 
     @Test
-    void namingAFileTurnsItOnAndSslEnabledFalseTurnsItOff() {
+    void namingTheKeyFileTurnsItOnAndSslEnabledFalseTurnsItOff() {
         TlsConfig named = load(Map.of("SSL_CERT_FILE", "/etc/letsencrypt/live/x/fullchain.pem",
                 "SSL_KEY_FILE", "/etc/letsencrypt/live/x/privkey.pem", "SSL_PLAIN_HTTP", "refuse", "SSL_RELOAD_INTERVAL", "1m")).tls();
         assertThat(named.enabled()).isTrue();
         assertThat(named.certFile()).isEqualTo(Path.of("/etc/letsencrypt/live/x/fullchain.pem"));
         assertThat(named.plainHttp()).isEqualTo(TlsConfig.PlainHttp.REFUSE);
         assertThat(named.reloadInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(load(Map.of("SSL_ENABLED", "false", "SSL_CERT_FILE", "a.crt")).tls().enabled()).isFalse();
+        assertThat(load(Map.of("SSL_ENABLED", "false", "SSL_KEY_FILE", "a.key")).tls().enabled()).isFalse();
+    }
+
+    @Test
+    void sslCertFileAloneStaysTheCaBundleItIsForOpenSslAndTheServersForgeStarts() {
+        Map<String, String> caBundle = Map.of("PATH", "/usr/bin", "SSL_CERT_FILE", "/etc/corp/ca.pem");
+        assertThat(load(caBundle).tls().enabled()).isFalse();
+        assertThat(load(caBundle).security().childEnvironment().build("test", Map.of(), java.util.List.of(), java.util.List.of()))
+                .containsEntry("SSL_CERT_FILE", "/etc/corp/ca.pem");
+        // with HTTPS on it is Forge's own certificate: a child would trust nothing but it
+        Map<String, String> serving = Map.of("PATH", "/usr/bin", "SSL_CERT_FILE", "ssl/server.crt", "SSL_ENABLED", "true");
+        assertThat(load(serving).security().childEnvironment().build("test", Map.of(), java.util.List.of(), java.util.List.of()))
+                .containsEntry("PATH", "/usr/bin").doesNotContainKey("SSL_CERT_FILE");
     }
 
     @Test
