@@ -40,8 +40,10 @@ COPY config /config
 
 # The root filesystem may be read-only with a noexec /tmp (as in the deployment guide): SQLite's native library is
 # loaded from the image instead of being unpacked into /tmp, and npm/uv caches live on the data volume.
+# SSL_DIR: where SSL_ENABLED=true finds server.crt and server.key (the compose file mounts ./ssl there).
 ENV DATA_PATH=/data \
     CONFIG_PATH=/config \
+    SSL_DIR=/ssl \
     HOME=/data \
     npm_config_cache=/data/.npm \
     UV_CACHE_DIR=/data/.uv \
@@ -50,9 +52,11 @@ USER forge
 VOLUME ["/data"]
 EXPOSE 4444 9000 8001
 # A health check starts with the container's whole environment, secrets included, and runs as Forge's user: it
-# sheds it at once (env -i) instead of holding it for as long as curl waits.
+# sheds it at once (env -i) instead of holding it for as long as curl waits. Each role's port is asked over https
+# first (SSL_ENABLED=true; -k: the certificate names the public host, not 127.0.0.1, and the probe sends nothing),
+# then over plain http.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=40s --retries=3 \
-  CMD exec /usr/bin/env -i PORT="${GATEWAY_PORT:-4444}" /bin/sh -c 'curl -fsS "http://127.0.0.1:$PORT/health" || curl -fsS http://127.0.0.1:9000/health || curl -fsS http://127.0.0.1:8001/health'
+  CMD exec /usr/bin/env -i PORT="${GATEWAY_PORT:-4444}" /bin/sh -c 'for p in "$PORT" 9000 8001; do for s in https http; do curl -fsSk --max-time 3 "$s://127.0.0.1:$p/health" 2>/dev/null && exit 0; done; done; exit 1'
 # The entrypoint is the first process only until it has moved the secrets onto a pipe for Forge; then it execs
 # tini, which stays the first process without them (docker/entrypoint.sh).
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

@@ -21,6 +21,14 @@ gateway_port=$(setting GATEWAY_PORT "$(setting PORT 4444)")
 manager_port=$(setting FORGE_SERVICE_MANAGER_PORT 9000)
 router_port=$(setting TOOL_ROUTER_PORT 8001)
 roles=("gateway:$gateway_port" "service-manager:$manager_port" "tool-router:$router_port")
+# With HTTPS on (SSL_ENABLED=true) every role is asked over https. On loopback the certificate is not checked (-k): it
+# names the public host, not 127.0.0.1. Elsewhere curl checks it (CURL_CA_BUNDLE names a private CA's file).
+scheme=http
+curl_tls=()
+if tls_on; then
+  scheme=https
+  case "$host" in 127.*|localhost|::1|\[::1\]) curl_tls=(-k) ;; esac
+fi
 
 preflight() {
   local failed=0 mode secret
@@ -45,6 +53,7 @@ preflight() {
   fi
   [ -n "$(setting FORGE_ENCRYPTION_KEY "$(setting ENCRYPTION_KEY)")" ] \
     || echo "  warning: FORGE_ENCRYPTION_KEY is not set; upstream credentials will be refused (make generate-secrets)"
+  check_tls_files || failed=1
   if [ "$mode" = compose ]; then
     [ -f "$compose_file" ] || { echo "  $compose_file is missing"; failed=1; }
     compose config --quiet || { echo "  $compose_file does not validate"; failed=1; }
@@ -60,6 +69,29 @@ preflight() {
     fi
   fi
   [ "$failed" = 0 ] && echo "  ok"
+  return "$failed"
+}
+
+# With HTTPS on, the certificate and key must be there (Forge checks that they belong together when it starts). The
+# compose file mounts ./ssl at the image's SSL_DIR; a process install reads SSL_CERT_FILE/SSL_KEY_FILE or SSL_DIR.
+check_tls_files() {
+  local dir file failed=0
+  tls_on || return 0
+  dir=$(setting SSL_DIR ./ssl)
+  if [ "$(deploy_mode)" = compose ] || [ "$dir" = /ssl ]; then
+    dir=./ssl
+  fi
+  [[ "$dir" == /* ]] || dir="$root/${dir#./}"
+  local cert="$dir/server.crt" key="$dir/server.key"
+  if [ -n "$(setting SSL_KEY_FILE)" ]; then # as Forge reads them: SSL_CERT_FILE alone is a CA bundle, not Forge's
+    key=$(setting SSL_KEY_FILE)
+    cert=$(setting SSL_CERT_FILE "$cert")
+  fi
+  for file in "$cert" "$key"; do
+    [ "$(deploy_mode)" = compose ] && file="$dir/$(basename "$file")"
+    [[ "$file" == /* ]] || file="$root/${file#./}"
+    [ -r "$file" ] || { echo "  SSL_ENABLED: $file is missing or unreadable (docs/OPERATIONS.md, HTTPS)"; failed=1; }
+  done
   return "$failed"
 }
 
@@ -146,17 +178,17 @@ health() {
   for role in "${roles[@]}"; do
     name=${role%%:*}
     port=${role#*:}
-    body=$(curl -sS --max-time 5 -w '\n%{http_code}' "http://$host:$port/health" 2>&1) || true
+    body=$(curl "${curl_tls[@]}" -sS --max-time 5 -w '\n%{http_code}' "$scheme://$host:$port/health" 2>&1) || true
     code=${body##*$'\n'}
     body=${body%$'\n'*}
     if [ "$code" = 200 ]; then
-      code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://$host:$port/ready" || true)
+      code=$(curl "${curl_tls[@]}" -s --max-time 5 -o /dev/null -w '%{http_code}' "$scheme://$host:$port/ready" || true)
       [ "$code" = 200 ] || failed=1
-      [ -n "$quiet" ] || printf '  %-16s http://%s:%s  healthy, %s\n' "$name" "$host" "$port" \
+      [ -n "$quiet" ] || printf '  %-16s %s://%s:%s  healthy, %s\n' "$name" "$scheme" "$host" "$port" \
         "$([ "$code" = 200 ] && echo ready || echo "not ready ($code)")"
     else
       failed=1
-      [ -n "$quiet" ] || printf '  %-16s http://%s:%s  DOWN: %s\n' "$name" "$host" "$port" "${body:-no answer} (${code:-none})"
+      [ -n "$quiet" ] || printf '  %-16s %s://%s:%s  DOWN: %s\n' "$name" "$scheme" "$host" "$port" "${body:-no answer} (${code:-none})"
     fi
   done
   return "$failed"
@@ -171,12 +203,12 @@ verify() {
   token=$(forge_cli token create --name "$name" --role developer --expires 10m 2>/dev/null) \
     || die "could not issue a verification token (forge token create)"
   say "service validation (token $name, revoked afterwards)"
-  check "gateway: POST /tools {task}" POST "http://$host:$gateway_port/tools" '{"task": "test query", "context": "testing"}' || failed=1
-  check "gateway: GET /gateways" GET "http://$host:$gateway_port/gateways" || failed=1
-  check "gateway: MCP initialize" POST "http://$host:$gateway_port/mcp" \
+  check "gateway: POST /tools {task}" POST "$scheme://$host:$gateway_port/tools" '{"task": "test query", "context": "testing"}' || failed=1
+  check "gateway: GET /gateways" GET "$scheme://$host:$gateway_port/gateways" || failed=1
+  check "gateway: MCP initialize" POST "$scheme://$host:$gateway_port/mcp" \
     '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"deploy-verify","version":"1"}}}' || failed=1
-  check "service manager: GET /services" GET "http://$host:$manager_port/services" || failed=1
-  check "tool router: GET /status" GET "http://$host:$router_port/status" || failed=1
+  check "service manager: GET /services" GET "$scheme://$host:$manager_port/services" || failed=1
+  check "tool router: GET /status" GET "$scheme://$host:$router_port/status" || failed=1
   id=$(forge_cli token list 2>/dev/null | awk -v n="$name" '$0 ~ n {print $1; exit}')
   [ -n "$id" ] && forge_cli token revoke "$id" >/dev/null 2>&1 || echo "  warning: could not revoke $name; it expires in 10 minutes"
   [ "$failed" = 0 ] || die "verification failed"
@@ -185,7 +217,7 @@ verify() {
 
 check() {
   local label=$1 method=$2 url=$3 data=${4:-} code
-  local args=(-s -o /dev/null -w '%{http_code}' --max-time 10 -X "$method" -H "Authorization: Bearer $token")
+  local args=("${curl_tls[@]}" -s -o /dev/null -w '%{http_code}' --max-time 10 -X "$method" -H "Authorization: Bearer $token")
   [ -z "$data" ] || args+=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -d "$data")
   code=$(curl "${args[@]}" "$url" || true)
   if [ "$code" = 200 ]; then

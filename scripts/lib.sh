@@ -39,11 +39,25 @@ host_dir() {
   [[ "$dir" == /* ]] && echo "$dir" || echo "$root/${dir#./}"
 }
 
+# tls_on: whether Forge will serve HTTPS, read as Forge reads it: SSL_ENABLED, else whether SSL_KEY_FILE is set.
+tls_on() {
+  case "$(setting SSL_ENABLED | tr '[:upper:]' '[:lower:]')" in
+    true|1|yes|on) return 0 ;;
+    false|0|no|off) return 1 ;;
+  esac
+  [ -n "$(setting SSL_KEY_FILE)" ]
+}
+
+# With HTTPS on, docker-compose.tls.yml is layered on the compose file (TLS for every role and the balancer).
 compose() {
+  local files=(-f "$compose_file")
+  if tls_on; then
+    files+=(-f "${COMPOSE_TLS_FILE:-$root/docker-compose.tls.yml}")
+  fi
   if docker compose version >/dev/null 2>&1; then
-    docker compose -f "$compose_file" --env-file "$env_file" "$@"
+    docker compose "${files[@]}" --env-file "$env_file" "$@"
   else
-    docker-compose -f "$compose_file" --env-file "$env_file" "$@"
+    docker-compose "${files[@]}" --env-file "$env_file" "$@"
   fi
 }
 

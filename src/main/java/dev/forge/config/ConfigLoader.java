@@ -122,13 +122,14 @@ public final class ConfigLoader {
 
     /**
      * HTTPS: on with {@code SSL_ENABLED=true} or when {@code SSL_KEY_FILE} is named, off with {@code SSL_ENABLED=false}.
-     * {@code SSL_CERT_FILE} alone does not turn it on: OpenSSL, curl and Python read that name as their CA bundle, and
-     * an environment may carry one for that reason. The files default to the deployment guide's {@code server.crt}
-     * and {@code server.key} in {@code SSL_DIR}; they are read (and checked) when the listeners start.
+     * The files default to the deployment guide's {@code server.crt} and {@code server.key} in {@code SSL_DIR}; they
+     * are read (and checked) when the listeners start. {@code SSL_CERT_FILE} names Forge's certificate only beside
+     * {@code SSL_KEY_FILE}: on its own it is OpenSSL's, curl's and Python's CA bundle, which many machines and images
+     * set for every process (and Forge passes on to the servers it starts).
      */
     public TlsConfig tls() {
-        String cert = env("SSL_CERT_FILE");
         String key = env("SSL_KEY_FILE");
+        String cert = key == null ? null : env("SSL_CERT_FILE");
         boolean enabled = env("SSL_ENABLED") != null ? parseBoolean("SSL_ENABLED", env("SSL_ENABLED")) : key != null;
         String dir = firstOf(env("SSL_DIR"), TlsConfig.DEFAULT_DIR);
         TlsConfig.PlainHttp plain = switch (firstOf(env("SSL_PLAIN_HTTP"), "redirect").trim().toLowerCase(java.util.Locale.ROOT)) {
@@ -248,11 +249,11 @@ public final class ConfigLoader {
     }
 
     /**
-     * What the processes Forge starts may be given of its environment: with HTTPS on, {@code SSL_CERT_FILE} is Forge's
-     * own certificate, which a child's OpenSSL, curl or Python would take for its CA bundle and then trust nothing else.
+     * What the processes Forge starts may be given of its environment: when {@code SSL_CERT_FILE} names the certificate
+     * Forge serves, a child's OpenSSL, curl or Python would take it for its CA bundle and then trust nothing else.
      */
     private Map<String, String> childVisible() {
-        if (env("SSL_CERT_FILE") == null || !tls().enabled()) {
+        if (env("SSL_CERT_FILE") == null || env("SSL_KEY_FILE") == null || !tls().enabled()) {
             return env;
         }
         Map<String, String> visible = new java.util.HashMap<>(env);

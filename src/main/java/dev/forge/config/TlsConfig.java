@@ -8,7 +8,8 @@ import java.time.Duration;
  * read from PEM files and read again when they change.
  *
  * @param enabled        {@code SSL_ENABLED}, or {@code SSL_KEY_FILE} set: serve TLS instead of plain HTTP
- * @param certFile       {@code SSL_CERT_FILE}: the certificate, then its chain (certbot's {@code fullchain.pem})
+ * @param certFile       {@code SSL_CERT_FILE} (read only beside {@code SSL_KEY_FILE}, see {@link ConfigLoader#tls}): the
+ *                       certificate, then its chain (certbot's {@code fullchain.pem})
  * @param keyFile        {@code SSL_KEY_FILE}: its private key, unencrypted (PKCS#8, PKCS#1 RSA or SEC1 EC)
  * @param plainHttp      {@code SSL_PLAIN_HTTP}: what a plain HTTP request sent to a TLS port gets
  * @param reloadInterval {@code SSL_RELOAD_INTERVAL}: how often the files are checked for a renewed pair

@@ -41,12 +41,17 @@ class TlsSettingsTest {
 
     @Test
     void sslCertFileAloneStaysTheCaBundleItIsForOpenSslAndTheServersForgeStarts() {
-        Map<String, String> caBundle = Map.of("PATH", "/usr/bin", "SSL_CERT_FILE", "/etc/corp/ca.pem");
+        Map<String, String> caBundle = Map.of("PATH", "/usr/bin", "SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt");
         assertThat(load(caBundle).tls().enabled()).isFalse();
         assertThat(load(caBundle).security().childEnvironment().build("test", Map.of(), java.util.List.of(), java.util.List.of()))
-                .containsEntry("SSL_CERT_FILE", "/etc/corp/ca.pem");
-        // with HTTPS on it is Forge's own certificate: a child would trust nothing but it
-        Map<String, String> serving = Map.of("PATH", "/usr/bin", "SSL_CERT_FILE", "ssl/server.crt", "SSL_ENABLED", "true");
+                .containsEntry("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt");
+        // a machine-wide CA bundle beside SSL_ENABLED=true: Forge serves the guide's pair and the bundle stays the children's
+        Map<String, String> switched = Map.of("PATH", "/usr/bin", "SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt", "SSL_ENABLED", "true");
+        assertThat(load(switched).tls().certFile()).isEqualTo(Path.of("ssl/server.crt"));
+        assertThat(load(switched).security().childEnvironment().build("test", Map.of(), java.util.List.of(), java.util.List.of()))
+                .containsEntry("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt");
+        // named with its key it is Forge's own certificate: a child would trust nothing but it
+        Map<String, String> serving = Map.of("PATH", "/usr/bin", "SSL_CERT_FILE", "ssl/server.crt", "SSL_KEY_FILE", "ssl/server.key");
         assertThat(load(serving).security().childEnvironment().build("test", Map.of(), java.util.List.of(), java.util.List.of()))
                 .containsEntry("PATH", "/usr/bin").doesNotContainKey("SSL_CERT_FILE");
     }
