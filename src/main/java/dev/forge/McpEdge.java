@@ -79,7 +79,8 @@ final class McpEdge implements AutoCloseable {
         McpHandler handler = new Routing(federation, new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,
                 tasks, PAGE_SIZE, f.version, metaTools), registry), f.security.audit));
         OwnerHop ownerHop = f.security.redis() == null ? OwnerHop.NONE : new OwnerHop(sessions, new OwnerBound(federation),
-                java.net.http.HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build(), config.requestTimeout().plusSeconds(5));
+                java.net.http.HttpClient.newBuilder().connectTimeout(config.connectTimeout())
+                        .sslContext(f.tls.clientContext()).build(), config.requestTimeout().plusSeconds(5)); // replicas serve HTTPS alike
         java.util.function.Predicate<String> scopeExists = scope -> federation.catalog().view(scope) != null;
         this.streamable = new StreamableHttpEndpoint(handler, sessions, scopeExists, config.requestTimeout(),
                 new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop);

@@ -62,9 +62,9 @@ public final class ServerTls implements AutoCloseable {
         PemPair pair = PemPair.read(config);
         ServerTls tls = new ServerTls(config, pair);
         tls.watch.start(scheduler);
-        LOG.info("HTTPS on every listener with {} (key {}); plain HTTP is {}; the files are checked for renewal every {} s",
+        LOG.info("HTTPS on every listener with {} (key {}); plain HTTP is {}; the files are checked for renewal every {} ms",
                 pair.describe(), config.keyFile(), config.plainHttp() == TlsConfig.PlainHttp.REDIRECT ? "redirected" : "refused",
-                config.reloadInterval().toSeconds());
+                config.reloadInterval().toMillis());
         return tls;
     }
 
@@ -97,19 +97,27 @@ public final class ServerTls implements AutoCloseable {
         return new ServerConnector(server, new DetectorConnectionFactory(tls), http11, alpn, h2);
     }
 
-    /** Trust for Forge's HTTP client: the JDK's CAs and, with TLS on, the certificate this process serves. */
+    /** Trust for Forge's Jetty HTTP client: the JDK's CAs and, with TLS on, the certificate this process serves. */
     public SslContextFactory.Client clientFactory() {
         SslContextFactory.Client factory = new SslContextFactory.Client();
         if (config.enabled()) {
-            try {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {new OwnCertificateTrust(() -> own)}, null);
-                factory.setSslContext(context);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("a TLS client context could not be made", e);
-            }
+            factory.setSslContext(clientContext());
         }
         return factory;
+    }
+
+    /** The same trust for a JDK HTTP client (the hop to the replica that owns a session). */
+    public SSLContext clientContext() {
+        try {
+            if (!config.enabled()) {
+                return SSLContext.getDefault();
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new OwnCertificateTrust(() -> own)}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a TLS client context could not be made", e);
+        }
     }
 
     private SslContextFactory.Server serverFactory() {
