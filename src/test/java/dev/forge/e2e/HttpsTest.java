@@ -15,9 +15,11 @@ import dev.forge.support.Peers;
 import dev.forge.support.TestCertificates;
 import dev.forge.support.TestCertificates.Pair;
 import dev.forge.support.TestGateways;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +37,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -48,7 +52,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * HTTPS as an operator turns it on: a certificate made by openssl in the deployment guide's way, real clients (curl,
  * the TypeScript SDK on Node, the JDK's HTTP client) trusting exactly that certificate, a renewal done the way
- * certbot does it (symlinks pointed at new files) while a connection stays open, and two roles calling each other
+ * certbot does it (symlinks pointed at new files) while connections stay open, and two roles calling each other
  * over it.
  */
 class HttpsTest {
@@ -152,8 +156,20 @@ class HttpsTest {
                 .withTls(TlsConfig.OFF.withFiles(cert, key).withReloadInterval(Duration.ofMillis(200))))) {
             int port = renewing.port();
             assertThat(TestCertificates.served(port)).isEqualTo(certificate(first.cert()));
+            // an SSE stream (the legacy transport: answers arrive on it) and a kept-alive HTTP/1.1 connection, opened before
+            Process stream = new ProcessBuilder("curl", "-sSN", "--cacert", first.cert().toString(), "https://localhost:" + port + "/sse").start();
+            BlockingQueue<String> events = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> new BufferedReader(new InputStreamReader(stream.getInputStream(), StandardCharsets.UTF_8))
+                    .lines().filter(l -> l.startsWith("data:")).forEach(l -> events.add(l.substring(5).trim())));
             try (SSLSocket kept = (SSLSocket) trusting(first.cert()).getSocketFactory().createSocket("127.0.0.1", port)) {
                 assertThat(get(kept, "/health")).isEqualTo(200);
+                String endpoint = events.poll(10, TimeUnit.SECONDS);
+                assertThat(endpoint).as("the stream's endpoint event").contains("/message");
+                String messages = "https://localhost:" + port + endpoint;
+                postOnStream(first.cert(), messages, """
+                        {"jsonrpc":"2.0","id":"before","method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+                assertThat(events.poll(10, TimeUnit.SECONDS)).contains("\"id\":\"before\"");
+                postOnStream(first.cert(), messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
 
                 relink(key, second.key()); // as certbot renews: live/ symlinks pointed at new files in archive/
                 relink(cert, second.cert());
@@ -164,6 +180,12 @@ class HttpsTest {
                 assertThat(kept.getSession().getPeerCertificates()[0]).isEqualTo(certificate(first.cert()));
                 assertThat(get(kept, "/health")).isEqualTo(200);
                 assertThat(get(kept, "/ready")).isEqualTo(200);
+                // and the stream opened before still carries answers, to a request made over the new certificate
+                postOnStream(second.cert(), messages, "{\"jsonrpc\":\"2.0\",\"id\":\"after\",\"method\":\"ping\"}");
+                assertThat(events.poll(10, TimeUnit.SECONDS)).contains("\"id\":\"after\"");
+                assertThat(stream.isAlive()).isTrue();
+            } finally {
+                stream.destroy();
             }
             Run curl = run(List.of("curl", "-sS", "--http2", "--cacert", second.cert().toString(), "-o", "/dev/null", "-w",
                     "%{http_version} %{http_code}", "https://localhost:" + port + "/health"));
@@ -203,6 +225,13 @@ class HttpsTest {
     }
 
     // --- helpers
+
+    /** A legacy-transport message: accepted here (202), answered on the stream. */
+    private static void postOnStream(Path trust, String url, String body) throws Exception {
+        Run post = run(List.of("curl", "-sS", "--cacert", trust.toString(), "-o", "/dev/null", "-w", "%{http_code}",
+                "-H", "Content-Type: application/json", "-d", body, url));
+        assertThat(post.out()).as(post.err()).startsWith("20");
+    }
 
     record Run(int exit, String out, String err) {}
 
