@@ -1,9 +1,11 @@
 package dev.forge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.forge.Gateway;
+import dev.forge.config.ConfigException;
 import dev.forge.config.ConfigLoader;
 import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
@@ -126,6 +128,16 @@ class HttpsTest {
                     "https://127.0.0.1:" + refusing.port() + "/health"));
             assertThat(tls.out()).isEqualTo("200");
         }
+    }
+
+    @Test
+    void aMismatchedPairStopsStartUpNamingTheVariable() throws Exception {
+        Pair other = TestCertificates.rsa(Files.createDirectories(dir.resolve("other")), "server", "localhost", true);
+        assertThatThrownBy(() -> Gateway.start(TestGateways.config(List.of(), List.of())
+                .withTls(TlsConfig.OFF.withFiles(pair.cert(), other.key()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("SSL_KEY_FILE: " + other.key())
+                .hasMessageContaining("is not the key of the certificate in SSL_CERT_FILE " + pair.cert());
     }
 
     @Test
