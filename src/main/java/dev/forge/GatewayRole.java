@@ -74,6 +74,7 @@ final class GatewayRole implements AutoCloseable {
             throw new ConfigException("CONFIG_PATH: " + e.getMessage());
         }
         RegistryTransfer transfer = new RegistryTransfer(f.gateways, f.servers, f.toolStates, f.restTools, f.localItems, disabled -> { }, f.clock);
+        seed.withoutReserved(transfer::reservedGatewayOwner);
         tools.jackson.databind.node.ObjectNode report;
         try {
             report = transfer.importDocument(seed.document(), RegistryTransfer.Conflict.SKIP, false);

@@ -7,7 +7,6 @@ import dev.forge.config.UpstreamConfig;
 import dev.forge.services.ServiceSupervisor;
 import dev.forge.services.ServicesApi;
 import io.javalin.Javalin;
-import dev.forge.config.ServicePriority;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -37,12 +36,12 @@ final class ServiceManagerRole implements AutoCloseable {
     }
 
     /**
-     * When an upstream is started: services by priority (a higher tier starts first); every other upstream (the
-     * gateways, which cost this machine little to connect) with the highest.
+     * When an upstream is started: services by priority (a higher tier starts first); every other upstream (a
+     * gateway, which costs this machine little to connect but may be slow to answer) at once, holding nobody back.
      */
     int startTier(String upstream) {
         return services.stream().filter(s -> s.name().equals(upstream)).findFirst()
-                .map(s -> s.priority().ordinal()).orElse(ServicePriority.values().length);
+                .map(s -> s.priority().ordinal()).orElse(Federation.UNTIERED);
     }
 
     /** The services that stay stopped until a call or an operator starts them ({@code auto_start: false}). */

@@ -71,6 +71,9 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         start(java.util.Set.of());
     }
 
+    /** The tier of upstreams that start at once, in {@link #start(java.util.Set, java.util.function.ToIntFunction)}. */
+    public static final int UNTIERED = Integer.MAX_VALUE;
+
     /** Connects every upstream in parallel but those named, which stay stopped until started; returns at once. */
     public void start(java.util.Set<String> notStarted) {
         start(notStarted, name -> 0);
@@ -79,14 +82,17 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
     /**
      * Connects the upstreams in tiers, highest {@code tier} first: a tier starts once every upstream of the tiers
      * above has made its first attempt (or after the connect timeout), so that on a small machine the important
-     * servers are not slowed by the others' start-up. Within a tier, in parallel. Returns at once.
+     * servers are not slowed by the others' start-up. Within a tier, in parallel. {@link #UNTIERED} upstreams start at
+     * once and hold nobody back (a slow remote server must not delay the local ones). Returns at once.
      */
     public void start(java.util.Set<String> notStarted, java.util.function.ToIntFunction<String> tier) {
         initial.forEach(Upstream::startHealthChecks);
         java.util.NavigableMap<Integer, List<Upstream>> tiers = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
         initial.forEach(u -> tiers.computeIfAbsent(tier.applyAsInt(u.name()), t -> new java.util.ArrayList<>()).add(u));
         Thread.ofVirtual().name("connect-tiers").start(() -> {
-            for (List<Upstream> members : tiers.values()) {
+            for (var entry : tiers.entrySet()) {
+                List<Upstream> members = entry.getValue();
+                boolean awaited = entry.getKey() != UNTIERED;
                 CountDownLatch attempted = new CountDownLatch(members.size());
                 members.forEach(upstream -> Thread.ofVirtual().name("connect-" + upstream.name()).start(() -> {
                     try {
@@ -104,7 +110,7 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
                     }
                 }));
                 try {
-                    if (tiers.size() > 1) {
+                    if (awaited && tiers.size() > 1) {
                         attempted.await(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
                 } catch (InterruptedException e) {
@@ -127,6 +133,11 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
      * tools join the catalog, with {@code list_changed} to clients, when it is ready.
      */
     public synchronized Upstream add(UpstreamConfig config) {
+        return add(config, true);
+    }
+
+    /** @param start connect now; otherwise it stays stopped until woken (a service with {@code auto_start: false}) */
+    public synchronized Upstream add(UpstreamConfig config, boolean start) {
         if (closed) { // a late registry change must not start a process nobody will stop
             throw new IllegalStateException("the gateway is stopping: '" + config.name() + "' is not started");
         }
@@ -137,7 +148,11 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         upstreams.add(upstream);
         addedListeners.forEach(l -> l.accept(upstream));
         upstream.startHealthChecks();
-        Thread.ofVirtual().name("connect-" + upstream.name()).start(upstream::connect);
+        if (start) {
+            Thread.ofVirtual().name("connect-" + upstream.name()).start(upstream::connect);
+        } else {
+            upstream.halt("not started (auto_start: false)");
+        }
         upstreamChanged(upstream);
         return upstream;
     }

@@ -53,6 +53,9 @@ final class ImportCommand implements Callable<Integer> {
             SeedFiles seed = seedDir == null ? null : SeedFiles.read(seedDir);
             var doc = seed == null ? Json.parse(Files.readAllBytes(file)) : seed.document();
             String report = RegistryCommands.withTransfer(config, environment.variables(), t -> {
+                if (seed != null) {
+                    seed.withoutReserved(t::reservedGatewayOwner);
+                }
                 var result = t.importDocument(doc, RegistryTransfer.Conflict.parse(conflict), dryRun);
                 if (seed != null) {
                     seed.notImported().forEach(result.putArray("not_imported")::add);

@@ -87,7 +87,7 @@ final class ServicesFile {
         List<UnconfiguredService> waiting = new ArrayList<>();
         byName.forEach((name, spec) -> {
             String at = where + ": services." + name;
-            List<String> missing = loader.unsetVariables(spec);
+            List<String> missing = loader.unsetVariables(expanded(spec));
             if (missing.isEmpty()) {
                 ready.add(service(at, spec));
             } else {
@@ -105,6 +105,18 @@ final class ServicesFile {
                     where, images);
         }
         return new Loaded(ready, waiting);
+    }
+
+    /** The parts of an entry whose {@code ${VAR}}s are expanded: not {@code image}, {@code description} or names. */
+    private static JsonNode expanded(JsonNode spec) {
+        ObjectNode parts = (ObjectNode) spec.deepCopy();
+        parts.remove(List.of("image", "description", "name", "inherit_env"));
+        for (String mapping : List.of("environment", "env")) {
+            if (parts.get(mapping) instanceof ObjectNode values) {
+                parts.set(mapping, tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode().addAll(values.values()));
+            }
+        }
+        return parts;
     }
 
     ServiceConfig service(String at, JsonNode spec) {
@@ -287,7 +299,11 @@ final class ServicesFile {
                 best = container;
             }
         }
-        return best == null ? word : word.substring(0, eq) + volumes.get(best) + path.substring(best.length());
+        if (best == null) {
+            return word;
+        }
+        String rest = best.equals("/") ? path : path.substring(best.length()); // "/" keeps the separator
+        return word.substring(0, eq) + volumes.get(best) + rest;
     }
 
     private static String firstOf(String a, String b) {

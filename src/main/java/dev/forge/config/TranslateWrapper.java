@@ -1,5 +1,6 @@
 package dev.forge.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,15 +25,27 @@ final class TranslateWrapper {
     private TranslateWrapper() {}
 
     static boolean wraps(List<String> words) {
-        return words.size() >= 3 && words.getFirst().matches("python3?(\\.\\d+)?") && words.get(1).equals("-m")
-                && MODULES.contains(words.get(2));
+        return moduleAt(words) > 0;
+    }
+
+    /** Where the module name is in {@code python3 [-u …] -m forge.translate}, or -1. */
+    private static int moduleAt(List<String> words) {
+        if (words.isEmpty() || !Path.of(words.getFirst()).getFileName().toString().matches("python3?(\\.\\d+)?")) {
+            return -1;
+        }
+        for (int i = 1; i + 1 < words.size() && words.get(i).startsWith("-"); i++) { // interpreter flags such as -u
+            if (words.get(i).equals("-m")) {
+                return MODULES.contains(words.get(i + 1)) ? i + 1 : -1;
+            }
+        }
+        return -1;
     }
 
     /** The server's own command inside the wrapper's words. */
     static List<String> unwrap(String at, List<String> words) {
         List<String> server = new ArrayList<>();
         boolean stdio = false;
-        for (int i = 3; i < words.size(); i++) {
+        for (int i = moduleAt(words) + 1; i < words.size(); i++) {
             String word = words.get(i);
             if (word.equals("--stdio") || word.startsWith("--stdio=")) {
                 String value = word.startsWith("--stdio=") ? word.substring("--stdio=".length())

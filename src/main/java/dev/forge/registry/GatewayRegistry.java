@@ -86,6 +86,11 @@ public final class GatewayRegistry {
      * Claims a name for another of Forge's parts (the router's meta-tools, a managed service): no gateway may take it.
      * Before bootstrap. The wiring claims the router's name whatever roles run, so the registry need not know the router.
      */
+    /** The part of Forge that owns this name (a built-in, a managed service), or null if a gateway may take it. */
+    public String reservedOwner(String name) {
+        return reserved.owner(name);
+    }
+
     public void reserve(String name, String owner) {
         reserved.reserve(name, owner);
     }

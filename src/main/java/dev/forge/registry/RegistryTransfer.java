@@ -99,6 +99,11 @@ public final class RegistryTransfer {
      * Imports a document. Everything is checked first; if anything is invalid (or, with {@link Conflict#FAIL}, any
      * name is taken) nothing is written. A dry run reports what would happen and writes nothing.
      */
+    /** The part of Forge that owns a gateway name, or null if a gateway may take it. */
+    public String reservedGatewayOwner(String name) {
+        return gateways.reservedOwner(name);
+    }
+
     public ObjectNode importDocument(JsonNode doc, Conflict conflict, boolean dryRun) {
         if (doc == null || !doc.isObject() || !"forge-registry".equals(doc.path("format").asString(""))) {
             throw new RegistryException(422, "body: expected a document from /export (format: forge-registry)");

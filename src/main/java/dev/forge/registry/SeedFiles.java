@@ -38,6 +38,8 @@ public final class SeedFiles {
 
     private final ObjectNode document = Json.object().put("format", "forge-registry");
     private final List<String> notImported = new ArrayList<>();
+    /** Each gateway's line, by the name it is imported under. */
+    private final Map<String, String> gatewayLines = new HashMap<>();
 
     private SeedFiles() {}
 
@@ -66,6 +68,25 @@ public final class SeedFiles {
         return notImported;
     }
 
+    /**
+     * Leaves out the gateway lines whose names belong to a part of Forge ({@code rest}, {@code local}, a managed
+     * service): reported, not refused, like forge.yaml's gateways at start.
+     *
+     * @param owner the part of Forge that owns a name, or null if a gateway may take it
+     */
+    public SeedFiles withoutReserved(java.util.function.Function<String, String> owner) {
+        ArrayNode gateways = (ArrayNode) document.get("gateways");
+        for (int i = gateways.size() - 1; i >= 0; i--) {
+            String name = gateways.get(i).path("name").asString();
+            String part = owner.apply(name);
+            if (part != null) {
+                gateways.remove(i);
+                notImported.add(gatewayLines.get(name) + " " + name + ": the name belongs to " + part);
+            }
+        }
+        return this;
+    }
+
     private void gateways(Path file, Map<String, Integer> services) {
         ArrayNode out = document.putArray("gateways");
         Map<Integer, String> serviceByPort = new HashMap<>();
@@ -88,6 +109,11 @@ public final class SeedFiles {
             } else if (containerAddress && host.equals("tool-router")) {
                 notImported.add(at + " " + name + ": the seed's tool-router container; Forge's tool router is its own role (TOOL_ROUTER_PORT)");
             } else {
+                String earlier = gatewayLines.putIfAbsent(name, at);
+                if (earlier != null) {
+                    throw new RegistryException(422, at + ": '" + name + "' is also the name of " + earlier
+                            + " (names are compared lower-cased; expected: one line per gateway)");
+                }
                 out.addObject().put("name", name).put("transport", transport).put("url", url.toString());
             }
         });
@@ -100,6 +126,7 @@ public final class SeedFiles {
                 throw new RegistryException(422, at + ": expected name|description|template");
             }
             String template = unescape(parts[2]);
+            unique(at, "prompt", parts[0].trim(), out);
             ObjectNode prompt = out.addObject().put("name", parts[0].trim()).put("description", parts[1].trim()).put("template", template);
             Set<String> arguments = new LinkedHashSet<>();
             Matcher m = PLACEHOLDER.matcher(template);
@@ -118,6 +145,7 @@ public final class SeedFiles {
             if (parts.length < 2 || parts[1].isBlank()) {
                 throw new RegistryException(422, at + ": expected name|uri|description|mime_type");
             }
+            unique(at, "resource", parts[1].trim(), out);
             ObjectNode resource = out.addObject().put("name", parts[0].trim()).put("uri", parts[1].trim());
             if (parts.length > 2 && !parts[2].isBlank()) {
                 resource.put("description", parts[2].trim());
@@ -127,6 +155,16 @@ public final class SeedFiles {
             }
             check(at, () -> LocalItemRegistry.validateResource(resource));
         });
+    }
+
+    /** Refuses a second prompt of the same name or resource of the same URI in one file. */
+    private static void unique(String at, String kind, String key, ArrayNode earlier) {
+        String field = kind.equals("prompt") ? "name" : "uri";
+        for (JsonNode item : earlier) {
+            if (item.path(field).asString().equals(key)) {
+                throw new RegistryException(422, at + ": a second " + kind + " '" + key + "' (expected: one line per " + kind + ")");
+            }
+        }
     }
 
     private interface LineReader {
@@ -161,15 +199,19 @@ public final class SeedFiles {
     }
 
     private static URI url(String at, String raw) {
+        String why = "expected: an http:// or https:// URL";
         try {
             URI url = URI.create(raw.strip());
             if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
                 return url;
             }
+            if (url.getRawAuthority() != null && url.getRawAuthority().contains("_")) {
+                why = "a host name cannot contain '_'; use the container's name without it, an alias, or its address";
+            }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new RegistryException(422, at + ": '" + raw.strip() + "' (expected: an http:// or https:// URL)");
+        throw new RegistryException(422, at + ": '" + raw.strip() + "' (" + why + ")");
     }
 
     /** The seed's transport names; none means: {@code …/sse} is SSE, anything else Streamable HTTP. */

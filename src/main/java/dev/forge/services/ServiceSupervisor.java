@@ -23,16 +23,17 @@ import java.util.function.LongSupplier;
  * {@code min_sleep_time}) is put to sleep; one whose process tree holds more memory than its limit is stopped, with
  * the reason. Crashes need nothing here: the upstream restarts its process with backoff and reports crash loops.
  *
- * <p>Memory pressure: the host keeps at least the largest {@code memory_reservation} of the services not running
- * available, so that any of them can be woken. Below that, one idle running service a second is put to sleep —
- * lowest priority first, then the longest idle — never one of higher priority than the service the memory is kept
- * for, nor one whose sleep policy is off.
+ * <p>Memory pressure: the host keeps at least the largest {@code memory_reservation} of the sleeping services
+ * available, so that any of them can be woken by its next call. Below that, one idle running service a second is
+ * put to sleep — lowest priority first, then the longest idle — never one without a minute's rest since its last
+ * call, one of higher priority than the service the memory is kept for, nor one whose sleep policy is off.
  */
 public final class ServiceSupervisor implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceSupervisor.class);
 
     static final Duration PERIOD = Duration.ofSeconds(1);
+    static final Duration PRESSURE_IDLE_FLOOR = Duration.ofSeconds(60);
 
     private final Federation federation;
     private final Map<String, ServiceConfig> services = new ConcurrentHashMap<>();
@@ -40,17 +41,24 @@ public final class ServiceSupervisor implements AutoCloseable {
     private final Map<String, UnconfiguredService> unconfigured = new ConcurrentHashMap<>();
     private final Clock clock;
     private final LongSupplier hostAvailable;
+    private final Duration pressureIdleFloor;
     private final ScheduledFuture<?> task;
 
     public ServiceSupervisor(Federation federation, ScheduledExecutorService scheduler, Clock clock) {
-        this(federation, scheduler, clock, ProcessMemory::hostAvailableBytes);
+        this(federation, scheduler, clock, ProcessMemory::hostAvailableBytes, PRESSURE_IDLE_FLOOR);
     }
 
-    /** @param hostAvailable the host's available memory in bytes, -1 if unknown */
-    public ServiceSupervisor(Federation federation, ScheduledExecutorService scheduler, Clock clock, LongSupplier hostAvailable) {
+    /**
+     * @param hostAvailable     the host's available memory in bytes, -1 if unknown
+     * @param pressureIdleFloor how long a service must have gone without a call before memory pressure may put it to
+     *                          sleep: a service in use is not stopped between two calls, whatever the pressure
+     */
+    ServiceSupervisor(Federation federation, ScheduledExecutorService scheduler, Clock clock, LongSupplier hostAvailable,
+                      Duration pressureIdleFloor) {
         this.federation = federation;
         this.clock = clock;
         this.hostAvailable = hostAvailable;
+        this.pressureIdleFloor = pressureIdleFloor;
         this.task = scheduler.scheduleWithFixedDelay(this::check, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -77,9 +85,13 @@ public final class ServiceSupervisor implements AutoCloseable {
         return unconfigured.values();
     }
 
-    /** The waiting service is complete: it is managed from now on. */
+    /** Takes the waiting entry for one request to complete; false if another took it first. */
+    public boolean claim(UnconfiguredService waiting) {
+        return unconfigured.remove(waiting.name(), waiting);
+    }
+
+    /** The claimed service is complete: it is managed from now on. */
     public void configured(ServiceConfig service) {
-        unconfigured.remove(service.name());
         services.put(service.name(), service);
     }
 
@@ -130,8 +142,9 @@ public final class ServiceSupervisor implements AutoCloseable {
         ServiceConfig waiting = null;
         for (ServiceConfig service : services.values()) {
             Upstream u = federation.find(service.name());
-            boolean down = u != null && (u.state() == UpstreamState.SLEEPING || u.state() == UpstreamState.STOPPED);
-            if (down && service.memoryReservation() > 0 && (waiting == null || service.memoryReservation() > waiting.memoryReservation())) {
+            // asleep: expected to wake on the next call (a stopped one waits for an operator)
+            boolean asleep = u != null && u.state() == UpstreamState.SLEEPING;
+            if (asleep && service.memoryReservation() > 0 && (waiting == null || service.memoryReservation() > waiting.memoryReservation())) {
                 waiting = service;
             }
         }
@@ -150,7 +163,8 @@ public final class ServiceSupervisor implements AutoCloseable {
                 .filter(s -> s.priority().compareTo(ceiling) <= 0 && s.upstream().policy().lifecycle().sleeps())
                 .map(s -> Map.entry(s, federation.find(s.name())))
                 .filter(e -> e.getValue() != null && e.getValue().state() == UpstreamState.READY && e.getValue().callsInFlight() == 0
-                        && !Duration.between(e.getValue().since(), now).minus(e.getKey().upstream().policy().lifecycle().minUptime()).isNegative())
+                        && !Duration.between(e.getValue().since(), now).minus(e.getKey().upstream().policy().lifecycle().minUptime()).isNegative()
+                        && !Duration.between(e.getValue().lastUsed(), now).minus(pressureIdleFloor).isNegative())
                 .min(Comparator.<Map.Entry<ServiceConfig, Upstream>, ServicePriority>comparing(e -> e.getKey().priority())
                         .thenComparing(e -> e.getValue().lastUsed()))
                 .ifPresent(victim -> {

@@ -131,12 +131,12 @@ public final class ServicesApi {
             AdminApi.error(ctx, 422, "invalid", e.getMessage());
             return;
         }
-        if (federation.find(service.name()) != null) {
+        if (federation.find(service.name()) != null || supervisor.unconfigured(service.name()) != null) {
             AdminApi.error(ctx, 409, "conflict", "an upstream or service named '" + service.name() + "' already exists");
             return;
         }
         supervisor.manage(service);
-        Upstream upstream = federation.add(service.upstream());
+        Upstream upstream = federation.add(service.upstream(), service.autoStart());
         if (service.autoStart()) {
             upstream.firstAttempt().orTimeout(service.upstream().policy().timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .exceptionally(e -> null).join();
@@ -189,16 +189,39 @@ public final class ServicesApi {
         try {
             service = waiting.completed().apply(values);
         } catch (ConfigException e) {
-            AdminApi.error(ctx, 422, "invalid", e.getMessage());
+            AdminApi.error(ctx, 422, "invalid", withoutValues(e.getMessage(), values));
+            return;
+        }
+        if (!supervisor.claim(waiting)) { // another request completed it first
+            AdminApi.error(ctx, 409, "conflict", "service " + waiting.name() + " is configured already");
+            return;
+        }
+        Upstream upstream;
+        try {
+            upstream = federation.add(service.upstream(), service.autoStart());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            supervisor.awaitConfiguration(waiting); // nothing was started: it waits as before
+            AdminApi.error(ctx, 409, "conflict", e.getMessage());
             return;
         }
         supervisor.configured(service);
-        Upstream upstream = federation.add(service.upstream());
         if (service.autoStart()) {
             upstream.firstAttempt().orTimeout(service.upstream().policy().timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .exceptionally(e -> null).join();
         }
         AdminApi.json(ctx, 200, view(service));
+    }
+
+    /** An error about the completed entry, without the values just provided (they may be secrets) or file paths. */
+    private static String withoutValues(String message, java.util.Map<String, String> values) {
+        String shown = message;
+        for (var e : values.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                shown = shown.replace(e.getValue(), "<" + e.getKey() + ">");
+            }
+        }
+        int at = shown.indexOf("services.yml: ");
+        return at > 0 ? shown.substring(at) : shown;
     }
 
     private static String needsConfiguration(UnconfiguredService waiting) {

@@ -60,7 +60,8 @@ final class LocalItemsTransport extends InProcessTransport {
                     shown.put("uri", r.path("uri").asString());
                     shown.put("name", r.path("name").asString(r.path("uri").asString()));
                     if (r.hasNonNull("description")) shown.put("description", r.get("description").asString());
-                    shown.put("mimeType", r.path("mime_type").asString("text/plain"));
+                    // a link (imported without its text) is read as text/uri-list, so it is listed as one
+                    shown.put("mimeType", r.path("content").isString() ? r.path("mime_type").asString("text/plain") : "text/uri-list");
                 }
                 yield Message.result(request.id(), result).node();
             }

@@ -140,4 +140,32 @@ class SeedConfigTest {
         assertThatThrownBy(() -> new ConfigLoader(env).load(new ConfigLoader.Flags(null, null, null)))
                 .hasMessageContaining("services.x.sleep_policy.priority: 'urgent' (expected: low | normal | high | critical)");
     }
+
+    @Test
+    void onlyWhatIsExpandedCanBeMissingAndTheWrapperIsFoundWhateverPythonRunsIt() throws Exception {
+        Files.writeString(dir.resolve("services.yml"), """
+                services:
+                  x:
+                    image: "img:${IMAGE_TAG}"
+                    description: "built from ${SOURCE}"
+                    command: ["/usr/bin/python3", "-u", "-m", "forge.translate", "--stdio", "srv --root /data", "--port", "1"]
+                    environment: { "${ODD_KEY}": "v" }
+                    volumes: { "./host": "/" }
+                """);
+        ServiceManagerConfig config = new ConfigLoader(Map.of("CONFIG_PATH", dir.toString())).load(new ConfigLoader.Flags(null, null, null))
+                .serviceManager();
+        assertThat(config.unconfigured()).isEmpty();
+        String host = dir.resolve("host").toAbsolutePath().normalize().toString();
+        // a volume mounted at / keeps the separator of the paths below it
+        assertThat(config.services().getFirst().upstream().command()).containsExactly("srv", "--root", host + "/data");
+    }
+
+    @Test
+    void aContainerPathIsReplacedOnlyWhereItIsAWholePrefix() {
+        Map<String, String> volumes = Map.of("/data", "/srv/forge/data", "/", "/srv/root");
+        assertThat(ServicesFile.onHost("/data/x.db", volumes)).isEqualTo("/srv/forge/data/x.db");
+        assertThat(ServicesFile.onHost("/database", volumes)).isEqualTo("/srv/root/database");
+        assertThat(ServicesFile.onHost("--db=/data/x", volumes)).isEqualTo("--db=/srv/forge/data/x");
+        assertThat(ServicesFile.onHost("relative/data", volumes)).isEqualTo("relative/data");
+    }
 }

@@ -79,7 +79,12 @@ class SeedDeploymentTest {
                       MEMORY_FILE_PATH: /data/memory.jsonl
                     auto_start: true
                     sleep_policy: { enabled: true, idle_timeout: 300, min_sleep_time: 60, priority: "normal" }
-                """.formatted(wrapped(List.of(everything.get(0), everything.get(1)), everything.get(2)), wrapped(Peers.memoryStdio())));
+                  later:
+                    command: %s
+                    environment: { FORGE_TEST_TOKEN: "${FORGE_SEED_TEST_LATER}" }
+                    auto_start: false
+                """.formatted(wrapped(List.of(everything.get(0), everything.get(1)), everything.get(2)), wrapped(Peers.memoryStdio()),
+                wrapped(Peers.memoryStdio())));
         Files.createDirectories(dir.resolve("data/memory"));
         try (NodeHttpServer remote = NodeHttpServer.everything("streamableHttp")) {
             Files.writeString(dir.resolve("gateways.txt"), """
@@ -104,6 +109,25 @@ class SeedDeploymentTest {
                 assertThat(waiting.path("state").asString()).isEqualTo("needs-configuration");
                 assertThat(waiting.path("missing").toString()).isEqualTo("[\"FORGE_SEED_TEST_TOKEN\"]");
                 assertThat(Tokens.send("POST", manager + "/services/everything/start", null, "").statusCode()).isEqualTo(409);
+
+                // a waiting service keeps its name, and providing its variables honours auto_start: false
+                assertThat(Tokens.send("POST", manager + "/services", null,
+                        "{\"name\":\"later\",\"command\":" + Json.text(Json.valueToTree(Peers.memoryStdio())) + "}").statusCode()).isEqualTo(409);
+                List<java.util.concurrent.CompletableFuture<Integer>> racing = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    racing.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return Tokens.send("PUT", manager + "/services/later/environment", null,
+                                    "{\"FORGE_SEED_TEST_LATER\":\"v\"}").statusCode();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                }
+                assertThat(racing.stream().map(java.util.concurrent.CompletableFuture::join).toList())
+                        .as("one request completes it, the others hear it is done").containsOnly(200, 409).containsOnlyOnce(200);
+                JsonNode later = Json.parse(Tokens.send("GET", manager + "/services/later", null, null).body());
+                assertThat(later.path("state").asString()).isEqualTo("stopped");
 
                 // the other service runs, its container path mapped to the host directory
                 JsonNode memory = Json.parse(Tokens.send("GET", manager + "/services/memory", null, null).body());
@@ -164,6 +188,13 @@ class SeedDeploymentTest {
 
         Files.writeString(dir.resolve("gateways.txt"), "ok|https://example.com/mcp\nbroken|ftp://example.com|SSE\n");
         assertThat(cliFails(database, "import", "--seed-dir", dir.toString())).contains("gateways.txt:2: 'ftp://example.com'");
+        Files.writeString(dir.resolve("gateways.txt"), "my_server|http://my_server:8000/sse|SSE\n");
+        assertThat(cliFails(database, "import", "--seed-dir", dir.toString())).contains("a host name cannot contain '_'");
+        Files.writeString(dir.resolve("gateways.txt"), "Docs|https://example.com/mcp\ndocs|https://example.org/mcp\n");
+        assertThat(cliFails(database, "import", "--seed-dir", dir.toString())).contains("gateways.txt:2: 'docs' is also the name of gateways.txt:1");
+        Files.writeString(dir.resolve("gateways.txt"), "rest|https://example.com/mcp\n");
+        assertThat(Json.parse(cli(database, "import", "--seed-dir", dir.toString())).path("not_imported").toString())
+                .contains("gateways.txt:1 rest: the name belongs to Forge's REST tools");
     }
 
     /** What the command printed on standard output (its log goes to standard error). */

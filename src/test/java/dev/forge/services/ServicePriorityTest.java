@@ -37,6 +37,20 @@ class ServicePriorityTest {
                 .formatted(name, command, autoStart, sleeps, priority, reservation)), Duration.ofSeconds(20));
     }
 
+    /** A caller that asks nothing of the client: these calls need no progress, sampling or cancel. */
+    private static final dev.forge.upstream.Caller NOBODY = new dev.forge.upstream.Caller() {
+        public String sessionId() { return "test"; }
+        public tools.jackson.databind.node.ObjectNode clientCapabilities() { return Json.object(); }
+        public void relay(tools.jackson.databind.node.ObjectNode message) { }
+        public java.util.concurrent.CompletableFuture<tools.jackson.databind.node.ObjectNode> ask(String method,
+                tools.jackson.databind.node.ObjectNode params) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("not asked in this test"));
+        }
+        public void withdraw(java.util.concurrent.CompletableFuture<tools.jackson.databind.node.ObjectNode> asked, String reason) { }
+        public void onCancel(Runnable action) { }
+        public dev.forge.upstream.Caller sessionWide() { return this; }
+    };
+
     @Test
     void belowTheReservationOfAStoppedServiceIdleOnesSleepLowestPriorityFirstAndNeverAHigherOne() throws Exception {
         List<ServiceConfig> services = List.of(
@@ -44,22 +58,37 @@ class ServicePriorityTest {
                 service("normal", "normal", "1MB", true, true),
                 service("pinned", "low", "1MB", false, true),   // its sleep policy is off: never put to sleep
                 service("above", "high", "1MB", true, true),    // higher than the one memory is kept for
-                service("waiting", "normal", "512MB", true, false));
+                service("waiting", "normal", "512MB", true, true));
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
         AtomicLong available = new AtomicLong(Long.MAX_VALUE);
         List<UpstreamConfig> upstreams = services.stream().<UpstreamConfig>map(ServiceConfig::upstream).toList();
         HttpClient http = new HttpClient();
         http.start();
         try (Federation federation = new Federation(TestGateways.config(upstreams, List.of()), http, scheduler, "test");
-             ServiceSupervisor supervisor = new ServiceSupervisor(federation, scheduler, Clock.systemUTC(), available::get)) {
+             ServiceSupervisor supervisor = new ServiceSupervisor(federation, scheduler, Clock.systemUTC(), available::get,
+                     Duration.ofSeconds(2))) {
             services.forEach(supervisor::manage);
-            federation.start(Set.of("waiting"));
+            federation.start(Set.of());
             assertThat(federation.awaitReady(Duration.ofSeconds(60))).isTrue();
-            assertThat(federation.find("waiting").state()).isEqualTo(UpstreamState.STOPPED);
+            assertThat(federation.find("waiting").sleep("test: asleep, to be woken by its next call")).isTrue();
 
             available.set(100L << 20); // 100 MiB available, 512 MiB kept for 'waiting'
+            // a service in use is not stopped between two calls: 'normal' keeps being called, and stays up
+            Thread caller = Thread.ofVirtual().start(() -> {
+                while (!Thread.currentThread().isInterrupted() && federation.find("low").state() != UpstreamState.SLEEPING) {
+                    federation.find("normal").forward((tools.jackson.databind.node.ObjectNode) Json.parse(
+                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"read_graph\",\"arguments\":{}}}"),
+                            NOBODY).join();
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             await().atMost(Duration.ofSeconds(10)).until(() -> federation.find("low").state() == UpstreamState.SLEEPING);
             assertThat(federation.find("low").lastError()).contains("memory pressure").contains("'waiting'");
+            caller.join();
             await().atMost(Duration.ofSeconds(10)).until(() -> federation.find("normal").state() == UpstreamState.SLEEPING);
             assertThat(federation.find("low").since()).as("one a second, the lowest priority first").isBefore(federation.find("normal").since());
             // nothing else is eligible: the pinned one and the higher-priority one keep running
