@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build deps peers bench bench-alloc bench-replicas bench-translate bench-router router-eval conformance clean generate-secrets
+.PHONY: run test build docs deps peers bench bench-alloc bench-replicas bench-translate bench-router router-eval conformance clean generate-secrets
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -22,6 +22,13 @@ generate-secrets:
 build: $(PEERS)
 	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
 	$(MVN) -DskipTests package
+
+# docs/TROUBLESHOOTING.md from the error catalogue (src/main/java/dev/forge/observe); ErrorCatalogTest fails until
+# the file matches what this writes. Compiles only: no peers, no network.
+docs:
+	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
+	$(MVN) -o compile || $(MVN) compile
+	"$(JAVA_HOME)/bin/java" -cp target/classes dev.forge.observe.TroubleshootingDoc docs/TROUBLESHOOTING.md
 
 test: $(PEERS)
 	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
