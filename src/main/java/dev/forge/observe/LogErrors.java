@@ -32,6 +32,11 @@ final class LogErrors {
                     "catalog: ‹tool› '‹docs__search›' of upstream '‹docs2›' collides with upstream '‹docs›'; only the latter serves it",
                     "Two upstreams expose the same namespaced name (an unprefixed endpoint, or a gateway named like another's prefix).",
                     "Rename one gateway."),
+            entry("catalog-missing", Section.LOG, "WARN; `missing` in `GET /servers`, `catalog_problems` in `/health`",
+                    "catalog: ¦server '‹demo›': ‹tool› '‹everything__echo›' is not in the catalog",
+                    "A virtual server names a tool, prompt or resource nobody serves now: its upstream is down, disabled or renamed. "
+                            + "The server serves the rest; the name comes back with its upstream.",
+                    "Bring the upstream back (see Upstreams), or `PUT /servers/demo` without the name."),
             entry("rate-limit-unchecked", Section.LOG, "WARN", "rate limit ‹mcp› could not be checked, letting requests through: ‹…›",
                     "`REDIS_URL` is set and Redis does not answer: rate limits fail open rather than refuse every client.",
                     "`redis-cli -u \"$REDIS_URL\" ping`; start Redis or fix `REDIS_URL`/`REDIS_PASSWORD`."),
