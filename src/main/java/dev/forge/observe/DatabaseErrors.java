@@ -19,7 +19,7 @@ final class DatabaseErrors {
                     "The SQLite file is damaged or is not a database.",
                     "Restore the last backup: `scripts/deploy-production.sh stop && scripts/backup-production.sh restore` (the damaged file "
                             + "is kept as `mcp.db.damaged-‹millis›`), then `scripts/deploy-production.sh deploy`."),
-            entry("database-directory", Section.DATABASE, "exit 1", "cannot create the directory for ‹/data/mcp.db›: ‹…›",
+            entry("database-directory", Section.DATABASE, "exit 1", "forge: cannot start: ¦cannot create the directory for ‹/data/mcp.db›: ‹…›",
                     "The SQLite file's directory cannot be created: often the guide's container path `sqlite:////data/mcp.db` used by a process install.",
                     "In process mode use `DATABASE_URL=sqlite:///./data/mcp.db` (or unset it: `$DATA_PATH/mcp.db`); `scripts/deploy-production.sh preflight` checks it."),
             entry("database-locked", Section.DATABASE, "HTTP 500 `internal` to the caller; an error in the log",
@@ -28,7 +28,7 @@ final class DatabaseErrors {
                             + "(busy_timeout) for a lock another process held, e.g. an `sqlite3` shell left inside a transaction.",
                     "`fuser data/mcp.db` names the other process; end it. Read with `sqlite3 -readonly data/mcp.db`. Replicas share PostgreSQL, not one SQLite file over NFS."),
             entry("no-schema-skip-migrations", Section.DATABASE, "exit 1",
-                    "the database has no Forge schema and SKIP_MIGRATIONS is set: start one instance without SKIP_MIGRATIONS first",
+                    "forge: cannot start: ¦the database has no Forge schema and SKIP_MIGRATIONS is set: start one instance without SKIP_MIGRATIONS first",
                     "An empty PostgreSQL database and `SKIP_MIGRATIONS=true` (the guide's default): nobody creates the schema.",
                     "Start one instance with `SKIP_MIGRATIONS=false` (it migrates), then the others may skip."),
             entry("skip-migrations-sqlite", Section.DATABASE, "a warning in the log",

@@ -19,7 +19,7 @@ public final class ErrorCatalog {
     public enum Section {
         START_UP("Start-up: `forge serve` refuses to start",
                 "One line on standard error, `forge: invalid configuration: ‹message›` (exit status 2) or "
-                        + "`forge: cannot start: ‹message›` (exit status 1). In process mode it is in `logs/forge.out`, and "
+                        + "`forge: cannot start: ‹message›` (exit status 1); the exit-2 messages below are quoted without their prefix. In process mode it is in `logs/forge.out`, and "
                         + "`scripts/deploy-production.sh deploy` prints it (`Forge exited while starting; what it said:`)."),
         SERVICES("The service manager: states and reasons",
                 "`GET :9000/services` and `GET :9000/services/{name}` show `state`, `reason` (why it sleeps), `last_exit` "
