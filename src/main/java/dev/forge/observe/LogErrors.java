@@ -37,6 +37,10 @@ final class LogErrors {
                     "A virtual server names a tool, prompt or resource nobody serves now: its upstream is down, disabled or renamed. "
                             + "The server serves the rest; the name comes back with its upstream.",
                     "Bring the upstream back (see Upstreams), or `PUT /servers/demo` without the name."),
+            entry("certificate-reload-failed", Section.LOG, "WARN",
+                    "HTTPS: the changed certificate files are not used, the current certificate stays: ‹…›",
+                    "The certificate files changed (a renewal) but the new pair does not load; Forge keeps serving the old one until it expires.",
+                    "Fix the files as the message says (the Start-up TLS entries explain each); Forge retries at the next change."),
             entry("rate-limit-unchecked", Section.LOG, "WARN", "rate limit ‹mcp› could not be checked, letting requests through: ‹…›",
                     "`REDIS_URL` is set and Redis does not answer: rate limits fail open rather than refuse every client.",
                     "`redis-cli -u \"$REDIS_URL\" ping`; start Redis or fix `REDIS_URL`/`REDIS_PASSWORD`."),

@@ -35,6 +35,28 @@ final class StartupErrors {
                             + "tool router 8001. `scripts/deploy-production.sh preflight` names it: `port 4444 (gateway) is taken by another program`.",
                     "Find it with `ss -ltnp 'sport = :4444'`; stop it, or `scripts/deploy-production.sh stop` if it is the old Forge, or "
                             + "move Forge with `GATEWAY_PORT`/`FORGE_SERVICE_MANAGER_PORT`/`TOOL_ROUTER_PORT`."),
+            entry("tls-pair-mismatch", Section.START_UP, EXIT_1,
+                    "forge: cannot start: ¦SSL_KEY_FILE: ‹/ssl/server.key›: is not the key of the certificate in SSL_CERT_FILE ‹/ssl/server.crt› "
+                            + "(expected: the pair made together, e.g. certbot's privkey.pem with fullchain.pem)",
+                    "HTTPS is on and the key and certificate do not belong together (an old key beside a renewed certificate).",
+                    "Point both at one pair: `SSL_CERT_FILE=…/fullchain.pem`, `SSL_KEY_FILE=…/privkey.pem`; check with "
+                            + "`openssl x509 -noout -pubkey -in fullchain.pem | openssl sha256` and `openssl pkey -pubout -in privkey.pem | openssl sha256`."),
+            entry("tls-file-missing", Section.START_UP, EXIT_1,
+                    "forge: cannot start: ¦‹SSL_CERT_FILE›: ‹/ssl/server.crt›: no such file (expected: a PEM file; see docs/OPERATIONS.md, HTTPS)",
+                    "A certificate or key file named by `SSL_CERT_FILE`/`SSL_KEY_FILE` (or found in `SSL_DIR`) is not there "
+                            + "(also `: not readable by this user (expected: readable by Forge's user)`).",
+                    "`ls -l` the file as Forge's user; in compose mode it must be under the mounted `./ssl`."),
+            entry("tls-no-certificate", Section.START_UP, EXIT_1,
+                    "forge: cannot start: ¦SSL_CERT_FILE: ‹/ssl/server.key›: no certificate (expected: PEM with -----BEGIN CERTIFICATE-----",
+                    "The certificate file holds no certificate; with `this file holds a private key` the two settings are swapped.",
+                    "Swap `SSL_CERT_FILE` and `SSL_KEY_FILE`, or point at the PEM certificate."),
+            entry("tls-key-encrypted", Section.START_UP, EXIT_1,
+                    "forge: cannot start: ¦SSL_KEY_FILE: ‹/ssl/server.key›: the key is encrypted (expected: an unencrypted key, "
+                            + "readable only by Forge's user; decrypt it once with: openssl pkey -in ‹/ssl/server.key› -out server.key)",
+                    "A passphrase-protected key; Forge starts unattended and cannot ask for it.",
+                    "Decrypt it once as the message says, `chmod 600` it, owned by Forge's user."),
+            entry("bad-plain-http", Section.START_UP, EXIT_2, "SSL_PLAIN_HTTP: '‹allow›' (expected: redirect | refuse)",
+                    "Unknown value.", "`redirect` (the default: 308 to https) or `refuse` (400)."),
             entry("weak-secret", Section.START_UP, EXIT_2, "JWT_SECRET¦: ‹5› characters (expected: at least ¦32¦ in production; make generate-secrets writes one)",
                     "`NODE_ENV`/`FORGE_ENV` is `production` and `JWT_SECRET` (or `JWT_SECRET_KEY`) is shorter than 32 characters.",
                     "`make generate-secrets FORCE=1` (writes `.env.production`, mode 600), then `scripts/deploy-production.sh deploy`."),
