@@ -86,6 +86,11 @@ class DocsCommandsIT {
         if (install != null) {
             Run stopped = bash("scripts/deploy-production.sh stop", 60);
             assertThat(stopped.code()).as(stopped.stdout() + stopped.stderr()).isZero();
+            try (var files = Files.walk(install)) { // the symlinks go, never what they point at
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
@@ -251,10 +256,11 @@ class DocsCommandsIT {
         Path out = Files.createTempFile(install, "stdout", ".txt");
         Path err = Files.createTempFile(install, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).directory(install.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
         Map<String, String> env = builder.environment();
         env.putAll(scriptEnv == null ? new HashMap<>() : scriptEnv);
         Process process = builder.start();
+        process.getOutputStream().close(); // no command reads a terminal
         boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!finished) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
