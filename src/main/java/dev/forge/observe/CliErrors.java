@@ -12,8 +12,8 @@ final class CliErrors {
     static final List<Entry> ENTRIES = List.of(
             entry("cli-usage", Section.CLI, "exit 2, with the command's usage",
                     "‹Missing required option: '--name=<name>'›",
-                    "A missing or unknown option (picocli's message). A bad setting in the environment or env file stops `backup`, "
-                            + "`restore`, `import` and `export` with exit 1 and a stack trace headed by the same message `forge serve` gives.",
+                    "A missing or unknown option (picocli's message). A bad setting in the environment or env file stops every "
+                            + "command with exit 2 and the one line `forge serve` gives (`forge: invalid configuration: …`).",
                     "`bin/forge COMMAND --help`."),
             entry("token-no-secret", Section.CLI, "exit 2",
                     "forge token: ¦tokens cannot be issued: no JWT_SECRET is configured (make generate-secrets writes one)",
