@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build docs deps peers bench bench-alloc bench-replicas bench-translate bench-router router-eval conformance clean generate-secrets
+.PHONY: run test build docs deps peers bench bench-alloc bench-memory bench-replicas bench-translate bench-router router-eval conformance clean generate-secrets
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -19,9 +19,11 @@ run: build
 generate-secrets:
 	@scripts/generate-secrets.sh .env.production $(if $(FORCE),--force)
 
+# the jars, then the class-data sharing archive bin/forge starts with (a short training run; see scripts/cds-archive.sh)
 build: $(PEERS)
 	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
 	$(MVN) -DskipTests package
+	@scripts/cds-archive.sh
 
 # docs/TROUBLESHOOTING.md from the error catalogue (src/main/java/dev/forge/observe); ErrorCatalogTest fails until
 # the file matches what this writes. Compiles only: no peers, no network.
@@ -59,6 +61,11 @@ bench: build
 # bytes allocated per tools/call (stdio echo and the REST tool on nginx) from a JFR recording, with the top frames
 bench-alloc: build
 	bench/alloc.sh
+
+# every role in one process with the demo config: idle RSS, start -> ready, RSS after 10,000 idle MCP sessions, each
+# next to its target (median of 3 runs; fails if one is missed). Loopback only; see docs/PERFORMANCE.md.
+bench-memory: build
+	bench/memory.sh
 
 # one, two and three gateway replicas behind the production balancer, and the cross-replica path (needs Redis)
 bench-replicas: build

@@ -47,10 +47,10 @@ YAML
 forge_env "$work/gateway.env" gateway
 token=$(bin/forge token create --env-file "$work/gateway.env" --name bench --role developer --expires 1h 2>/dev/null | tail -n 1)
 admin=$(bin/forge token create --env-file "$work/gateway.env" --name bench-admin --role admin --expires 1h 2>/dev/null | tail -n 1)
-# bin/forge's own JVM options (FORGE_JAVA_OPTS replaces them) plus a recording from the start, so that starting the
+# bin/forge's own JVM options (FORGE_JAVA_OPTS comes after them) plus a recording from the start, so that starting the
 # recorder does not fall inside a measured window. FORGE_PROCESS_PROTECTION=false lets jcmd attach (GC.run, JFR.dump).
 FORGE_PROCESS_PROTECTION=false \
-FORGE_JAVA_OPTS="${FORGE_ALLOC_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=4} -XX:StartFlightRecording=name=alloc,settings=profile,disk=true,maxsize=2g" \
+FORGE_JAVA_OPTS="${FORGE_ALLOC_JAVA_OPTS:-} -XX:StartFlightRecording=name=alloc,settings=profile,disk=true,maxsize=2g" \
   start_forge gateway "$port" "$work/gateway.env"
 register_rest_tool "$port" "$admin" hello "http://127.0.0.1:$nginx_port/hello"
 url="http://127.0.0.1:$port/mcp"

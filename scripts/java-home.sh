@@ -6,9 +6,13 @@ set -euo pipefail
 tools=(java javac)
 [ "${1:-}" = --runtime ] && tools=(java)
 
+# The major version from the JDK's release file (every JDK and JRE image has one; reading it costs nothing, where
+# asking java costs a JVM start on every bin/forge), else from java itself.
 major_of() {
-  local v
-  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+  local v=""
+  [ -r "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")
+  [ -n "$v" ] || v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+  v=${v#1.}
   echo "${v%%.*}"
 }
 
