@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes the class-data sharing archive bin/forge starts with (called by `make build`, after the jars): one short
+# Makes the class-data sharing archive bin/forge starts with (called by `make build`, after the jars; it also puts
+# SQLite's native library in target/native): one short
 # training run of `bin/forge serve` on 127.0.0.1 (a temporary registry, one stdio upstream when the peers are
 # installed) that starts, answers an MCP initialize, tools/list and tools/call, and stops; the JVM then writes the
 # classes it loaded, parsed and verified into target/forge.jsa (-XX:ArchiveClassesAtExit, a dynamic CDS archive on
@@ -13,6 +14,17 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 java_home=$(scripts/java-home.sh --runtime)
 rm -f target/forge.aot target/forge.jsa target/forge.cds-jdk
+# SQLite's native library, out of its jar once here rather than into /tmp at every start (bin/forge points the
+# driver at it; glibc Linux on x86_64 or aarch64, as in the container image; elsewhere the driver unpacks it as before)
+rm -rf target/native
+arch=$(uname -m | sed 's/arm64/aarch64/')
+sqlite_jar=$(ls target/lib/sqlite-jdbc-*.jar 2>/dev/null | head -n 1 || true)
+if [ "$(uname -s)" = Linux ] && [[ "$arch" =~ ^(x86_64|aarch64)$ ]] && ! ldd --version 2>&1 | grep -qi musl \
+    && [ -n "$sqlite_jar" ] && command -v unzip >/dev/null; then
+  mkdir -p target/native
+  unzip -p "$sqlite_jar" "org/sqlite/native/Linux/$arch/libsqlitejdbc.so" >target/native/libsqlitejdbc.so.partial \
+    && mv target/native/libsqlitejdbc.so.partial target/native/libsqlitejdbc.so || rm -rf target/native
+fi
 archive=target/forge.jsa
 option="-XX:ArchiveClassesAtExit=$root/$archive"
 work=$(mktemp -d)
