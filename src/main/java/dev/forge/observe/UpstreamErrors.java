@@ -22,7 +22,7 @@ final class UpstreamErrors {
                             + "(`Connection refused`), or TLS failed (`PKIX path building failed`: a certificate the JVM does not trust; "
                             + "`No subject alternative names`: the certificate is for another name).",
                     "From the Forge host: `getent hosts docs.example.com`, then `curl -v https://docs.example.com/mcp`. A private CA: add it to "
-                            + "the JVM's trust store (`FORGE_JAVA_OPTS=\"-XX:+UseSerialGC -Djavax.net.ssl.trustStore=…\"`, which replaces the launcher's default JVM options). Then `POST /gateways/docs/tools/refresh` or wait for the retry."),
+                            + "the JVM's trust store (`FORGE_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=…\"`, added after the launcher's default JVM options). Then `POST /gateways/docs/tools/refresh` or wait for the retry."),
             entry("ssrf-refused", Section.UPSTREAMS, "HTTP 422 `invalid` on `POST /gateways` and `POST /tools`",
                     "body.url: '‹http://10.1.2.3/mcp›' refused by the SSRF guard: ‹10.1.2.3› is in a private network range (refused; set SSRF_ALLOW_PRIVATE_NETWORKS=true to allow)",
                     "An upstream URL resolves to a private range, loopback (`SSRF_ALLOW_LOCALHOST=false`), link-local or a cloud metadata "
