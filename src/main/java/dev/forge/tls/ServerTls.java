@@ -99,7 +99,7 @@ public final class ServerTls implements AutoCloseable {
 
     /** Trust for Forge's Jetty HTTP client: the JDK's CAs and, with TLS on, the certificate this process serves. */
     public SslContextFactory.Client clientFactory() {
-        SslContextFactory.Client factory = new SslContextFactory.Client();
+        SslContextFactory.Client factory = new LazyClientTls();
         if (config.enabled()) {
             factory.setSslContext(clientContext());
         }
