@@ -84,13 +84,6 @@ public final class Gateway implements AutoCloseable {
                 managerRole.attach(federation);
             }
             this.edge = new McpEdge(f, federation, metaTools, this::port, this::draining);
-            // the upstreams' processes start while the listeners are made and started: a server's start-up is most of the time to
-            // ready; should a port be taken, close() below stops what was started
-            if (managerRole == null) {
-                federation.start(Set.of());
-            } else {
-                federation.start(managerRole.notStarted(), managerRole::startTier);
-            }
 
             Listeners shared = new Listeners(f.security, new OriginGuard(config.allowedHosts(), config.allowedOrigins()),
                     this::draining, gatewayRole == null ? () -> {} : gatewayRole::registryChanged, f.tls);
@@ -103,10 +96,16 @@ public final class Gateway implements AutoCloseable {
             if (routerRole != null) {
                 listeners.add(routerRole.listener(shared, edge, router));
             }
+            // first, so a taken port fails before any upstream process is spawned
             for (Javalin listener : listeners) {
                 listener.start();
                 // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
                 listener.jettyServer().server().setErrorHandler(new JsonErrors(Listeners.MAX_HEADER_BYTES));
+            }
+            if (managerRole == null) {
+                federation.start(Set.of());
+            } else {
+                federation.start(managerRole.notStarted(), managerRole::startTier);
             }
             if (gatewayRole != null) {
                 gatewayRole.start(federation);
