@@ -2,9 +2,10 @@ package dev.forge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forge.support.DeployScripts;
+import dev.forge.support.DeployScripts.Run;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentScriptsIT {
 
-    record Run(int code, String output) {}
+    private DeployScripts scripts;
 
     private Path dir;
     private Path envFile;
@@ -37,6 +38,7 @@ class DeploymentScriptsIT {
             Files.copy(Path.of("config", file), dir.resolve("config").resolve(file));
         }
         envFile = dir.resolve(".env.production");
+        scripts = new DeployScripts(dir, envFile, 150);
         gatewayPort = freePort();
         Files.writeString(envFile, String.join("\n",
                 "JWT_SECRET=deploy-test-secret-0123456789-abcdefghijklmnop",
@@ -178,26 +180,15 @@ class DeploymentScriptsIT {
     }
 
     private Run script(String name, String... args) throws Exception {
-        return script(Map.of(), name, args);
+        return scripts.script(name, args);
     }
 
     private Run script(Map<String, String> extra, String name, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of("scripts", name).toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        Map<String, String> env = new java.util.HashMap<>(Map.of("ENV_FILE", envFile.toString(),
-                "FORGE_STATE_DIR", dir.resolve("run").toString(), "FORGE_LOG_DIR", dir.resolve("logs").toString(),
-                "BACKUP_DIR", dir.resolve("backups").toString(), "FORGE_DEPLOY_MODE", "process", "DEPLOY_TIMEOUT", "90"));
-        env.putAll(extra);
-        return run(command, env);
+        return scripts.script(extra, name, args);
     }
 
     private static Run run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(150, TimeUnit.SECONDS)).as(output).isTrue();
-        return new Run(process.exitValue(), output);
+        return DeployScripts.run(command, env, 150);
     }
 
     private static int freePort() throws IOException {

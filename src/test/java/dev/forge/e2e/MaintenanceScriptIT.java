@@ -2,22 +2,21 @@ package dev.forge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forge.support.DeployScripts;
+import dev.forge.support.DeployScripts.Run;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class MaintenanceScriptIT {
 
-    record Run(int code, String output) {}
+    private DeployScripts scripts;
 
     private Path dir;
     private Path envFile;
@@ -45,6 +44,7 @@ class MaintenanceScriptIT {
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("backups"));
         envFile = dir.resolve(".env.production");
+        scripts = new DeployScripts(dir, envFile, 200);
         gatewayPort = freePort();
         Files.writeString(envFile, String.join("\n",
                 "JWT_SECRET=maintenance-test-secret-0123456789-abcdefghijkl",
@@ -207,26 +207,15 @@ class MaintenanceScriptIT {
     }
 
     private Run script(String name, String... args) throws Exception {
-        return script(Map.of(), name, args);
+        return scripts.script(name, args);
     }
 
     private Run script(Map<String, String> extra, String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of("scripts", name).toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>(Map.of("ENV_FILE", envFile.toString(),
-                "FORGE_STATE_DIR", dir.resolve("run").toString(), "FORGE_LOG_DIR", dir.resolve("logs").toString(),
-                "BACKUP_DIR", dir.resolve("backups").toString(), "FORGE_DEPLOY_MODE", "process", "DEPLOY_TIMEOUT", "90"));
-        env.putAll(extra);
-        return run(command, env);
+        return scripts.script(extra, name, args);
     }
 
     private static Run run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(200, TimeUnit.SECONDS)).as(output).isTrue();
-        return new Run(process.exitValue(), output);
+        return DeployScripts.run(command, env, 200);
     }
 
     private static int freePort() throws IOException {
