@@ -13,6 +13,8 @@
 # Usage: bench/memory.sh [RUNS] [SESSIONS] [IDLE]      (defaults 3 runs, 10000 sessions, 10 s)
 #   FORGE_MEMORY_NMT=1   also prints the JVM's native memory summary (NMT) at idle in each run
 #   FORGE_JAVA_OPTS      passed on to bin/forge as usual (added after its defaults)
+#   FORGE_BENCH_CONFIG   the forge.yaml to start with (default config/forge.yaml, the demo: two Node servers);
+#                        bench/one-upstream/forge.yaml has one small stdio upstream and no service
 # Bounded: every wait has a limit; every process started here is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,11 +69,14 @@ stop_forge() {
   kill -KILL "$1" 2>/dev/null || true
 }
 
+# FORGE_BENCH_CONFIG: another forge.yaml (a services.yml beside it is read too), e.g. bench/one-upstream/forge.yaml
+config=${FORGE_BENCH_CONFIG:-config/forge.yaml}
+[ -r "$config" ] || { echo "bench: FORGE_BENCH_CONFIG: $config is not a readable file" >&2; exit 2; }
 ready=(); cpu=(); idle_rss=(); full_rss=()
 for run in $(seq 1 "$runs"); do
   start=$(now_ns)
   FORGE_PROCESS_PROTECTION=${nmt_opts:+false} FORGE_JAVA_OPTS="${FORGE_JAVA_OPTS:-} $nmt_opts" \
-    bin/forge serve --config config/forge.yaml --env-file "$work/forge.env" --host 127.0.0.1 --port "$gateway_port" \
+    bin/forge serve --config "$config" --env-file "$work/forge.env" --host 127.0.0.1 --port "$gateway_port" \
     >"$work/forge-$run.log" 2>&1 &
   pid=$!
   pids+=("$pid")
