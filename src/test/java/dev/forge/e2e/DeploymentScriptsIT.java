@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.forge.support.DeployScripts;
 import dev.forge.support.DeployScripts.Run;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,26 +32,9 @@ class DeploymentScriptsIT {
     @BeforeEach
     void install() throws IOException {
         dir = Files.createTempDirectory("forge-deploy");
-        Files.createDirectories(dir.resolve("config"));
-        for (String file : List.of("forge.yaml", "services.yml")) {
-            Files.copy(Path.of("config", file), dir.resolve("config").resolve(file));
-        }
-        envFile = dir.resolve(".env.production");
-        scripts = new DeployScripts(dir, envFile, 150);
-        gatewayPort = freePort();
-        Files.writeString(envFile, String.join("\n",
-                "JWT_SECRET=deploy-test-secret-0123456789-abcdefghijklmnop",
-                "FORGE_ENCRYPTION_KEY=deploy-test-key-0123456789-abcdefghijklmnopq",
-                "NODE_ENV=production",
-                "LOG_LEVEL=warn",
-                "GATEWAY_PORT=" + gatewayPort,
-                "FORGE_SERVICE_MANAGER_PORT=" + freePort(),
-                "TOOL_ROUTER_PORT=" + freePort(),
-                "DATA_PATH=" + dir.resolve("data"),
-                "DATABASE_URL=sqlite:///" + dir.resolve("data/mcp.db"),
-                "CONFIG_PATH=" + dir.resolve("config"),
-                "FORGE_DEMO_DIR=" + dir,
-                ""));
+        scripts = DeployScripts.install(dir, "deploy", 150, "NODE_ENV=production");
+        envFile = scripts.envFile();
+        gatewayPort = scripts.gatewayPort();
     }
 
     @AfterEach
@@ -191,9 +173,4 @@ class DeploymentScriptsIT {
         return DeployScripts.run(command, env, 150);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

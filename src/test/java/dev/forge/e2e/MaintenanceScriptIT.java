@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.forge.support.DeployScripts;
 import dev.forge.support.DeployScripts.Run;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,28 +35,11 @@ class MaintenanceScriptIT {
     @BeforeEach
     void install() throws IOException {
         dir = Files.createTempDirectory("forge-maintenance");
-        Files.createDirectories(dir.resolve("config"));
-        for (String file : List.of("forge.yaml", "services.yml")) {
-            Files.copy(Path.of("config", file), dir.resolve("config").resolve(file));
-        }
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("backups"));
-        envFile = dir.resolve(".env.production");
-        scripts = new DeployScripts(dir, envFile, 200);
-        gatewayPort = freePort();
-        Files.writeString(envFile, String.join("\n",
-                "JWT_SECRET=maintenance-test-secret-0123456789-abcdefghijkl",
-                "FORGE_ENCRYPTION_KEY=maintenance-test-key-0123456789-abcdefghijklm",
-                "LOG_LEVEL=warn",
-                "GATEWAY_PORT=" + gatewayPort,
-                "FORGE_SERVICE_MANAGER_PORT=" + freePort(),
-                "TOOL_ROUTER_PORT=" + freePort(),
-                "DATA_PATH=" + dir.resolve("data"),
-                "DATABASE_URL=sqlite:///" + dir.resolve("data/mcp.db"),
-                "CONFIG_PATH=" + dir.resolve("config"),
-                "FORGE_DEMO_DIR=" + dir,
-                ""));
-        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        scripts = DeployScripts.install(dir, "maintenance", 200);
+        envFile = scripts.envFile();
+        gatewayPort = scripts.gatewayPort();
     }
 
     @AfterEach
@@ -218,9 +199,4 @@ class MaintenanceScriptIT {
         return DeployScripts.run(command, env, 200);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
