@@ -15,8 +15,8 @@
 # spent per answer: on a shared machine it is less sensitive than rps to what else runs (though not immune).
 # Every Forge runs as in production: tokens required, rate limit (above what the run sends) and audit file on.
 # Exits 1 if any path had a bad answer (not HTTP 200 with the echoed text, e.g. a JSON-RPC error) or a socket error.
-# Loopback only; each wrk run is bounded by DURATION (after a FORGE_BENCH_WARMUP warm-up, default 15s); every process
-# started here is stopped on exit.
+# Loopback only; each wrk run is bounded by DURATION, after a warm-up until the path is steady (FORGE_BENCH_WARMUP to
+# FORGE_BENCH_WARMUP_MAX, in seconds: see warm_up below); every process started here is stopped on exit.
 # Usage: bench/run.sh [DURATION] [CONNECTIONS]      (defaults 10s 16)
 #   FORGE_BENCH_PATHS="nginx gateway-rest"  measures only the paths named (default: all, in the order above)
 #   FORGE_BENCH_HOLD=SECONDS                starts everything, prints the ports and URLs, waits, measures nothing
@@ -98,6 +98,29 @@ fi
 cpu_ticks() { local p t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
 ticks_per_s=$(getconf CLK_TCK)
 
+# warm_up NAME URL TOOL TOKEN SID: load in slices of FORGE_BENCH_SLICE seconds (default 5) until the path is in its
+# steady state — a slice no longer gains 5 % over the one before — after FORGE_BENCH_WARMUP at least (default 15s)
+# and FORGE_BENCH_WARMUP_MAX at most (default 150s). The JIT settles at a pace set by how often each method runs, so
+# a path through two Forges (each seeing the calls at a fraction of one Forge's rate) takes several times as long as
+# one Forge; a fixed warm-up measured one path warm and the other half compiled. Prints the seconds it took, with a
+# "+" when it stopped at the cap unsettled.
+warm_up() {
+  local slice=${FORGE_BENCH_SLICE:-5} min=${warmup%s} max=${FORGE_BENCH_WARMUP_MAX:-150s} spent=0 before=0 now rc
+  max=${max%s}
+  while :; do
+    rc=0
+    MCP_SID=$5 MCP_TOKEN=$4 MCP_TOOL=$3 wrk -t2 -c"$connections" -d"${slice}s" -s "$lua" "$2" >"$work/$1.warmup" 2>&1 || rc=$?
+    [ $rc -eq 0 ] || echo "$1 (warm-up): $(grep -h '^rps=\|FAILED' "$work/$1.warmup" | tr '\n' ' ')" >>"$work/failed"
+    spent=$((spent + slice))
+    now=$(sed -n 's/^rps=\([0-9]*\).*/\1/p' "$work/$1.warmup"); now=${now:-0}
+    if [ "$spent" -ge "$min" ] && [ "$now" -gt 0 ] && [ $((now * 100)) -lt $((before * 105)) ]; then
+      echo "$spent"; return 0
+    fi
+    if [ "$spent" -ge "$max" ]; then echo "$spent+"; return 0; fi
+    before=$now
+  done
+}
+
 # measure NAME URL TOOL TOKEN PID...: a warm-up, then the measured run; appends "NAME rps=… p50_ms=… cpu_us=…" to
 # $work/results, cpu_us being the CPU time the processes PID... used per good answer during the measured run. A path whose warm-up or measured run had bad answers is named
 # in $work/failed (the run goes on with the others).
@@ -105,16 +128,13 @@ measure() {
   local sid=""
   [ "$1" != nginx ] && sid=$(session "$2" "$4")
   local out="$work/$1.wrk" rc=0
-  # the warm-up puts the JIT and the upstreams' own caches in the same state for every path
-  MCP_SID=$sid MCP_TOKEN=$4 MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$warmup" -s "$lua" "$2" >"$out.warmup" 2>&1 || rc=$?
-  [ $rc -eq 0 ] || echo "$1 (warm-up): $(grep -h '^rps=\|FAILED' "$out.warmup" | tr '\n' ' ')" >>"$work/failed"
-  rc=0
+  local warmed; warmed=$(warm_up "$1" "$2" "$3" "$4" "$sid")
   local before; before=$(cpu_ticks "${@:5}")
   MCP_SID=$sid MCP_TOKEN=$4 MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$duration" -s "$lua" "$2" >"$out" 2>&1 || rc=$?
   local used=$(( $(cpu_ticks "${@:5}") - before ))
   local line; line=$(grep '^rps=' "$out" || echo "rps=0 p50_ms=0 p99_ms=0 good=0 bad=0 socket_errors=0 (wrk: $(tail -1 "$out"))")
   local good; good=$(sed -n 's/.*good=\([0-9]*\).*/\1/p' <<<"$line"); good=${good:-0}
-  line="$line cpu_us=$(( good > 0 ? used * 1000000 / ticks_per_s / good : 0 ))"
+  line="$line cpu_us=$(( good > 0 ? used * 1000000 / ticks_per_s / good : 0 )) warmup_s=$warmed"
   [ $rc -eq 0 ] || echo "$1: $line" >>"$work/failed"
   echo "$1 $line" >>"$work/results"
   printf '  %-17s %s\n' "$1" "$line" >&2
@@ -128,7 +148,7 @@ if MCP_SID=$probe_sid MCP_TOKEN=$token MCP_TOOL=bench_no_such_tool wrk -t1 -c2 -
 fi
 echo "bench: the load script flags error answers ($(grep -o 'bad=[0-9]*' "$work/probe.wrk") on an unknown tool)" >&2
 : >"$work/results"
-echo "bench: $duration per path after a $warmup warm-up, wrk -t2 -c$connections; paths: $paths" >&2
+echo "bench: $duration per path after a warm-up until steady (${warmup} to ${FORGE_BENCH_WARMUP_MAX:-150s}), wrk -t2 -c$connections; paths: $paths" >&2
 gw="http://127.0.0.1:$gateway_port/mcp"
 for p in $paths; do
   case $p in
@@ -152,11 +172,12 @@ rows = {}
 for line in open(sys.argv[1]):
     name, *fields = line.split()
     rows[name] = dict(f.split("=", 1) for f in fields if "=" in f)
-print(f"{'path':<17} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/call':>12} {'good':>9} {'bad':>6} {'socket errors':>14}")
+print(f"{'path':<17} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/call':>12} {'good':>9} {'bad':>6} {'socket errors':>14} {'warm-up s':>10}")
 for name, r in rows.items():
     failed = r.get("bad", "0") != "0" or r.get("socket_errors", "0") != "0" or r.get("good", "0") == "0"
     print(f"{name:<17} {float(r['rps']):>9,.0f} {float(r['p50_ms']):>8.2f} {float(r['p99_ms']):>8.2f} {r.get('cpu_us', '?'):>12} "
-          f"{r.get('good', '?'):>9} {r.get('bad', '?'):>6} {r.get('socket_errors', '?'):>14}{'  FAILED' if failed else ''}")
+          f"{r.get('good', '?'):>9} {r.get('bad', '?'):>6} {r.get('socket_errors', '?'):>14} {r.get('warmup_s', '?'):>10}"
+          f"{'  FAILED' if failed else ''}")
 ratios = [
     ("gateway-http", "direct", 0.9, "Forge in front of an HTTP server vs that server alone"),
     ("gateway-hop", "gateway-stdio", 0.6, "one more Forge hop over Streamable HTTP"),
