@@ -79,9 +79,12 @@ bench-translate: build
 bench-router:
 	mvn -B -q -Dstyle.color=never test -Dtest=ToolRouterBenchmarkTest -Dforge.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 
-# the tool router's recall@1, recall@5 and MRR on the evaluation set in src/test/resources/router
+# the tool router's recall@1, recall@5 and MRR: each ranking (words, meaning, both) on the project's own set in
+# src/test/resources/router and on the held-out public set (HELD_OUT, the BFCL tool-retrieval file), side by side
+HELD_OUT ?= ../shared/eval/bfcl-tool-retrieval.json
 router-eval:
-	mvn -B -q -Dstyle.color=never test -Dtest=ToolRouterEvaluationTest -Dsurefire.failIfNoSpecifiedTests=false
+	mvn -B -q -Dstyle.color=never test -Dtest='ToolRouterEvaluationTest,RouterComparisonTest' -Dforge.excludedGroups=none \
+		-Dforge.heldOut=$(abspath $(HELD_OUT)) -Dsurefire.failIfNoSpecifiedTests=false
 
 conformance: $(PEERS)
 	mvn -B -q -Dstyle.color=never test -Dtest=ConformanceSuiteTest -Dsurefire.failIfNoSpecifiedTests=false

@@ -7,6 +7,7 @@ import dev.forge.config.ServerRole;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.VirtualServerConfig;
 import dev.forge.dispatch.MetaTools;
+import dev.forge.router.MiniLmEmbedder;
 import dev.forge.router.Reranker;
 import dev.forge.router.RouterMetaTools;
 import dev.forge.router.ToolRouter;
@@ -75,7 +76,8 @@ public final class Gateway implements AutoCloseable {
             // the gateway keeps its own index too, so POST /tools {"task"} answers without the tool-router role; the
             // meta-tools and the router's virtual server belong to that role
             ToolRouter router = routerRole == null && gatewayRole == null ? null : new ToolRouter(federation::catalog,
-                    new FeedbackRepository(f.database, f.clock), Reranker.NONE, RouterMetaTools.UPSTREAM, f.clock);
+                    new FeedbackRepository(f.database, f.clock), Reranker.NONE, RouterMetaTools.UPSTREAM, f.clock,
+                    config.router().embeddings() ? new MiniLmEmbedder() : null);
             MetaTools metaTools = routerRole == null ? MetaTools.NONE : routerRole.attach(federation, router);
             if (gatewayRole != null) {
                 gatewayRole.attach(federation);

@@ -170,7 +170,13 @@ public final class ConfigLoader {
         }
         String gatewayPort = firstOf(env("GATEWAY_PORT"), env("PORT"), "4444");
         URI gatewayUrl = httpUrl("FORGE_GATEWAY_URL", firstOf(env("FORGE_GATEWAY_URL"), tls.scheme() + "://127.0.0.1:" + gatewayPort));
-        return new RouterConfig(routerPort, server, gatewayUrl);
+        String embeddings = firstOf(env("TOOL_ROUTER_EMBEDDINGS"), "on").strip().toLowerCase(java.util.Locale.ROOT);
+        boolean on = switch (embeddings) {
+            case "on", "true", "1", "yes" -> true;
+            case "off", "false", "0", "no" -> false;
+            default -> throw new ConfigException("TOOL_ROUTER_EMBEDDINGS: '" + embeddings + "' (expected: on or off)");
+        };
+        return new RouterConfig(routerPort, server, gatewayUrl, on);
     }
 
     /**

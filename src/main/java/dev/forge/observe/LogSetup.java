@@ -66,8 +66,10 @@ public final class LogSetup {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
         root.setLevel(Level.toLevel(level, Level.INFO));
-        // Lucene suggests its vector module at each start; the tool index is BM25 text search and does not use it
+        // Lucene suggests its incubating vector module at each start; the tool index's vector search does without it
         context.getLogger("org.apache.lucene.internal.vectorization").setLevel(Level.ERROR);
+        // the embedding model's libraries look for a GPU there is none of, and say so at warning level
+        context.getLogger("ai.djl").setLevel(Level.ERROR);
         // Jetty's own chatter below warn is rarely what an operator wants unless debugging Forge itself
         if (!"debug".equals(level) && !"trace".equals(level)) {
             context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);

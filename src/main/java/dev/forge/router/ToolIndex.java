@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
@@ -22,21 +23,25 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every tool of the catalog in a Lucene index (BM25), rebuilt whole and swapped atomically when the catalog changes;
- * searches read the current snapshot without locking. A query word found in a tool's name, title, description or
- * owning upstream counts double; in its tags one and a half; in its parameters' names and descriptions a half
- * (weights chosen on the evaluation set, see docs/TOOL_ROUTER.md).
+ * Every tool of the catalog in a Lucene index, rebuilt whole and swapped atomically when the catalog changes;
+ * searches read the current snapshot without locking. Two rankings meet in it: BM25 over the tool's words (a query
+ * word found in a tool's name, title, description or owning upstream counts double; in its tags one and a half; in
+ * its parameters' names and descriptions a half) and, when an {@link Embedder} is given, the nearest tool vectors
+ * to the task's (HNSW); {@link Ranking} says how they are combined. Weights chosen on the project's own evaluation
+ * set, see docs/TOOL_ROUTER.md.
  */
 final class ToolIndex {
 
@@ -45,6 +50,20 @@ final class ToolIndex {
     private static final int MAX_QUERY_TERMS = 64;
     private static final float CONTEXT_WEIGHT = 0.5f;
     private static final float SYNONYM_WEIGHT = 0.4f;
+    private static final String VECTOR = "vector";
+    /** How many of each ranking's best are fused; well above any limit a client asks for. */
+    private static final int CANDIDATES = 50;
+    /** Reciprocal rank fusion's constant: a tool's share from one ranking is 1 / (K + its rank there). */
+    private static final int RRF_K = 60;
+
+    /**
+     * How a search ranks: words only, meaning only, both fused by reciprocal rank (HYBRID), or both blended linearly
+     * (LINEAR: BM25 scaled by the best BM25 score of the query, weighted {@link #bm25Weight}, plus the cosine).
+     */
+    enum Ranking { BM25, DENSE, HYBRID, LINEAR }
+
+    /** LINEAR's weight of the scaled BM25 score against the cosine (package-private for the evaluation's sweep). */
+    volatile double bm25Weight = 0.3;
 
     private static Map<String, Float> fields() {
         Map<String, Float> f = new LinkedHashMap<>();
@@ -59,23 +78,37 @@ final class ToolIndex {
 
     /** One built index: searcher, the tools by document number, and each tool's terms per field. */
     private record Snapshot(IndexSearcher searcher, List<IndexedTool> tools, List<Map<String, Set<String>>> terms,
-                            Instant built, long buildMillis) {}
+                            boolean dense, Instant built, long buildMillis) {}
 
     private final ToolAnalyzer analyzer = new ToolAnalyzer();
     private final Synonyms synonyms = new Synonyms(analyzer);
     private final Clock clock;
+    private final Embedder embedder;
+    private final VectorCache cache = new VectorCache();
     private volatile Snapshot snapshot;
 
-    ToolIndex(Clock clock) {
+    /** @param embedder the model that gives tools and tasks their vectors, or null for words (BM25) only */
+    ToolIndex(Clock clock, Embedder embedder) {
         this.clock = clock;
-        rebuild(List.of());
+        this.embedder = embedder;
+        rebuild(List.of(), Vectors.NONE);
     }
 
-    /** Indexes these tools, replacing what was indexed; searches see the old index until the new one is ready. */
-    synchronized void rebuild(List<IndexedTool> tools) {
+    /** Which tools get a vector in a rebuild. */
+    enum Vectors { NONE, CACHED, ALL }
+
+    /**
+     * Indexes these tools, replacing what was indexed; searches see the old index until the new one is ready.
+     * @param vectors NONE: words only; CACHED: the vectors known already (a tool without one is found by its words
+     *                until the next rebuild); ALL: every tool embedded (only the new or changed cost anything)
+     */
+    synchronized void rebuild(List<IndexedTool> tools, Vectors vectors) {
         long start = System.nanoTime();
+        boolean withVectors = vectors != Vectors.NONE && embedder != null && !tools.isEmpty();
+        boolean dense = false;
         ByteBuffersDirectory directory = new ByteBuffersDirectory();
         List<Map<String, Set<String>>> terms = new ArrayList<>(tools.size());
+        Set<String> vectorKeys = new HashSet<>();
         try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer).setRAMBufferSizeMB(64))) {
             for (IndexedTool tool : tools) {
                 Map<String, String> text = texts(tool);
@@ -85,24 +118,74 @@ final class ToolIndex {
                     doc.add(new TextField(field, value, Field.Store.NO));
                     toolTerms.put(field, new HashSet<>(analyzer.terms(value)));
                 });
+                if (withVectors) {
+                    String about = ToolText.of(tool);
+                    String key = VectorCache.key(embedder.model(), about);
+                    vectorKeys.add(key);
+                    float[] vector = vectors == Vectors.ALL ? cache.vector(embedder, about) : cache.cached(key);
+                    if (vector != null) {
+                        doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+                        dense = true;
+                    }
+                }
                 doc.add(new NumericDocValuesField("n", terms.size()));
                 writer.addDocument(doc);
                 terms.add(toolTerms);
             }
             writer.commit();
+            if (vectors == Vectors.ALL && withVectors) {
+                cache.retain(vectorKeys);
+            }
             IndexSearcher searcher = new IndexSearcher(DirectoryReader.open(directory));
-            snapshot = new Snapshot(searcher, List.copyOf(tools), terms, clock.instant(), (System.nanoTime() - start) / 1_000_000);
+            snapshot = new Snapshot(searcher, List.copyOf(tools), terms, dense, clock.instant(), (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The best {@code limit} tools for a task (its words count fully, the context's half), best first. */
+    /** True once the tools have vectors: searches rank by meaning as well as by words. */
+    boolean dense() {
+        return snapshot.dense();
+    }
+
+    /** True if every one of these tools has its vector already: a rebuild with all of them costs no embedding. */
+    boolean allEmbedded(List<IndexedTool> tools) {
+        return embedder == null || tools.stream().allMatch(t -> cache.cached(VectorCache.key(embedder.model(), ToolText.of(t))) != null);
+    }
+
+    /** The best {@code limit} tools for a task, ranked by words and meaning together when the index has vectors. */
     List<RankedTool> search(String task, String context, int limit) {
+        return search(task, context, limit, snapshot.dense() ? Ranking.LINEAR : Ranking.BM25);
+    }
+
+    /**
+     * The best {@code limit} tools for a task, best first: by its words (the task's count fully, the context's half),
+     * by the meaning of the task and context, or both fused by reciprocal rank.
+     */
+    List<RankedTool> search(String task, String context, int limit, Ranking ranking) {
         Snapshot s = snapshot;
         if (s.tools().isEmpty() || limit <= 0) {
             return List.of();
         }
+        if (ranking != Ranking.BM25 && !s.dense()) {
+            ranking = Ranking.BM25;
+        }
+        try {
+            return switch (ranking) {
+                case BM25 -> ranked(s, bm25(s, task, context, limit), words(task, context));
+                case DENSE -> ranked(s, nearest(s, task, context, limit), words(task, context));
+                case HYBRID -> ranked(s, fused(List.of(bm25(s, task, context, CANDIDATES), nearest(s, task, context, CANDIDATES)), limit),
+                        words(task, context));
+                case LINEAR -> ranked(s, blended(bm25(s, task, context, CANDIDATES), nearest(s, task, context, CANDIDATES), limit),
+                        words(task, context));
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The task's and context's words, with their weights and synonyms: what BM25 looks for. */
+    private Map<String, Float> words(String task, String context) {
         Map<String, Float> weights = new LinkedHashMap<>();
         analyzer.terms(task).forEach(t -> weights.merge(t, 1.0f, Math::max));
         if (context != null && !context.isBlank()) {
@@ -112,30 +195,79 @@ final class ToolIndex {
             float base = weights.get(term);
             synonyms.of(term).forEach(alt -> weights.merge(alt, base * SYNONYM_WEIGHT, Math::max));
         }
+        return weights;
+    }
+
+    private ScoreDoc[] bm25(Snapshot s, String task, String context, int limit) throws IOException {
+        Map<String, Float> weights = words(task, context);
         if (weights.isEmpty()) {
-            return List.of();
+            return new ScoreDoc[0];
         }
         BooleanQuery.Builder query = new BooleanQuery.Builder();
         weights.entrySet().stream().limit(MAX_QUERY_TERMS).forEach(e -> FIELDS.forEach((field, boost) ->
                 query.add(new BoostQuery(new TermQuery(new Term(field, e.getKey())), boost * e.getValue()), BooleanClause.Occur.SHOULD)));
-        try {
-            TopDocs top = s.searcher().search(query.build(), limit);
-            List<RankedTool> ranked = new ArrayList<>(top.scoreDocs.length);
-            for (ScoreDoc hit : top.scoreDocs) {
-                int n = toolNumber(s.searcher(), hit.doc);
-                List<String> matched = new ArrayList<>();
-                s.terms().get(n).forEach((field, fieldTerms) -> {
-                    if (weights.keySet().stream().anyMatch(fieldTerms::contains)) {
-                        matched.add(field);
-                    }
-                });
-                matched.sort(java.util.Comparator.comparing(f -> -FIELDS.get(f)));
-                ranked.add(new RankedTool(s.tools().get(n), hit.score, matched));
-            }
-            return ranked;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return s.searcher().search(query.build(), limit).scoreDocs;
+    }
+
+    /** The tools whose vectors are nearest the task's (the context, when given, is embedded with it). */
+    private ScoreDoc[] nearest(Snapshot s, String task, String context, int limit) throws IOException {
+        String text = context == null || context.isBlank() ? task : task + "\n" + context;
+        if (text.isBlank()) {
+            return new ScoreDoc[0];
         }
+        Query query = new KnnFloatVectorQuery(VECTOR, embedder.embed(text), Math.min(limit, s.tools().size()));
+        return s.searcher().search(query, limit).scoreDocs;
+    }
+
+    /**
+     * Reciprocal rank fusion: each ranking gives a tool 1 / (K + rank); the sums order the result. It needs no
+     * calibration between BM25's unbounded scores and cosine similarities, which is why it is the default.
+     */
+    private static ScoreDoc[] fused(List<ScoreDoc[]> rankings, int limit) {
+        Map<Integer, Float> scores = new HashMap<>();
+        for (ScoreDoc[] ranking : rankings) {
+            for (int rank = 0; rank < ranking.length; rank++) {
+                scores.merge(ranking[rank].doc, 1f / (RRF_K + rank + 1), Float::sum);
+            }
+        }
+        return scores.entrySet().stream()
+                .sorted(Map.Entry.<Integer, Float>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(limit)
+                .map(e -> new ScoreDoc(e.getKey(), e.getValue()))
+                .toArray(ScoreDoc[]::new);
+    }
+
+    /** BM25 over its best score, times {@link #bm25Weight}, plus the cosine (Lucene's (1 + cos) / 2 turned back). */
+    private ScoreDoc[] blended(ScoreDoc[] words, ScoreDoc[] meaning, int limit) {
+        Map<Integer, Float> scores = new HashMap<>();
+        float best = words.length == 0 ? 1 : words[0].score;
+        for (ScoreDoc hit : words) {
+            scores.merge(hit.doc, (float) (bm25Weight * hit.score / best), Float::sum);
+        }
+        for (ScoreDoc hit : meaning) {
+            scores.merge(hit.doc, (float) ((1 - bm25Weight) * (2 * hit.score - 1)), Float::sum);
+        }
+        return scores.entrySet().stream()
+                .sorted(Map.Entry.<Integer, Float>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(limit)
+                .map(e -> new ScoreDoc(e.getKey(), e.getValue()))
+                .toArray(ScoreDoc[]::new);
+    }
+
+    private static List<RankedTool> ranked(Snapshot s, ScoreDoc[] hits, Map<String, Float> weights) throws IOException {
+        List<RankedTool> ranked = new ArrayList<>(hits.length);
+        for (ScoreDoc hit : hits) {
+            int n = toolNumber(s.searcher(), hit.doc);
+            List<String> matched = new ArrayList<>();
+            s.terms().get(n).forEach((field, fieldTerms) -> {
+                if (weights.keySet().stream().anyMatch(fieldTerms::contains)) {
+                    matched.add(field);
+                }
+            });
+            matched.sort(java.util.Comparator.comparing(f -> -FIELDS.get(f)));
+            ranked.add(new RankedTool(s.tools().get(n), hit.score, matched));
+        }
+        return ranked;
     }
 
     /** Which tool a document is: read from doc values, which cost far less per hit than stored fields. */

@@ -36,6 +36,9 @@ public final class ToolRouter {
     private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(2);
 
     private final ToolIndex index;
+    private final Embedder embedder;
+    /** Set by the first search: from then on rebuilds embed the tools. */
+    private volatile boolean vectorsWanted;
     private final Feedback feedback;
     private final Reranker reranker;
     private final Supplier<Catalog> catalog;
@@ -50,9 +53,19 @@ public final class ToolRouter {
     private final long[] latencies = new long[LATENCY_WINDOW];
     private final AtomicLong latencyCount = new AtomicLong();
 
-    /** {@code excludedUpstream}: the router's own meta-tools, which are never proposed. */
+    /** {@code excludedUpstream}: the router's own meta-tools, which are never proposed. Words (BM25) only. */
     public ToolRouter(Supplier<Catalog> catalog, FeedbackRepository feedback, Reranker reranker, String excludedUpstream, Clock clock) {
-        this.index = new ToolIndex(clock);
+        this(catalog, feedback, reranker, excludedUpstream, clock, null);
+    }
+
+    /**
+     * @param embedder ranks by meaning as well as words; null for words only. Its model is loaded, and the tools
+     *                 embedded, when the first search comes: a router never asked costs no memory for it.
+     */
+    public ToolRouter(Supplier<Catalog> catalog, FeedbackRepository feedback, Reranker reranker, String excludedUpstream,
+                      Clock clock, Embedder embedder) {
+        this.embedder = embedder;
+        this.index = new ToolIndex(clock, embedder);
         this.feedback = new Feedback(feedback);
         this.reranker = reranker;
         this.catalog = catalog;
@@ -74,7 +87,14 @@ public final class ToolRouter {
             try {
                 long covered;
                 while ((covered = changes.get()) > indexedChange) {
-                    index.rebuild(tools(catalog.get()));
+                    List<IndexedTool> tools = tools(catalog.get());
+                    boolean embed = vectorsWanted;
+                    if (embed && !index.allEmbedded(tools)) {
+                        // the change is searchable by words at once; embedding the new tools follows
+                        index.rebuild(tools, ToolIndex.Vectors.CACHED);
+                        markIndexed(covered);
+                    }
+                    index.rebuild(tools, embed ? ToolIndex.Vectors.ALL : ToolIndex.Vectors.NONE);
                     markIndexed(covered);
                 }
             } catch (RuntimeException e) {
@@ -123,9 +143,25 @@ public final class ToolRouter {
         }
     }
 
+    /** Waits, at most {@link #FRESHNESS_WAIT}, until the index has vectors (or the rebuilds stop without them). */
+    private void awaitVectors() {
+        indexLock.lock();
+        try {
+            long remaining = FRESHNESS_WAIT.toNanos();
+            while (!index.dense() && index.size() > 0 && remaining > 0) {
+                remaining = indexed.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            indexLock.unlock();
+        }
+    }
+
     /** Rebuilds now, on this thread (start-up, tests, benchmarks). */
     public void rebuildNow(List<IndexedTool> tools) {
-        index.rebuild(tools);
+        vectorsWanted = embedder != null;
+        index.rebuild(tools, vectorsWanted ? ToolIndex.Vectors.ALL : ToolIndex.Vectors.NONE);
     }
 
     private List<IndexedTool> tools(Catalog current) {
@@ -150,10 +186,21 @@ public final class ToolRouter {
 
     /** The best tools for the task, best first, at most {@code limit} ({@value #MAX_LIMIT} at most). */
     public List<RankedTool> route(String task, String context, int limit) {
+        if (embedder != null && !vectorsWanted) {
+            vectorsWanted = true;
+            catalogChanged(); // the first search loads the model and embeds the tools
+            awaitVectors(); // and waits for them a little, so that it is ranked as every later one is
+        }
+        return route(task, context, limit, null);
+    }
+
+    /** As {@link #route(String, String, int)}, ranked one given way (null: the index's best); for the evaluation. */
+    List<RankedTool> route(String task, String context, int limit, ToolIndex.Ranking ranking) {
         awaitCurrentIndex();
         long start = System.nanoTime();
         int wanted = Math.max(1, Math.min(limit, MAX_LIMIT));
-        List<RankedTool> first = index.search(task, context, wanted * CANDIDATES_PER_RESULT);
+        int candidates = wanted * CANDIDATES_PER_RESULT;
+        List<RankedTool> first = ranking == null ? index.search(task, context, candidates) : index.search(task, context, candidates, ranking);
         List<RankedTool> nudged = new ArrayList<>(first.size());
         for (RankedTool r : first) {
             nudged.add(r.withScore(r.score() * feedback.multiplier(r.tool().name())));
@@ -169,6 +216,11 @@ public final class ToolRouter {
 
     public void recordFeedback(String tool, String task, boolean success) {
         feedback.record(tool, task, success);
+    }
+
+    /** For the evaluation's sweep of the linear blend's weight. */
+    void bm25Weight(double weight) {
+        index.bm25Weight = weight;
     }
 
     public int indexSize() {

@@ -89,6 +89,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRoutersEmbeddingsAreOnUnlessTurnedOff() {
+        assertThat(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.none()).router().embeddings()).isTrue();
+        assertThat(new ConfigLoader(Map.of("TOOL_ROUTER_EMBEDDINGS", "off")).load(ConfigLoader.Flags.none()).router().embeddings()).isFalse();
+        assertThat(new ConfigLoader(Map.of("TOOL_ROUTER_EMBEDDINGS", "ON")).load(ConfigLoader.Flags.none()).router().embeddings()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigLoader(Map.of("TOOL_ROUTER_EMBEDDINGS", "maybe"))
+                .load(ConfigLoader.Flags.none())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TOOL_ROUTER_EMBEDDINGS").hasMessageContaining("'maybe'");
+    }
+
+    @Test
     void productionModeMeansJsonLogs() {
         assertThat(new ConfigLoader(Map.of("NODE_ENV", "production")).load(ConfigLoader.Flags.none()).jsonLogs()).isTrue();
         assertThat(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.none()).jsonLogs()).isFalse();
