@@ -47,9 +47,18 @@ public final class MiniLmEmbedder implements Embedder {
         return m;
     }
 
+    /** A folder of this process's own for the unpacked library, removed when the process ends. */
     private static Path nativeFolder() {
         try {
-            return Files.createTempDirectory("forge-tokenizer-");
+            Path folder = Files.createTempDirectory("forge-tokenizer-");
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                try (var files = Files.walk(folder)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException | UncheckedIOException e) {
+                    // best effort: the folder is in the temporary directory
+                }
+            }));
+            return folder;
         } catch (IOException e) {
             throw new UncheckedIOException("the embedding model's tokenizer has no folder to unpack into: " + e.getMessage(), e);
         }
