@@ -13,6 +13,7 @@ import dev.forge.router.RouterMetaTools;
 import dev.forge.router.ToolRouter;
 import dev.forge.session.SessionStore;
 import dev.forge.store.FeedbackRepository;
+import dev.forge.store.VectorRepository;
 import dev.forge.transport.JsonErrors;
 import dev.forge.transport.OriginGuard;
 import io.javalin.Javalin;
@@ -77,7 +78,7 @@ public final class Gateway implements AutoCloseable {
             // meta-tools and the router's virtual server belong to that role
             ToolRouter router = routerRole == null && gatewayRole == null ? null : new ToolRouter(federation::catalog,
                     new FeedbackRepository(f.database, f.clock), Reranker.NONE, RouterMetaTools.UPSTREAM, f.clock,
-                    config.router().embeddings() ? new MiniLmEmbedder() : null);
+                    config.router().embeddings() ? new MiniLmEmbedder() : null, new VectorRepository(f.database, f.clock));
             MetaTools metaTools = routerRole == null ? MetaTools.NONE : routerRole.attach(federation, router);
             if (gatewayRole != null) {
                 gatewayRole.attach(federation);

@@ -102,6 +102,13 @@ public final class RouterApi {
         s.put("last_update", router.lastUpdate().toString());
         s.put("last_build_ms", router.lastBuildMillis());
         s.put("queries_served", router.queriesServed());
+        s.put("ranking", router.rankingByMeaning() ? "words and meaning" : "words");
+        int[] embedding = router.embeddingProgress();
+        if (embedding[1] > 0) { // new tools are being embedded: how far it has come
+            ObjectNode progress = s.putObject("embedding");
+            progress.put("done", embedding[0]);
+            progress.put("total", embedding[1]);
+        }
         ObjectNode latency = s.putObject("latency_ms");
         latency.put("p50", router.latencyMillis(50));
         latency.put("p95", router.latencyMillis(95));

@@ -1,5 +1,6 @@
 package dev.forge.router;
 
+import dev.forge.store.VectorRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -33,6 +34,8 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -55,6 +58,9 @@ final class ToolIndex {
     private static final int CANDIDATES = 50;
     /** Reciprocal rank fusion's constant: a tool's share from one ranking is 1 / (K + its rank there). */
     private static final int RRF_K = 60;
+    /** A first build this large reports its progress in the log. */
+    private static final int LOG_PROGRESS_FROM = 200;
+    private static final Logger LOG = LoggerFactory.getLogger(ToolIndex.class);
 
     /**
      * How a search ranks: words only, meaning only, both fused by reciprocal rank (HYBRID), or both blended linearly
@@ -84,13 +90,18 @@ final class ToolIndex {
     private final Synonyms synonyms = new Synonyms(analyzer);
     private final Clock clock;
     private final Embedder embedder;
-    private final VectorCache cache = new VectorCache();
+    private final VectorCache cache;
     private volatile Snapshot snapshot;
+    private volatile Progress embedding = new Progress(0, 0);
 
-    /** @param embedder the model that gives tools and tasks their vectors, or null for words (BM25) only */
-    ToolIndex(Clock clock, Embedder embedder) {
+    /**
+     * @param embedder the model that gives tools and tasks their vectors, or null for words (BM25) only
+     * @param store    where vectors are kept across restarts and replicas, or null for memory only
+     */
+    ToolIndex(Clock clock, Embedder embedder, VectorRepository store) {
         this.clock = clock;
         this.embedder = embedder;
+        this.cache = new VectorCache(store);
         rebuild(List.of(), Vectors.NONE);
     }
 
@@ -106,9 +117,10 @@ final class ToolIndex {
         long start = System.nanoTime();
         boolean withVectors = vectors != Vectors.NONE && embedder != null && !tools.isEmpty();
         boolean dense = false;
+        boolean embeddedAll = true;
+        List<String> keys = withVectors ? (vectors == Vectors.ALL ? embed(tools) : loadVectors(tools)) : List.of();
         ByteBuffersDirectory directory = new ByteBuffersDirectory();
         List<Map<String, Set<String>>> terms = new ArrayList<>(tools.size());
-        Set<String> vectorKeys = new HashSet<>();
         try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer).setRAMBufferSizeMB(64))) {
             for (IndexedTool tool : tools) {
                 Map<String, String> text = texts(tool);
@@ -119,13 +131,12 @@ final class ToolIndex {
                     toolTerms.put(field, new HashSet<>(analyzer.terms(value)));
                 });
                 if (withVectors) {
-                    String about = ToolText.of(tool);
-                    String key = VectorCache.key(embedder.model(), about);
-                    vectorKeys.add(key);
-                    float[] vector = vectors == Vectors.ALL ? cache.vector(embedder, about) : cache.cached(key);
+                    float[] vector = cache.cached(keys.get(terms.size()));
                     if (vector != null) {
                         doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
                         dense = true;
+                    } else {
+                        embeddedAll = false;
                     }
                 }
                 doc.add(new NumericDocValuesField("n", terms.size()));
@@ -133,14 +144,87 @@ final class ToolIndex {
                 terms.add(toolTerms);
             }
             writer.commit();
-            if (vectors == Vectors.ALL && withVectors) {
-                cache.retain(vectorKeys);
+            if (withVectors && embeddedAll) { // a complete set: what it does not name is no longer in the catalog
+                cache.retain(Set.copyOf(keys));
             }
             IndexSearcher searcher = new IndexSearcher(DirectoryReader.open(directory));
             snapshot = new Snapshot(searcher, List.copyOf(tools), terms, dense, clock.instant(), (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The vector keys of these tools, in order, with what the registry holds of them brought into memory. */
+    private List<String> loadVectors(List<IndexedTool> tools) {
+        List<String> keys = new ArrayList<>(tools.size());
+        for (IndexedTool tool : tools) {
+            keys.add(VectorCache.key(embedder.model(), ToolText.of(tool)));
+        }
+        cache.load(keys);
+        return keys;
+    }
+
+    /**
+     * Gives every one of these tools a vector, embedding those no process has embedded before (the next rebuild
+     * indexes them); returns their keys in order. Does nothing without a model. Not under the rebuild's lock: a
+     * rebuild goes on meanwhile with the vectors there are.
+     */
+    List<String> embed(List<IndexedTool> tools) {
+        if (embedder == null) {
+            return List.of();
+        }
+        List<String> abouts = new ArrayList<>(tools.size());
+        List<String> keys = new ArrayList<>(tools.size());
+        for (IndexedTool tool : tools) {
+            String about = ToolText.of(tool);
+            abouts.add(about);
+            keys.add(VectorCache.key(embedder.model(), about));
+        }
+        List<String> missing = cache.load(keys);
+        if (!missing.isEmpty()) {
+            embedMissing(abouts, keys, Set.copyOf(missing));
+        }
+        return keys;
+    }
+
+    /**
+     * Embeds the tools no process has embedded before, saving them to the registry as it goes (a restart resumes
+     * where it stopped), with its progress on {@link #embedding()} and in the log every ten seconds.
+     */
+    private void embedMissing(List<String> abouts, List<String> keys, Set<String> missing) {
+        int total = missing.size();
+        embedding = new Progress(0, total);
+        long started = System.nanoTime();
+        long lastLog = started;
+        int done = 0;
+        if (total >= LOG_PROGRESS_FROM) {
+            LOG.info("tool router: embedding {} tools ({} already embedded)", total, keys.size() - total);
+        }
+        try {
+            for (int i = 0; i < keys.size(); i++) {
+                if (missing.contains(keys.get(i)) && cache.cached(keys.get(i)) == null) {
+                    cache.embed(embedder, keys.get(i), abouts.get(i));
+                    embedding = new Progress(++done, total);
+                    if (total >= LOG_PROGRESS_FROM && System.nanoTime() - lastLog > 10_000_000_000L) {
+                        lastLog = System.nanoTime();
+                        LOG.info("tool router: embedded {} of {} tools", done, total);
+                    }
+                }
+            }
+        } finally {
+            cache.flush(embedder.model());
+            embedding = new Progress(0, 0);
+        }
+        if (total >= LOG_PROGRESS_FROM) {
+            LOG.info("tool router: embedded {} tools in {} s", done, (System.nanoTime() - started) / 1_000_000_000);
+        }
+    }
+
+    /** How far the embedding of new tools has come: {@code done} of {@code total}; 0 of 0 when nothing is under way. */
+    record Progress(int done, int total) {}
+
+    Progress embedding() {
+        return embedding;
     }
 
     /** True once the tools have vectors: searches rank by meaning as well as by words. */

@@ -4,6 +4,7 @@ import dev.forge.catalog.Catalog;
 import dev.forge.catalog.CatalogView;
 import dev.forge.catalog.Route;
 import dev.forge.store.FeedbackRepository;
+import dev.forge.store.VectorRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,8 @@ public final class ToolRouter {
     private static final int CANDIDATES_PER_RESULT = 3;
     private static final int LATENCY_WINDOW = 10_000;
     private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(2);
+    /** How long the first search waits for the model to load and the catalog to be embedded (once per process). */
+    private static final Duration VECTORS_WAIT = Duration.ofSeconds(5);
 
     private final ToolIndex index;
     private final Embedder embedder;
@@ -44,6 +47,7 @@ public final class ToolRouter {
     private final Supplier<Catalog> catalog;
     private final String excludedUpstream;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
+    private final AtomicBoolean embedding = new AtomicBoolean();
     /** Catalog changes seen, and the last one the index includes: searches wait (briefly) for the two to meet. */
     private final AtomicLong changes = new AtomicLong();
     private final ReentrantLock indexLock = new ReentrantLock();
@@ -55,17 +59,19 @@ public final class ToolRouter {
 
     /** {@code excludedUpstream}: the router's own meta-tools, which are never proposed. Words (BM25) only. */
     public ToolRouter(Supplier<Catalog> catalog, FeedbackRepository feedback, Reranker reranker, String excludedUpstream, Clock clock) {
-        this(catalog, feedback, reranker, excludedUpstream, clock, null);
+        this(catalog, feedback, reranker, excludedUpstream, clock, null, null);
     }
 
     /**
      * @param embedder ranks by meaning as well as words; null for words only. Its model is loaded, and the tools
      *                 embedded, when the first search comes: a router never asked costs no memory for it.
+     * @param vectors  the registry's store of tool vectors (nothing embedded twice across restarts and replicas), or
+     *                 null to keep them in memory only
      */
     public ToolRouter(Supplier<Catalog> catalog, FeedbackRepository feedback, Reranker reranker, String excludedUpstream,
-                      Clock clock, Embedder embedder) {
+                      Clock clock, Embedder embedder, VectorRepository vectors) {
         this.embedder = embedder;
-        this.index = new ToolIndex(clock, embedder);
+        this.index = new ToolIndex(clock, embedder, vectors);
         this.feedback = new Feedback(feedback);
         this.reranker = reranker;
         this.catalog = catalog;
@@ -89,13 +95,12 @@ public final class ToolRouter {
                 while ((covered = changes.get()) > indexedChange) {
                     List<IndexedTool> tools = tools(catalog.get());
                     boolean embed = vectorsWanted;
-                    if (embed && !index.allEmbedded(tools)) {
-                        // the change is searchable by words at once; embedding the new tools follows
-                        index.rebuild(tools, ToolIndex.Vectors.CACHED);
-                        markIndexed(covered);
-                    }
-                    index.rebuild(tools, embed ? ToolIndex.Vectors.ALL : ToolIndex.Vectors.NONE);
+                    // the change is searchable at once, new tools by their words; embedding them goes on apart
+                    index.rebuild(tools, embed ? ToolIndex.Vectors.CACHED : ToolIndex.Vectors.NONE);
                     markIndexed(covered);
+                    if (embed && !index.allEmbedded(tools)) {
+                        startEmbedding();
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("rebuilding the tool index failed; searches use the previous one: {}", e.toString());
@@ -105,6 +110,30 @@ public final class ToolRouter {
                 if (changes.get() > indexedChange) { // a change that arrived after the loop's last look
                     startRebuilding();
                 }
+            }
+        });
+    }
+
+    /**
+     * One embedder at a time: it embeds the catalog's tools that have no vector yet (the model's first use loads
+     * it), then asks for a rebuild, which indexes them; it goes on while the catalog brings new ones.
+     */
+    private void startEmbedding() {
+        if (!embedding.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("tool-router-embed").start(() -> {
+            try {
+                List<IndexedTool> tools;
+                do {
+                    tools = tools(catalog.get());
+                    index.embed(tools);
+                    catalogChanged();
+                } while (!index.allEmbedded(tools(catalog.get())));
+            } catch (RuntimeException e) {
+                LOG.warn("embedding tools for the tool router failed; they are found by their words: {}", e.toString());
+            } finally {
+                embedding.set(false);
             }
         });
     }
@@ -143,11 +172,11 @@ public final class ToolRouter {
         }
     }
 
-    /** Waits, at most {@link #FRESHNESS_WAIT}, until the index has vectors (or the rebuilds stop without them). */
+    /** Waits, at most {@link #VECTORS_WAIT}, until the index has vectors. */
     private void awaitVectors() {
         indexLock.lock();
         try {
-            long remaining = FRESHNESS_WAIT.toNanos();
+            long remaining = VECTORS_WAIT.toNanos();
             while (!index.dense() && index.size() > 0 && remaining > 0) {
                 remaining = indexed.awaitNanos(remaining);
             }
@@ -221,6 +250,17 @@ public final class ToolRouter {
     /** For the evaluation's sweep of the linear blend's weight. */
     void bm25Weight(double weight) {
         index.bm25Weight = weight;
+    }
+
+    /** Tools embedded of those waiting, while new tools are embedded; 0 of 0 otherwise. */
+    public int[] embeddingProgress() {
+        ToolIndex.Progress p = index.embedding();
+        return new int[] {p.done(), p.total()};
+    }
+
+    /** True once searches rank by meaning as well as by words. */
+    public boolean rankingByMeaning() {
+        return index.dense();
     }
 
     public int indexSize() {

@@ -1,23 +1,44 @@
 package dev.forge.router;
 
+import dev.forge.store.VectorRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tool vectors by the hash of the model and the text they were made from: a rebuild embeds only the tools that are
- * new or changed, and a tool that comes back (an upstream reconnects) costs nothing.
+ * Tool vectors by the hash of the model and the text they were made from, in memory and, when given one, in the
+ * registry: a rebuild embeds only the tools that are new or changed, and a restart or another replica only what no
+ * process has embedded before.
  */
 final class VectorCache {
 
-    private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+    /** Vectors written to the registry per transaction while a large catalog is embedded. */
+    private static final int SAVE_EVERY = 100;
 
-    /** The vector of this text under this model, embedded now if it is not cached. */
-    float[] vector(Embedder embedder, String text) {
-        return vectors.computeIfAbsent(key(embedder.model(), text), k -> embedder.embed(text));
+    private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+    private final VectorRepository store;
+    private final Map<String, float[]> unsaved = new HashMap<>();
+
+    /** @param store the registry's table, or null to keep vectors in memory only */
+    VectorCache(VectorRepository store) {
+        this.store = store;
+    }
+
+    /** Brings what the registry holds of these keys into memory; returns the keys still without a vector. */
+    List<String> load(Collection<String> keys) {
+        List<String> missing = keys.stream().filter(k -> !vectors.containsKey(k)).distinct().toList();
+        if (store != null && !missing.isEmpty()) {
+            vectors.putAll(store.find(missing));
+            missing = missing.stream().filter(k -> !vectors.containsKey(k)).toList();
+        }
+        return missing;
     }
 
     /** The vector cached under this key, or null. */
@@ -25,9 +46,34 @@ final class VectorCache {
         return vectors.get(key);
     }
 
-    /** Keeps only what these keys name: the cache follows the catalog, it does not grow with its history. */
-    void retain(java.util.Set<String> keys) {
+    /** Embeds one text and keeps its vector; it reaches the registry with the next {@link #flush} or in a batch. */
+    synchronized float[] embed(Embedder embedder, String key, String text) {
+        float[] vector = vectors.get(key);
+        if (vector == null) {
+            vector = embedder.embed(text);
+            vectors.put(key, vector);
+            unsaved.put(key, vector);
+            if (unsaved.size() >= SAVE_EVERY) {
+                flush(embedder.model());
+            }
+        }
+        return vector;
+    }
+
+    /** Writes what was embedded since the last flush to the registry. */
+    synchronized void flush(String model) {
+        if (store != null && !unsaved.isEmpty()) {
+            store.save(model, new HashMap<>(unsaved));
+        }
+        unsaved.clear();
+    }
+
+    /** Keeps in memory only what these keys name, and tells the registry they are in use. */
+    void retain(Set<String> keys) {
         vectors.keySet().retainAll(keys);
+        if (store != null) {
+            store.used(keys);
+        }
     }
 
     int size() {

@@ -95,6 +95,7 @@ class ToolRouterTest {
                 .isEqualTo(gateway.federation().catalog().view(dev.forge.catalog.Catalog.ALL).tools().size() - 5);
         assertThat(status.path("queries_served").asLong()).isPositive();
         assertThat(status.has("latency_ms")).isTrue();
+        assertThat(status.path("ranking").asString()).isEqualTo("words and meaning"); // searched already: embedded
         assertThat(Tokens.send("GET", routerUrl + "/health", null, null).statusCode()).isEqualTo(200);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.store.Database;
 import dev.forge.store.FeedbackRepository;
+import dev.forge.store.VectorRepository;
 import dev.forge.support.TestGateways;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class HybridRankingTest {
     static ToolRouter router(Embedder embedder) throws Exception {
         Database database = Database.open(TestGateways.freshDatabase(), false);
         return new ToolRouter(() -> null, new FeedbackRepository(database, Clock.systemUTC()), Reranker.NONE, "router",
-                Clock.systemUTC(), embedder);
+                Clock.systemUTC(), embedder, null);
     }
 
     static List<String> names(List<RankedTool> ranked) {
@@ -72,6 +73,25 @@ class HybridRankingTest {
     }
 
     @Test
+    void aRestartOnTheSameRegistryEmbedsNothingAgain() throws Exception {
+        Database registry = Database.open(TestGateways.freshDatabase(), false);
+        List<IndexedTool> tools = catalog.subList(0, 30);
+        Counting first = new Counting(MODEL);
+        ToolIndex before = new ToolIndex(Clock.systemUTC(), first, new VectorRepository(registry, Clock.systemUTC()));
+        before.rebuild(tools, ToolIndex.Vectors.ALL);
+        assertThat(first.calls).hasValue(30);
+        Counting second = new Counting(MODEL); // a new process: nothing in memory, the same registry
+        ToolIndex after = new ToolIndex(Clock.systemUTC(), second, new VectorRepository(registry, Clock.systemUTC()));
+        assertThat(after.allEmbedded(tools)).isFalse(); // not in its memory yet
+        after.rebuild(tools, ToolIndex.Vectors.ALL);
+        assertThat(second.calls).as("embedded again after the restart").hasValue(0);
+        assertThat(after.dense()).isTrue();
+        String task = "read a file from the disk";
+        assertThat(after.search(task, null, 3)).extracting(r -> r.tool().name())
+                .isEqualTo(before.search(task, null, 3).stream().map(r -> r.tool().name()).toList());
+    }
+
+    @Test
     void withoutAModelTheRouterRanksByWordsAlone() throws Exception {
         ToolRouter words = router(null);
         words.rebuildNow(catalog);
@@ -86,8 +106,8 @@ class HybridRankingTest {
         Counting counting = new Counting(MODEL);
         List<IndexedTool> tools = new ArrayList<>(catalog.subList(0, 40));
         ToolRouter router = new ToolRouter(() -> null, new FeedbackRepository(Database.open(TestGateways.freshDatabase(), false),
-                Clock.systemUTC()), Reranker.NONE, "router", Clock.systemUTC(), counting);
-        ToolIndex index = new ToolIndex(Clock.systemUTC(), counting);
+                Clock.systemUTC()), Reranker.NONE, "router", Clock.systemUTC(), counting, null);
+        ToolIndex index = new ToolIndex(Clock.systemUTC(), counting, null);
         index.rebuild(tools, ToolIndex.Vectors.NONE);
         assertThat(counting.calls).hasValue(0);
         index.rebuild(tools, ToolIndex.Vectors.CACHED);

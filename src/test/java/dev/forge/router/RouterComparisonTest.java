@@ -92,7 +92,7 @@ class RouterComparisonTest {
     static ToolRouter router(Embedder embedder) throws Exception {
         Database database = Database.open(TestGateways.freshDatabase(), false);
         return new ToolRouter(() -> null, new FeedbackRepository(database, Clock.systemUTC()), Reranker.NONE, "router",
-                Clock.systemUTC(), embedder);
+                Clock.systemUTC(), embedder, null);
     }
 
     static Set ownSet() throws Exception {
