@@ -41,6 +41,8 @@ public final class Gateway implements AutoCloseable {
     private final ToolRouterRole routerRole;
     private final Federation federation;
     private final McpEdge edge;
+    /** The tool router's embedding model, or null; closed with the gateway (its memory is native). */
+    private final MiniLmEmbedder embedder;
     /** Every listener of the roles run here, started together, stopped together. */
     private final List<Javalin> listeners = new ArrayList<>();
     private volatile boolean draining;
@@ -76,9 +78,10 @@ public final class Gateway implements AutoCloseable {
             federation.setDisabledTools(f.toolStates.disabled()); // an operator's switches hold whatever roles run
             // the gateway keeps its own index too, so POST /tools {"task"} answers without the tool-router role; the
             // meta-tools and the router's virtual server belong to that role
+            this.embedder = (routerRole != null || gatewayRole != null) && config.router().embeddings() ? new MiniLmEmbedder() : null;
             ToolRouter router = routerRole == null && gatewayRole == null ? null : new ToolRouter(federation::catalog,
                     new FeedbackRepository(f.database, f.clock), Reranker.NONE, RouterMetaTools.UPSTREAM, f.clock,
-                    config.router().embeddings() ? new MiniLmEmbedder() : null, new VectorRepository(f.database, f.clock));
+                    embedder, new VectorRepository(f.database, f.clock));
             MetaTools metaTools = routerRole == null ? MetaTools.NONE : routerRole.attach(federation, router);
             if (gatewayRole != null) {
                 gatewayRole.attach(federation);
@@ -215,6 +218,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (federation != null) {
             federation.close();
+        }
+        if (embedder != null) {
+            embedder.close();
         }
         foundation.close();
     }

@@ -43,6 +43,10 @@ class ToolRouterTest {
         base = TestGateways.baseUrl(gateway);
         routerUrl = "http://127.0.0.1:" + gateway.toolRouterPort();
         await().atMost(Duration.ofSeconds(10)).until(() -> status().path("indexed_tools").asInt() > 20);
+        // the first search loads the embedding model and embeds the catalog (once per process): done here, so that
+        // what the tests time is the router, not the model's start
+        Tokens.send("POST", routerUrl + "/route", null, "{\"task\": \"warm up\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> status().path("ranking").asString().equals("words and meaning"));
     }
 
     @AfterAll
@@ -80,6 +84,17 @@ class ToolRouterTest {
                 "{\"task\": \"remember that Alice works at Acme\", \"limit\": 3}").body());
         assertThat(names(remember)).isNotEmpty().anyMatch(n -> n.equals("memory__create_entities")
                 || n.equals("memory__add_observations") || n.equals("memory__create_relations"));
+    }
+
+    /** The guide's check on a Forge just started: the first search waits for the model, and is ranked by meaning. */
+    @Test
+    void theFirstSearchOfAFreshForgeIsRankedByMeaningToo() throws Exception {
+        try (Gateway fresh = TestGateways.start(TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of()))) {
+            String url = TestGateways.baseUrl(fresh);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fresh.federation().ready());
+            JsonNode add = Json.parse(Tokens.send("POST", url + "/tools", null, "{\"task\": \"add two numbers\"}").body());
+            assertThat(names(add).getFirst()).isEqualTo("everything__get-sum");
+        }
     }
 
     @Test

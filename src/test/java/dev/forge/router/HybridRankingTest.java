@@ -92,6 +92,17 @@ class HybridRankingTest {
     }
 
     @Test
+    void aClosedModelRefusesTexts() {
+        MiniLmEmbedder own = new MiniLmEmbedder();
+        float[] vector = own.embed("add two numbers");
+        assertThat(vector).hasSize(384);
+        assertThat(Vectors.dot(vector, vector)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        own.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> own.embed("add two numbers"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void withoutAModelTheRouterRanksByWordsAlone() throws Exception {
         ToolRouter words = router(null);
         words.rebuildNow(catalog);
