@@ -68,6 +68,9 @@ final class ToolIndex {
      */
     enum Ranking { BM25, DENSE, HYBRID, LINEAR }
 
+    /** Whether query words bring their synonyms (package-private for the evaluation's with-and-without). */
+    volatile boolean useSynonyms = true;
+
     /** LINEAR's weight of the scaled BM25 score against the cosine (package-private for the evaluation's sweep). */
     volatile double bm25Weight = 0.3;
 
@@ -198,7 +201,7 @@ final class ToolIndex {
         long lastLog = started;
         int done = 0;
         if (total >= LOG_PROGRESS_FROM) {
-            LOG.info("tool router: embedding {} tools ({} already embedded)", total, keys.size() - total);
+            LOG.info("tool router: embedding {} tools ({} already embedded)", total, new HashSet<>(keys).size() - total);
         }
         try {
             for (int i = 0; i < keys.size(); i++) {
@@ -275,7 +278,7 @@ final class ToolIndex {
         if (context != null && !context.isBlank()) {
             analyzer.terms(context).forEach(t -> weights.merge(t, CONTEXT_WEIGHT, Math::max));
         }
-        for (String term : List.copyOf(weights.keySet())) {
+        for (String term : useSynonyms ? List.copyOf(weights.keySet()) : List.<String>of()) {
             float base = weights.get(term);
             synonyms.of(term).forEach(alt -> weights.merge(alt, base * SYNONYM_WEIGHT, Math::max));
         }

@@ -247,6 +247,11 @@ public final class ToolRouter {
         feedback.record(tool, task, success);
     }
 
+    /** For the evaluation: the same ranking with and without synonyms. */
+    void useSynonyms(boolean on) {
+        index.useSynonyms = on;
+    }
+
     /** For the evaluation's sweep of the linear blend's weight. */
     void bm25Weight(double weight) {
         index.bm25Weight = weight;
