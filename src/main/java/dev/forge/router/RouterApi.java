@@ -73,6 +73,7 @@ public final class RouterApi {
             t.put("gateway", r.tool().upstream());
             t.put("description", r.tool().definition().path("description").asString(""));
             t.put("score", Math.round(r.score() * 1000) / 1000.0);
+            r.describeMatch(t);
             r.matched().forEach(t.putArray("matched")::add);
             t.set("inputSchema", r.tool().definition().path("inputSchema"));
         }

@@ -86,15 +86,22 @@ public final class RouterMetaTools implements MetaTools, MetaToolSource {
             return errorResult("search_tools needs a query: describe the task in words");
         }
         ArrayNode found = Json.array();
-        for (RankedTool r : permitted(principal, query, null, limit)) {
+        List<RankedTool> ranked = permitted(principal, query, null, limit);
+        for (RankedTool r : ranked) {
             ObjectNode t = found.addObject();
             t.put("name", r.tool().name());
             t.put("description", r.tool().definition().path("description").asString(""));
             t.put("score", Math.round(r.score() * 1000) / 1000.0);
+            r.describeMatch(t);
             r.matched().forEach(t.putArray("matched")::add);
         }
         ObjectNode structured = Json.object();
         structured.set("tools", found);
+        if (!ranked.isEmpty() && ranked.stream().allMatch(RankedTool::poorMatch)) {
+            // still listed (never empty), but the client is told not to trust them blindly
+            structured.put("note", "no good match: none of these tools is close in meaning to the task; "
+                    + "the catalog may have no tool for it");
+        }
         return textResult(Json.text(structured), structured);
     }
 
@@ -142,6 +149,7 @@ public final class RouterMetaTools implements MetaTools, MetaToolSource {
             c.put("description", r.tool().definition().path("description").asString(""));
             c.set("inputSchema", r.tool().definition().path("inputSchema"));
             c.put("score", Math.round(r.score() * 1000) / 1000.0);
+            r.describeMatch(c);
         }
         ObjectNode structured = Json.object();
         structured.set("candidates", list);

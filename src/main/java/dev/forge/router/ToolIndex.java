@@ -87,7 +87,7 @@ final class ToolIndex {
 
     /** One built index: searcher, the tools by document number, and each tool's terms per field. */
     private record Snapshot(IndexSearcher searcher, List<IndexedTool> tools, List<Map<String, Set<String>>> terms,
-                            boolean dense, Instant built, long buildMillis) {}
+                            boolean dense, List<String> vectorKeys, Instant built, long buildMillis) {}
 
     private final ToolAnalyzer analyzer = new ToolAnalyzer();
     private final Synonyms synonyms = new Synonyms(analyzer);
@@ -151,7 +151,8 @@ final class ToolIndex {
                 cache.retain(Set.copyOf(keys));
             }
             IndexSearcher searcher = new IndexSearcher(DirectoryReader.open(directory));
-            snapshot = new Snapshot(searcher, List.copyOf(tools), terms, dense, clock.instant(), (System.nanoTime() - start) / 1_000_000);
+            snapshot = new Snapshot(searcher, List.copyOf(tools), terms, dense, dense ? List.copyOf(keys) : List.of(),
+                    clock.instant(), (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -258,14 +259,15 @@ final class ToolIndex {
             ranking = Ranking.BM25;
         }
         try {
-            return switch (ranking) {
-                case BM25 -> ranked(s, bm25(s, task, context, limit), words(task, context));
-                case DENSE -> ranked(s, nearest(s, task, context, limit), words(task, context));
-                case HYBRID -> ranked(s, fused(List.of(bm25(s, task, context, CANDIDATES), nearest(s, task, context, CANDIDATES)), limit),
-                        words(task, context));
-                case LINEAR -> ranked(s, blended(bm25(s, task, context, CANDIDATES), nearest(s, task, context, CANDIDATES), limit),
-                        words(task, context));
+            float[] meaning = s.dense() ? taskVector(task, context) : null;
+            Map<String, Float> words = words(task, context);
+            ScoreDoc[] hits = switch (ranking) {
+                case BM25 -> bm25(s, words, limit);
+                case DENSE -> nearest(s, meaning, limit);
+                case HYBRID -> fused(List.of(bm25(s, words, CANDIDATES), nearest(s, meaning, CANDIDATES)), limit);
+                case LINEAR -> blended(bm25(s, words, CANDIDATES), nearest(s, meaning, CANDIDATES), limit);
             };
+            return ranked(s, hits, words, meaning);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -285,8 +287,7 @@ final class ToolIndex {
         return weights;
     }
 
-    private ScoreDoc[] bm25(Snapshot s, String task, String context, int limit) throws IOException {
-        Map<String, Float> weights = words(task, context);
+    private ScoreDoc[] bm25(Snapshot s, Map<String, Float> weights, int limit) throws IOException {
         if (weights.isEmpty()) {
             return new ScoreDoc[0];
         }
@@ -297,12 +298,16 @@ final class ToolIndex {
     }
 
     /** The tools whose vectors are nearest the task's (the context, when given, is embedded with it). */
-    private ScoreDoc[] nearest(Snapshot s, String task, String context, int limit) throws IOException {
+    private float[] taskVector(String task, String context) {
         String text = context == null || context.isBlank() ? task : task + "\n" + context;
-        if (text.isBlank()) {
+        return text.isBlank() ? null : embedder.embed(text);
+    }
+
+    private ScoreDoc[] nearest(Snapshot s, float[] meaning, int limit) throws IOException {
+        if (meaning == null) {
             return new ScoreDoc[0];
         }
-        Query query = new KnnFloatVectorQuery(VECTOR, embedder.embed(text), Math.min(limit, s.tools().size()));
+        Query query = new KnnFloatVectorQuery(VECTOR, meaning, Math.min(limit, s.tools().size()));
         return s.searcher().search(query, limit).scoreDocs;
     }
 
@@ -341,7 +346,7 @@ final class ToolIndex {
                 .toArray(ScoreDoc[]::new);
     }
 
-    private static List<RankedTool> ranked(Snapshot s, ScoreDoc[] hits, Map<String, Float> weights) throws IOException {
+    private List<RankedTool> ranked(Snapshot s, ScoreDoc[] hits, Map<String, Float> weights, float[] meaning) throws IOException {
         List<RankedTool> ranked = new ArrayList<>(hits.length);
         for (ScoreDoc hit : hits) {
             int n = toolNumber(s.searcher(), hit.doc);
@@ -352,7 +357,9 @@ final class ToolIndex {
                 }
             });
             matched.sort(java.util.Comparator.comparing(f -> -FIELDS.get(f)));
-            ranked.add(new RankedTool(s.tools().get(n), hit.score, matched));
+            float[] vector = meaning == null ? null : cache.cached(s.vectorKeys().get(n));
+            double similarity = vector == null ? Double.NaN : dev.forge.router.Vectors.dot(meaning, vector);
+            ranked.add(new RankedTool(s.tools().get(n), hit.score, matched, similarity));
         }
         return ranked;
     }

@@ -31,6 +31,12 @@ public final class ToolRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolRouter.class);
     public static final int MAX_LIMIT = 50;
+    /**
+     * The cosine similarity of task and tool below which a proposal is called a poor match, chosen on the project's
+     * own evaluation set (docs/TOOL_ROUTER.md): it separates the right tool from the best of the rest when the right
+     * one is not in the catalog.
+     */
+    public static final double GOOD_MATCH_FROM = 0.49;
     /** How many first-stage candidates feedback and the re-ranker may reorder, per result asked for. */
     private static final int CANDIDATES_PER_RESULT = 3;
     private static final int LATENCY_WINDOW = 10_000;

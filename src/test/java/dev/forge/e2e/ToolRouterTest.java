@@ -86,6 +86,28 @@ class ToolRouterTest {
                 || n.equals("memory__add_observations") || n.equals("memory__create_relations"));
     }
 
+    /** Scores comparable across tasks: a task nothing in the catalog does is still answered, and flagged. */
+    @Test
+    void aTaskNoToolFitsIsAnsweredWithCandidatesAndSaidToHaveNoGoodMatch() throws Exception {
+        JsonNode echo = Json.parse(Tokens.send("POST", routerUrl + "/route", null, "{\"task\": \"echo a message back\"}").body());
+        assertThat(echo.path("tools").get(0).path("good_match").asBoolean()).isTrue();
+        assertThat(echo.path("tools").get(0).path("similarity").asDouble()).isGreaterThan(0.49);
+        McpSyncClient client = SdkClients.streamable(base, "/servers/router/mcp");
+        try {
+            McpSchema.CallToolResult flight = client.callTool(new McpSchema.CallToolRequest("router__search_tools",
+                    Map.of("query", "book a flight to Paris for next Tuesday", "limit", 3)));
+            JsonNode found = Json.valueToTree(flight.structuredContent());
+            assertThat(found.path("tools").size()).isEqualTo(3); // never empty
+            assertThat(found.path("note").asString()).startsWith("no good match");
+            assertThat(found.path("tools").get(0).path("good_match").asBoolean()).isFalse();
+            McpSchema.CallToolResult echoed = client.callTool(new McpSchema.CallToolRequest("router__search_tools",
+                    Map.of("query", "echo a message back", "limit", 3)));
+            assertThat(Json.valueToTree(echoed.structuredContent()).has("note")).isFalse();
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
     /** The guide's check on a Forge just started: the first search waits for the model, and is ranked by meaning. */
     @Test
     void theFirstSearchOfAFreshForgeIsRankedByMeaningToo() throws Exception {

@@ -77,6 +77,83 @@ class RouterComparisonTest {
         }
     }
 
+    /**
+     * Where "a good match" starts: the cosine of each task with its right tool (a match) against the best cosine of
+     * the task with any tool once the right one is not in the catalog — on the own set the right tool's whole upstream
+     * is left out ("the server you need is not federated"), on the held-out set the tool alone. The threshold with the
+     * best balanced accuracy on the own set is printed; the held-out set is judged with the one in ToolRouter.
+     */
+    @Test
+    void whereAGoodMatchStarts() throws Exception {
+        Embedder embedder = new MiniLmEmbedder();
+        Set own = ownSet();
+        double[][] ownScores = matchAndBestOther(embedder, own, true);
+        double best = 0;
+        double bestAccuracy = 0;
+        for (int i = 5; i <= 80; i++) {
+            double threshold = i / 100.0;
+            double accuracy = balancedAccuracy(ownScores, threshold);
+            if (accuracy > bestAccuracy) {
+                bestAccuracy = accuracy;
+                best = threshold;
+            }
+        }
+        System.out.printf("good match from (own set): best threshold %.2f, balanced accuracy %.3f; ToolRouter uses %.2f: %.3f%n",
+                best, bestAccuracy, ToolRouter.GOOD_MATCH_FROM, balancedAccuracy(ownScores, ToolRouter.GOOD_MATCH_FROM));
+        String heldOut = System.getProperty("forge.heldOut", "");
+        if (!heldOut.isBlank() && Files.isReadable(Path.of(heldOut))) {
+            double[][] held = matchAndBestOther(embedder, heldOutSet(Path.of(heldOut)), false);
+            System.out.printf("good match from %.2f on the held-out set: %s%n", ToolRouter.GOOD_MATCH_FROM,
+                    describe(held, ToolRouter.GOOD_MATCH_FROM));
+        }
+        System.out.printf("  own set at %.2f: %s%n", ToolRouter.GOOD_MATCH_FROM, describe(ownScores, ToolRouter.GOOD_MATCH_FROM));
+        assertThat(Math.abs(best - ToolRouter.GOOD_MATCH_FROM)).as("the threshold in ToolRouter is the one chosen here")
+                .isLessThanOrEqualTo(0.05);
+    }
+
+    /** Per task: {cosine with its right tool, best cosine with the tools left when the right one is out}. */
+    static double[][] matchAndBestOther(Embedder embedder, Set set, boolean leaveOutUpstream) {
+        java.util.Map<String, float[]> vectors = new java.util.HashMap<>();
+        java.util.Map<String, String> upstreams = new java.util.HashMap<>();
+        for (IndexedTool tool : set.tools()) {
+            vectors.put(tool.name(), embedder.embed(ToolText.of(tool)));
+            upstreams.put(tool.name(), tool.upstream());
+        }
+        double[][] scores = new double[set.tasks().size()][2];
+        for (int i = 0; i < set.tasks().size(); i++) {
+            Task task = set.tasks().get(i);
+            float[] q = embedder.embed(task.task());
+            scores[i][0] = Vectors.dot(q, vectors.get(task.expected()));
+            double other = -1;
+            for (var e : vectors.entrySet()) {
+                boolean out = leaveOutUpstream ? upstreams.get(e.getKey()).equals(upstreams.get(task.expected()))
+                        : e.getKey().equals(task.expected());
+                if (!out) {
+                    other = Math.max(other, Vectors.dot(q, e.getValue()));
+                }
+            }
+            scores[i][1] = other;
+        }
+        return scores;
+    }
+
+    static double balancedAccuracy(double[][] scores, double threshold) {
+        int matches = 0;
+        int rejected = 0;
+        for (double[] s : scores) {
+            matches += s[0] >= threshold ? 1 : 0;
+            rejected += s[1] < threshold ? 1 : 0;
+        }
+        return (matches + rejected) / (2.0 * scores.length);
+    }
+
+    static String describe(double[][] scores, double threshold) {
+        long matches = java.util.Arrays.stream(scores).filter(s -> s[0] >= threshold).count();
+        long rejected = java.util.Arrays.stream(scores).filter(s -> s[1] < threshold).count();
+        return String.format("right tool a good match %.3f, best other called poor %.3f (balanced accuracy %.3f)",
+                (double) matches / scores.length, (double) rejected / scores.length, balancedAccuracy(scores, threshold));
+    }
+
     static Scores evaluate(ToolRouter router, List<Task> tasks, ToolIndex.Ranking ranking) {
         int at1 = 0;
         int at5 = 0;
