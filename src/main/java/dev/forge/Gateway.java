@@ -7,7 +7,11 @@ import dev.forge.config.ServerRole;
 import dev.forge.config.UpstreamConfig;
 import dev.forge.config.VirtualServerConfig;
 import dev.forge.dispatch.MetaTools;
+import dev.forge.config.RouterConfig;
+import dev.forge.router.Embedder;
 import dev.forge.router.MiniLmEmbedder;
+import dev.forge.router.RemoteEmbedder;
+import dev.forge.router.RemoteReranker;
 import dev.forge.router.Reranker;
 import dev.forge.router.RouterMetaTools;
 import dev.forge.router.ToolRouter;
@@ -41,8 +45,8 @@ public final class Gateway implements AutoCloseable {
     private final ToolRouterRole routerRole;
     private final Federation federation;
     private final McpEdge edge;
-    /** The tool router's embedding model, or null; closed with the gateway (its memory is native). */
-    private final MiniLmEmbedder embedder;
+    /** The tool router's embedding model, or null; closed with the gateway (an in-process model's memory is native). */
+    private final Embedder embedder;
     /** Every listener of the roles run here, started together, stopped together. */
     private final List<Javalin> listeners = new ArrayList<>();
     private volatile boolean draining;
@@ -78,10 +82,15 @@ public final class Gateway implements AutoCloseable {
             federation.setDisabledTools(f.toolStates.disabled()); // an operator's switches hold whatever roles run
             // the gateway keeps its own index too, so POST /tools {"task"} answers without the tool-router role; the
             // meta-tools and the router's virtual server belong to that role
-            this.embedder = (routerRole != null || gatewayRole != null) && config.router().embeddings() ? new MiniLmEmbedder() : null;
-            ToolRouter router = routerRole == null && gatewayRole == null ? null : new ToolRouter(federation::catalog,
-                    new FeedbackRepository(f.database, f.clock), Reranker.NONE, RouterMetaTools.UPSTREAM, f.clock,
-                    embedder, new VectorRepository(f.database, f.clock));
+            RouterConfig routing = config.router();
+            boolean routes = routerRole != null || gatewayRole != null;
+            // an endpoint's model when one is configured, else the one in-process; none when turned off
+            this.embedder = !routes || !routing.embeddings() ? null
+                    : routing.remoteEmbeddings() != null ? new RemoteEmbedder(routing.remoteEmbeddings()) : new MiniLmEmbedder();
+            ToolRouter router = !routes ? null : new ToolRouter(federation::catalog,
+                    new FeedbackRepository(f.database, f.clock),
+                    routing.reranker() != null ? new RemoteReranker(routing.reranker()) : Reranker.NONE,
+                    RouterMetaTools.UPSTREAM, f.clock, embedder, new VectorRepository(f.database, f.clock));
             MetaTools metaTools = routerRole == null ? MetaTools.NONE : routerRole.attach(federation, router);
             if (gatewayRole != null) {
                 gatewayRole.attach(federation);

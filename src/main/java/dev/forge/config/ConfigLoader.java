@@ -176,7 +176,20 @@ public final class ConfigLoader {
             case "off", "false", "0", "no" -> false;
             default -> throw new ConfigException("TOOL_ROUTER_EMBEDDINGS: '" + embeddings + "' (expected: on or off)");
         };
-        return new RouterConfig(routerPort, server, gatewayUrl, on);
+        return new RouterConfig(routerPort, server, gatewayUrl, on, remoteModel("TOOL_ROUTER_EMBEDDINGS"), remoteModel("TOOL_ROUTER_RERANK"));
+    }
+
+    /** PREFIX_URL, PREFIX_MODEL and PREFIX_KEY: a model served over HTTP, or null when PREFIX_URL is not set. */
+    private RemoteModel remoteModel(String prefix) {
+        URI url = httpUrl(prefix + "_URL", env(prefix + "_URL"));
+        if (url == null) {
+            return null;
+        }
+        String model = env(prefix + "_MODEL");
+        if (model == null || model.isBlank()) {
+            throw new ConfigException(prefix + "_MODEL: not set (expected: the model's name at " + url + ")");
+        }
+        return new RemoteModel(url, model.strip(), env(prefix + "_KEY"));
     }
 
     /**

@@ -96,6 +96,14 @@ class ConfigLoaderTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigLoader(Map.of("TOOL_ROUTER_EMBEDDINGS", "maybe"))
                 .load(ConfigLoader.Flags.none())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("TOOL_ROUTER_EMBEDDINGS").hasMessageContaining("'maybe'");
+        RouterConfig remote = new ConfigLoader(Map.of("TOOL_ROUTER_RERANK_URL", "http://127.0.0.1:8080/v1/rerank",
+                "TOOL_ROUTER_RERANK_MODEL", "bge-reranker", "TOOL_ROUTER_RERANK_KEY", "k")).load(ConfigLoader.Flags.none()).router();
+        assertThat(remote.reranker().model()).isEqualTo("bge-reranker");
+        assertThat(remote.reranker().toString()).doesNotContain("=k]").contains("key=set");
+        assertThat(remote.remoteEmbeddings()).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigLoader(Map.of("TOOL_ROUTER_EMBEDDINGS_URL",
+                "http://127.0.0.1:11434/v1/embeddings")).load(ConfigLoader.Flags.none()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("TOOL_ROUTER_EMBEDDINGS_MODEL");
     }
 
     @Test
