@@ -34,6 +34,25 @@ class ToolRouterBenchmarkTest {
         return tools;
     }
 
+    /** Each query's time in nanoseconds, sorted, after a warm-up: the evaluation set's tasks in turn. */
+    static long[] latencies(ToolRouter router, int warmUp, int measured, String context) throws Exception {
+        List<String> tasks = new ArrayList<>();
+        for (JsonNode task : ToolRouterEvaluationTest.resource("tasks.json")) {
+            tasks.add(task.path("task").asString());
+        }
+        for (int i = 0; i < warmUp; i++) {
+            router.route(tasks.get(i % tasks.size()), null, 10);
+        }
+        long[] took = new long[measured];
+        for (int i = 0; i < took.length; i++) {
+            long start = System.nanoTime();
+            router.route(tasks.get(i % tasks.size()), context, 10);
+            took[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(took);
+        return took;
+    }
+
     @Test
     void tenThousandToolsIndexInUnderASecondAndAnswerInMilliseconds() throws Exception {
         ToolRouter router = ToolRouterEvaluationTest.router();
@@ -45,20 +64,7 @@ class ToolRouterBenchmarkTest {
             builds[i] = (System.nanoTime() - start) / 1_000_000;
         }
         assertThat(router.indexSize()).isEqualTo(10_000);
-        List<String> tasks = new ArrayList<>();
-        for (JsonNode task : ToolRouterEvaluationTest.resource("tasks.json")) {
-            tasks.add(task.path("task").asString());
-        }
-        for (int i = 0; i < 2_000; i++) {
-            router.route(tasks.get(i % tasks.size()), null, 10); // warm-up
-        }
-        long[] took = new long[5_000];
-        for (int i = 0; i < took.length; i++) {
-            long start = System.nanoTime();
-            router.route(tasks.get(i % tasks.size()), "testing", 10);
-            took[i] = System.nanoTime() - start;
-        }
-        Arrays.sort(took);
+        long[] took = latencies(router, 2_000, 5_000, "testing");
         double p50 = took[took.length / 2] / 1e6;
         double p99 = took[(int) (took.length * 0.99)] / 1e6;
         double max = took[took.length - 1] / 1e6;
@@ -83,20 +89,7 @@ class ToolRouterBenchmarkTest {
         start = System.nanoTime();
         router.rebuildNow(tools);
         long rebuild = (System.nanoTime() - start) / 1_000_000;
-        List<String> tasks = new ArrayList<>();
-        for (JsonNode task : ToolRouterEvaluationTest.resource("tasks.json")) {
-            tasks.add(task.path("task").asString());
-        }
-        for (int i = 0; i < 1_000; i++) {
-            router.route(tasks.get(i % tasks.size()), null, 10); // warm-up
-        }
-        long[] took = new long[2_000];
-        for (int i = 0; i < took.length; i++) {
-            long begin = System.nanoTime();
-            router.route(tasks.get(i % tasks.size()), null, 10);
-            took[i] = System.nanoTime() - begin;
-        }
-        Arrays.sort(took);
+        long[] took = latencies(router, 1_000, 2_000, null);
         double p50 = took[took.length / 2] / 1e6;
         double p99 = took[(int) (took.length * 0.99)] / 1e6;
         Runtime rt = Runtime.getRuntime();
