@@ -11,7 +11,9 @@ RUN mvn -B -q -DskipTests package \
  && mkdir -p /native \
  && cd /native \
  && jar xf /src/target/lib/sqlite-jdbc-*.jar "org/sqlite/native/Linux/$(uname -m | sed 's/arm64/aarch64/')/libsqlitejdbc.so" \
- && mv org/sqlite/native/Linux/*/libsqlitejdbc.so . && rm -rf org
+ && mv org/sqlite/native/Linux/*/libsqlitejdbc.so . && rm -rf org \
+ && jar xf /src/target/lib/onnxruntime-*.jar "ai/onnxruntime/native/linux-$(uname -m | sed 's/x86_64/x64/;s/arm64/aarch64/')/" \
+ && mv ai/onnxruntime/native/linux-*/*.so . && rm -rf ai
 
 FROM node:22-bookworm-slim AS node
 
@@ -32,15 +34,16 @@ RUN groupadd --gid 1000 forge && useradd --uid 1000 --gid forge --home-dir /data
 WORKDIR /app
 COPY --from=build /src/target/forge.jar target/forge.jar
 COPY --from=build /src/target/lib target/lib
-COPY --from=build /native/libsqlitejdbc.so native/libsqlitejdbc.so
+COPY --from=build /native native
 COPY bin bin
 COPY scripts/java-home.sh scripts/java-home.sh
 COPY scripts/cds-archive.sh scripts/cds-archive.sh
 COPY docker/entrypoint.sh docker/entrypoint.sh
 COPY config /config
 
-# The root filesystem may be read-only with a noexec /tmp (as in the deployment guide): SQLite's native library is
-# loaded from the image instead of being unpacked into /tmp, and npm/uv caches live on the data volume.
+# The root filesystem may be read-only with a noexec /tmp (as in the deployment guide): SQLite's and ONNX Runtime's
+# native libraries are loaded from the image instead of being unpacked into /tmp; the tokenizer's library (the tool
+# router's embedding model) and the npm/uv caches live on the data volume.
 # SSL_DIR: where SSL_ENABLED=true finds server.crt and server.key (the compose file mounts ./ssl there).
 ENV DATA_PATH=/data \
     CONFIG_PATH=/config \
@@ -48,7 +51,8 @@ ENV DATA_PATH=/data \
     HOME=/data \
     npm_config_cache=/data/.npm \
     UV_CACHE_DIR=/data/.uv \
-    FORGE_JAVA_OPTS="-XX:MaxRAMPercentage=60 -Dorg.sqlite.lib.path=/app/native -Dorg.sqlite.lib.name=libsqlitejdbc.so"
+    DJL_CACHE_DIR=/data/.djl \
+    FORGE_JAVA_OPTS="-XX:MaxRAMPercentage=60 -Dorg.sqlite.lib.path=/app/native -Dorg.sqlite.lib.name=libsqlitejdbc.so -Donnxruntime.native.path=/app/native"
 # The class-data sharing archive bin/forge starts with, made by this image's own JVM in a short training run
 # (scripts/cds-archive.sh; without it Forge starts as before, only slower).
 RUN scripts/cds-archive.sh

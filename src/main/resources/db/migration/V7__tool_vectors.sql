@@ -3,7 +3,7 @@
 -- base64 (the same column type on SQLite and PostgreSQL). used_at lets vectors no catalog uses any more be dropped.
 CREATE TABLE tool_vectors (
     key         VARCHAR(64)   PRIMARY KEY,
-    model       VARCHAR(100)  NOT NULL,
+    model       TEXT          NOT NULL,
     vector      TEXT          NOT NULL,
     used_at     VARCHAR(40)   NOT NULL
 );

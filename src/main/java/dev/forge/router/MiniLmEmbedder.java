@@ -28,6 +28,7 @@ public final class MiniLmEmbedder implements Embedder {
     private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
     private volatile Model model;
     private boolean closed;
+    private String loadFailure;
 
     @Override
     public String model() {
@@ -52,9 +53,19 @@ public final class MiniLmEmbedder implements Embedder {
                 if (closed) {
                     throw new IllegalStateException("the embedding model is closed");
                 }
+                if (loadFailure != null) { // tried once: a model that cannot load is not loaded again per text
+                    throw new IllegalStateException(loadFailure);
+                }
                 m = model;
                 if (m == null) {
-                    m = new Model();
+                    try {
+                        m = new Model();
+                    } catch (RuntimeException | LinkageError e) {
+                        // e.g. a temporary folder mounted noexec, where ONNX Runtime unpacks its library
+                        loadFailure = "the embedding model could not be loaded (" + e + "); the router ranks by words."
+                                + " Give java.io.tmpdir a folder that allows running code, or set TOOL_ROUTER_EMBEDDINGS=off";
+                        throw new IllegalStateException(loadFailure, e);
+                    }
                     model = m;
                 }
             }
@@ -92,8 +103,12 @@ public final class MiniLmEmbedder implements Embedder {
             super(Runnable::run); // embedAll on the caller's thread: the router embeds one text at a time
             // the tokenizer's library comes out of its jar into a folder of this process's own (not the home folder,
             // which a container may not let it write), and nothing is looked up online
-            System.setProperty("DJL_CACHE_DIR", nativeFolder().toString());
-            System.setProperty("ai.djl.offline", "true");
+            if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
+                System.setProperty("DJL_CACHE_DIR", NativeFolder.PATH.toString());
+            }
+            if (System.getProperty("ai.djl.offline") == null) {
+                System.setProperty("ai.djl.offline", "true");
+            }
             try (InputStream modelBytes = resource(MODEL_FILE); InputStream tokenizer = resource(TOKENIZER_FILE);
                  OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
@@ -132,7 +147,11 @@ public final class MiniLmEmbedder implements Embedder {
         }
     }
 
-    /** A folder of this process's own for the unpacked library, removed when the process ends. */
+    /** A folder of this process's own for the unpacked library, made once, removed when the process ends. */
+    private static final class NativeFolder {
+        static final Path PATH = nativeFolder();
+    }
+
     private static Path nativeFolder() {
         try {
             Path folder = Files.createTempDirectory("forge-tokenizer-");

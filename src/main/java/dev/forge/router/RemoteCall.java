@@ -3,6 +3,7 @@ package dev.forge.router;
 import dev.forge.config.RemoteModel;
 import dev.forge.protocol.Json;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,8 +21,13 @@ final class RemoteCall {
     private final RemoteModel endpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT).build();
 
+    /** The endpoint as logs and the registry see it: without user info or query, where credentials can hide. */
+    private final String shown;
+
     RemoteCall(RemoteModel endpoint) {
         this.endpoint = endpoint;
+        URI u = endpoint.url();
+        this.shown = u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + (u.getPath() == null ? "" : u.getPath());
     }
 
     JsonNode post(ObjectNode body) {
@@ -35,20 +41,20 @@ final class RemoteCall {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new IllegalStateException(endpoint.url() + " could not be reached: " + e.getMessage(), e);
+            throw new IllegalStateException(shown + " could not be reached: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(endpoint.url() + ": interrupted", e);
+            throw new IllegalStateException(shown + ": interrupted", e);
         }
         if (response.statusCode() / 100 != 2) {
             String text = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
-            throw new IllegalStateException(endpoint.url() + " answered HTTP " + response.statusCode()
+            throw new IllegalStateException(shown + " answered HTTP " + response.statusCode()
                     + (text.isEmpty() ? "" : ": " + text.substring(0, Math.min(text.length(), MAX_ERROR_TEXT))));
         }
         try {
             return Json.parse(response.body());
         } catch (RuntimeException e) {
-            throw new IllegalStateException(endpoint.url() + " answered with something that is not JSON", e);
+            throw new IllegalStateException(shown + " answered with something that is not JSON", e);
         }
     }
 
@@ -57,6 +63,6 @@ final class RemoteCall {
     }
 
     String where() {
-        return endpoint.url().toString();
+        return shown;
     }
 }

@@ -97,7 +97,7 @@ public final class RouterMetaTools implements MetaTools, MetaToolSource {
         }
         ObjectNode structured = Json.object();
         structured.set("tools", found);
-        if (!ranked.isEmpty() && ranked.stream().allMatch(RankedTool::poorMatch)) {
+        if (ranked.stream().anyMatch(RankedTool::judged) && ranked.stream().filter(RankedTool::judged).allMatch(RankedTool::poorMatch)) {
             // still listed (never empty), but the client is told not to trust them blindly
             structured.put("note", "no good match: none of these tools is close in meaning to the task; "
                     + "the catalog may have no tool for it");

@@ -58,6 +58,10 @@ final class ToolIndex {
     private static final int CANDIDATES = 50;
     /** Reciprocal rank fusion's constant: a tool's share from one ranking is 1 / (K + its rank there). */
     private static final int RRF_K = 60;
+    /** Failures in a row after which a pass stops: the model, not one text, is failing. */
+    private static final int GIVE_UP_AFTER = 5;
+    /** The most dimensions Lucene's HNSW vectors take. */
+    private static final int MAX_DIMENSIONS = 1024;
     /** A first build this large reports its progress in the log. */
     private static final int LOG_PROGRESS_FROM = 200;
     private static final Logger LOG = LoggerFactory.getLogger(ToolIndex.class);
@@ -87,7 +91,7 @@ final class ToolIndex {
 
     /** One built index: searcher, the tools by document number, and each tool's terms per field. */
     private record Snapshot(IndexSearcher searcher, List<IndexedTool> tools, List<Map<String, Set<String>>> terms,
-                            boolean dense, List<String> vectorKeys, Instant built, long buildMillis) {}
+                            boolean dense, List<String> vectorKeys, int dimensions, Instant built, long buildMillis) {}
 
     private final ToolAnalyzer analyzer = new ToolAnalyzer();
     private final Synonyms synonyms = new Synonyms(analyzer);
@@ -96,6 +100,7 @@ final class ToolIndex {
     private final VectorCache cache;
     private volatile Snapshot snapshot;
     private volatile Progress embedding = new Progress(0, 0);
+    private volatile long lastQueryFailureLog = System.nanoTime() - 60_000_000_000L;
 
     /**
      * @param embedder the model that gives tools and tasks their vectors, or null for words (BM25) only
@@ -121,6 +126,7 @@ final class ToolIndex {
         boolean withVectors = vectors != Vectors.NONE && embedder != null && !tools.isEmpty();
         boolean dense = false;
         boolean embeddedAll = true;
+        int dimensions = 0;
         List<String> keys = withVectors ? (vectors == Vectors.ALL ? embed(tools) : loadVectors(tools)) : List.of();
         ByteBuffersDirectory directory = new ByteBuffersDirectory();
         List<Map<String, Set<String>>> terms = new ArrayList<>(tools.size());
@@ -135,7 +141,8 @@ final class ToolIndex {
                 });
                 if (withVectors) {
                     float[] vector = cache.cached(keys.get(terms.size()));
-                    if (vector != null) {
+                    if (vector != null && (dimensions == 0 || vector.length == dimensions) && vector.length <= MAX_DIMENSIONS) {
+                        dimensions = vector.length;
                         doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
                         dense = true;
                     } else {
@@ -152,7 +159,7 @@ final class ToolIndex {
             }
             IndexSearcher searcher = new IndexSearcher(DirectoryReader.open(directory));
             snapshot = new Snapshot(searcher, List.copyOf(tools), terms, dense, dense ? List.copyOf(keys) : List.of(),
-                    clock.instant(), (System.nanoTime() - start) / 1_000_000);
+                    dimensions, clock.instant(), (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -201,13 +208,29 @@ final class ToolIndex {
         long started = System.nanoTime();
         long lastLog = started;
         int done = 0;
+        int failed = 0;
+        int failedInARow = 0;
+        Embedder fitting = fitting();
         if (total >= LOG_PROGRESS_FROM) {
             LOG.info("tool router: embedding {} tools ({} already embedded)", total, new HashSet<>(keys).size() - total);
         }
         try {
             for (int i = 0; i < keys.size(); i++) {
-                if (missing.contains(keys.get(i)) && cache.cached(keys.get(i)) == null) {
-                    cache.embed(embedder, keys.get(i), abouts.get(i));
+                if (missing.contains(keys.get(i)) && cache.cached(keys.get(i)) == null && !cache.failedLately(keys.get(i))) {
+                    try {
+                        cache.embed(fitting, keys.get(i), abouts.get(i));
+                        failedInARow = 0;
+                    } catch (RuntimeException e) { // this tool is found by its words; the others go on
+                        cache.failed(keys.get(i));
+                        if (failed++ == 0) {
+                            LOG.warn("tool router: a tool could not be embedded; it is found by its words only: {}", e.getMessage());
+                        }
+                        if (++failedInARow == GIVE_UP_AFTER) { // the model itself fails: leave the rest for later
+                            keys.stream().filter(missing::contains).filter(k -> cache.cached(k) == null).forEach(cache::failed);
+                            LOG.warn("tool router: {} embeddings failed in a row; the rest of this pass is left for later", GIVE_UP_AFTER);
+                            break;
+                        }
+                    }
                     embedding = new Progress(++done, total);
                     if (total >= LOG_PROGRESS_FROM && System.nanoTime() - lastLog > 10_000_000_000L) {
                         lastLog = System.nanoTime();
@@ -220,8 +243,34 @@ final class ToolIndex {
             embedding = new Progress(0, 0);
         }
         if (total >= LOG_PROGRESS_FROM) {
-            LOG.info("tool router: embedded {} tools in {} s", done, (System.nanoTime() - started) / 1_000_000_000);
+            LOG.info("tool router: embedded {} tools in {} s", done - failed, (System.nanoTime() - started) / 1_000_000_000);
         }
+        if (failed > 1) {
+            LOG.warn("tool router: {} tools could not be embedded (tried again in ten minutes, at a catalog change)", failed);
+        }
+    }
+
+    /**
+     * A vector the index can take: Lucene's HNSW takes at most {@value #MAX_DIMENSIONS} dimensions, and every vector
+     * of one index the same number. One that does not fit is refused here, so a rebuild never fails on it.
+     */
+    private Embedder fitting() {
+        return new Embedder() {
+            @Override
+            public String model() {
+                return embedder.model();
+            }
+
+            @Override
+            public float[] embed(String text) {
+                float[] vector = embedder.embed(text);
+                if (vector.length > MAX_DIMENSIONS) {
+                    throw new IllegalStateException(embedder.model() + " gives vectors of " + vector.length + " dimensions; the index"
+                            + " takes at most " + MAX_DIMENSIONS + " (choose a smaller model, or one that shortens its vectors)");
+                }
+                return vector;
+            }
+        };
     }
 
     /** How far the embedding of new tools has come: {@code done} of {@code total}; 0 of 0 when nothing is under way. */
@@ -238,7 +287,8 @@ final class ToolIndex {
 
     /** True if every one of these tools has its vector already: a rebuild with all of them costs no embedding. */
     boolean allEmbedded(List<IndexedTool> tools) {
-        return embedder == null || tools.stream().allMatch(t -> cache.cached(VectorCache.key(embedder.model(), ToolText.of(t))) != null);
+        return embedder == null || tools.stream().map(t -> VectorCache.key(embedder.model(), ToolText.of(t)))
+                .allMatch(k -> cache.cached(k) != null || cache.failedLately(k));
     }
 
     /** The best {@code limit} tools for a task, ranked by words and meaning together when the index has vectors. */
@@ -259,7 +309,7 @@ final class ToolIndex {
             ranking = Ranking.BM25;
         }
         try {
-            float[] meaning = s.dense() ? taskVector(task, context) : null;
+            float[] meaning = s.dense() ? taskVector(s, task, context) : null;
             Map<String, Float> words = words(task, context);
             ScoreDoc[] hits = switch (ranking) {
                 case BM25 -> bm25(s, words, limit);
@@ -298,9 +348,23 @@ final class ToolIndex {
     }
 
     /** The tools whose vectors are nearest the task's (the context, when given, is embedded with it). */
-    private float[] taskVector(String task, String context) {
+    /** The task's vector, or null (ranked by words alone) when it is blank or the model fails. */
+    private float[] taskVector(Snapshot s, String task, String context) {
         String text = context == null || context.isBlank() ? task : task + "\n" + context;
-        return text.isBlank() ? null : embedder.embed(text);
+        if (text.isBlank()) {
+            return null;
+        }
+        try {
+            float[] vector = embedder.embed(text);
+            return vector.length == s.dimensions() ? vector : null;
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            if (now - lastQueryFailureLog > 60_000_000_000L) { // at most once a minute: a model down fails every query
+                lastQueryFailureLog = now;
+                LOG.warn("tool router: the task could not be embedded, ranked by words only: {}", e.getMessage());
+            }
+            return null;
+        }
     }
 
     private ScoreDoc[] nearest(Snapshot s, float[] meaning, int limit) throws IOException {
@@ -339,6 +403,7 @@ final class ToolIndex {
         for (ScoreDoc hit : meaning) {
             scores.merge(hit.doc, (float) ((1 - bm25Weight) * (2 * hit.score - 1)), Float::sum);
         }
+        scores.replaceAll((doc, score) -> Math.max(0f, score)); // a negative score would turn feedback's nudge around
         return scores.entrySet().stream()
                 .sorted(Map.Entry.<Integer, Float>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(limit)
@@ -348,6 +413,8 @@ final class ToolIndex {
 
     private List<RankedTool> ranked(Snapshot s, ScoreDoc[] hits, Map<String, Float> weights, float[] meaning) throws IOException {
         List<RankedTool> ranked = new ArrayList<>(hits.length);
+        // the good-match threshold was chosen with the in-process model; another model's cosines are not judged by it
+        boolean calibrated = embedder != null && MiniLmEmbedder.MODEL.equals(embedder.model());
         for (ScoreDoc hit : hits) {
             int n = toolNumber(s.searcher(), hit.doc);
             List<String> matched = new ArrayList<>();
@@ -358,8 +425,9 @@ final class ToolIndex {
             });
             matched.sort(java.util.Comparator.comparing(f -> -FIELDS.get(f)));
             float[] vector = meaning == null ? null : cache.cached(s.vectorKeys().get(n));
-            double similarity = vector == null ? Double.NaN : dev.forge.router.Vectors.dot(meaning, vector);
-            ranked.add(new RankedTool(s.tools().get(n), hit.score, matched, similarity));
+            double similarity = vector == null || vector.length != meaning.length ? Double.NaN
+                    : dev.forge.router.Vectors.dot(meaning, vector);
+            ranked.add(new RankedTool(s.tools().get(n), hit.score, matched, similarity, calibrated));
         }
         return ranked;
     }

@@ -42,7 +42,7 @@ public final class ToolRouter {
     private static final int LATENCY_WINDOW = 10_000;
     private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(2);
     /** How long the first search waits for the model to load and the catalog to be embedded (once per process). */
-    private static final Duration VECTORS_WAIT = Duration.ofSeconds(5);
+    private static final Duration VECTORS_WAIT = Duration.ofSeconds(10);
 
     private final ToolIndex index;
     private final Embedder embedder;
@@ -130,16 +130,15 @@ public final class ToolRouter {
         }
         Thread.ofVirtual().name("tool-router-embed").start(() -> {
             try {
-                List<IndexedTool> tools;
-                do {
-                    tools = tools(catalog.get());
-                    index.embed(tools);
-                    catalogChanged();
-                } while (!index.allEmbedded(tools(catalog.get())));
+                index.embed(tools(catalog.get())); // a tool that fails is noted and left to its words
+                catalogChanged();
             } catch (RuntimeException e) {
                 LOG.warn("embedding tools for the tool router failed; they are found by their words: {}", e.toString());
             } finally {
                 embedding.set(false);
+                if (!index.allEmbedded(tools(catalog.get()))) { // tools that came while this pass ran
+                    startEmbedding();
+                }
             }
         });
     }
@@ -224,6 +223,7 @@ public final class ToolRouter {
         if (embedder != null && !vectorsWanted) {
             vectorsWanted = true;
             catalogChanged(); // the first search loads the model and embeds the tools
+            awaitCurrentIndex();
             awaitVectors(); // and waits for them a little, so that it is ranked as every later one is
         }
         return route(task, context, limit, null);

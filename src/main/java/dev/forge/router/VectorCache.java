@@ -25,6 +25,9 @@ final class VectorCache {
     private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
     private final VectorRepository store;
     private final Map<String, float[]> unsaved = new HashMap<>();
+    /** Texts that failed, by when; retried after ten minutes (at the next catalog change after that). */
+    private final Map<String, Long> failures = new ConcurrentHashMap<>();
+    private static final long RETRY_FAILED_AFTER_NANOS = 600_000_000_000L;
 
     /** @param store the registry's table, or null to keep vectors in memory only */
     VectorCache(VectorRepository store) {
@@ -60,17 +63,39 @@ final class VectorCache {
         return vector;
     }
 
-    /** Writes what was embedded since the last flush to the registry. */
+    /** Writes what was embedded since the last flush to the registry; if that fails they stay in memory only. */
     synchronized void flush(String model) {
-        if (store != null && !unsaved.isEmpty()) {
-            store.save(model, new HashMap<>(unsaved));
+        try {
+            if (store != null && !unsaved.isEmpty()) {
+                store.save(model, new HashMap<>(unsaved));
+            }
+        } finally {
+            unsaved.clear(); // bounded either way: what did not reach the registry is embedded again after a restart
         }
-        unsaved.clear();
+    }
+
+    /** Notes a text that could not be embedded: it is not tried again for a while, the tool found by its words. */
+    void failed(String key) {
+        failures.put(key, System.nanoTime());
+    }
+
+    /** True if this key failed lately (within ten minutes). */
+    boolean failedLately(String key) {
+        Long at = failures.get(key);
+        if (at == null) {
+            return false;
+        }
+        if (System.nanoTime() - at > RETRY_FAILED_AFTER_NANOS) {
+            failures.remove(key);
+            return false;
+        }
+        return true;
     }
 
     /** Keeps in memory only what these keys name, and tells the registry they are in use. */
     void retain(Set<String> keys) {
         vectors.keySet().retainAll(keys);
+        failures.keySet().retainAll(keys);
         if (store != null) {
             store.used(keys);
         }

@@ -31,6 +31,7 @@ class RemoteModelsTest {
     static String base;
     static final AtomicReference<String> lastAuthorization = new AtomicReference<>();
     static final AtomicReference<JsonNode> lastBody = new AtomicReference<>();
+    static volatile boolean flakyDown;
 
     @BeforeAll
     static void start() throws IOException {
@@ -38,6 +39,24 @@ class RemoteModelsTest {
         server.createContext("/v1/embeddings", x -> answer(x, openAi(read(x))));
         server.createContext("/api/embed", x -> answer(x, ollama(read(x))));
         server.createContext("/v1/rerank", x -> answer(x, rerank(read(x))));
+        server.createContext("/wide/v1/embeddings", x -> { // a model with more dimensions than the index takes
+            read(x);
+            ObjectNode answer = Json.object();
+            var embedding = answer.putArray("data").addObject().putArray("embedding");
+            for (int i = 0; i < 1536; i++) {
+                embedding.add(i % 7 == 0 ? 1.0 : 0.0);
+            }
+            answer(x, answer);
+        });
+        server.createContext("/flaky/v1/embeddings", x -> {
+            JsonNode body = read(x);
+            if (flakyDown) {
+                x.sendResponseHeaders(503, -1);
+                x.close();
+                return;
+            }
+            answer(x, openAi(body));
+        });
         server.createContext("/broken", x -> {
             read(x);
             byte[] text = "model not loaded".getBytes();
@@ -148,6 +167,50 @@ class RemoteModelsTest {
         assertThatThrownBy(() -> embedder.embed("x")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(base + "/broken").hasMessageContaining("503").hasMessageContaining("model not loaded")
                 .hasMessageNotContaining("sk-secret-123");
+    }
+
+    @Test
+    void credentialsInTheEndpointsAddressNeverReachAMessage() {
+        RemoteEmbedder embedder = new RemoteEmbedder(new RemoteModel(URI.create(
+                "http://user:pa55word@127.0.0.1:" + server.getAddress().getPort() + "/broken?api_key=s3cret"), "toy", null));
+        assertThatThrownBy(() -> embedder.embed("x")).hasMessageNotContaining("pa55word").hasMessageNotContaining("s3cret")
+                .hasMessageContaining("/broken");
+        assertThat(embedder.model()).doesNotContain("pa55word").doesNotContain("s3cret");
+    }
+
+    static List<IndexedTool> tools() {
+        return List.of(tool("send_mail", "Send an email to someone"), tool("get_weather", "Tell the weather forecast for a city"),
+                tool("list_files", "List the files in a folder"));
+    }
+
+    @Test
+    void aModelWithTooManyDimensionsLeavesTheIndexToWordsAndStillFollowingTheCatalog() {
+        ToolIndex index = new ToolIndex(java.time.Clock.systemUTC(),
+                new RemoteEmbedder(new RemoteModel(URI.create(base + "/wide/v1/embeddings"), "wide", null)), null);
+        index.rebuild(tools(), ToolIndex.Vectors.ALL);
+        assertThat(index.dense()).isFalse();
+        assertThat(index.allEmbedded(tools())).as("failures noted: no pass loops on them").isTrue();
+        List<IndexedTool> more = new ArrayList<>(tools());
+        more.add(tool("read_file", "Read a file"));
+        index.rebuild(more, ToolIndex.Vectors.CACHED);
+        assertThat(index.search("read a file", null, 3)).extracting(r -> r.tool().name()).startsWith("read_file");
+    }
+
+    @Test
+    void whenTheEmbeddingEndpointGoesDownSearchesAreRankedByWords() {
+        flakyDown = false;
+        ToolIndex index = new ToolIndex(java.time.Clock.systemUTC(),
+                new RemoteEmbedder(new RemoteModel(URI.create(base + "/flaky/v1/embeddings"), "toy", null)), null);
+        index.rebuild(tools(), ToolIndex.Vectors.ALL);
+        assertThat(index.dense()).isTrue();
+        flakyDown = true;
+        try {
+            List<RankedTool> found = index.search("weather forecast", null, 3);
+            assertThat(found).extracting(r -> r.tool().name()).startsWith("get_weather");
+            assertThat(found.getFirst().similarity()).isNaN(); // judged by words alone
+        } finally {
+            flakyDown = false;
+        }
     }
 
     @Test
