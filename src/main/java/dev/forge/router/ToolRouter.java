@@ -129,14 +129,17 @@ public final class ToolRouter {
             return;
         }
         Thread.ofVirtual().name("tool-router-embed").start(() -> {
+            boolean passed = false;
             try {
                 index.embed(tools(catalog.get())); // a tool that fails is noted and left to its words
                 catalogChanged();
-            } catch (RuntimeException e) {
+                passed = true;
+            } catch (RuntimeException e) { // e.g. the registry unreachable: tried again at the next catalog change
                 LOG.warn("embedding tools for the tool router failed; they are found by their words: {}", e.toString());
             } finally {
                 embedding.set(false);
-                if (!index.allEmbedded(tools(catalog.get()))) { // tools that came while this pass ran
+                // tools that came while this pass ran; after a failed pass, not at once (it would fail in a loop)
+                if (passed && !index.allEmbedded(tools(catalog.get()))) {
                     startEmbedding();
                 }
             }
