@@ -347,7 +347,6 @@ final class ToolIndex {
         return s.searcher().search(query.build(), limit).scoreDocs;
     }
 
-    /** The tools whose vectors are nearest the task's (the context, when given, is embedded with it). */
     /** The task's vector, or null (ranked by words alone) when it is blank or the model fails. */
     private float[] taskVector(Snapshot s, String task, String context) {
         String text = context == null || context.isBlank() ? task : task + "\n" + context;
