@@ -129,12 +129,19 @@ measure() {
   [ "$1" != nginx ] && sid=$(session "$2" "$4")
   local out="$work/$1.wrk" rc=0
   local warmed; warmed=$(warm_up "$1" "$2" "$3" "$4" "$sid")
-  local before; before=$(cpu_ticks "${@:5}")
+  local p before=() after=()
+  for p in "${@:5}"; do before+=("$(cpu_ticks "$p")"); done
   MCP_SID=$sid MCP_TOKEN=$4 MCP_TOOL=$3 wrk -t2 -c"$connections" -d"$duration" -s "$lua" "$2" >"$out" 2>&1 || rc=$?
-  local used=$(( $(cpu_ticks "${@:5}") - before ))
+  for p in "${@:5}"; do after+=("$(cpu_ticks "$p")"); done
   local line; line=$(grep '^rps=' "$out" || echo "rps=0 p50_ms=0 p99_ms=0 good=0 bad=0 socket_errors=0 (wrk: $(tail -1 "$out"))")
   local good; good=$(sed -n 's/.*good=\([0-9]*\).*/\1/p' <<<"$line"); good=${good:-0}
-  line="$line cpu_us=$(( good > 0 ? used * 1000000 / ticks_per_s / good : 0 )) warmup_s=$warmed"
+  # per process too (a hop: the Forge the client calls first, then the one behind it)
+  local i used=0 each=""
+  for i in "${!before[@]}"; do
+    local u=$(( after[i] - before[i] )); used=$((used + u))
+    each="$each${each:++}$(( good > 0 ? u * 1000000 / ticks_per_s / good : 0 ))"
+  done
+  line="$line cpu_us=$(( good > 0 ? used * 1000000 / ticks_per_s / good : 0 )) cpu_us_each=$each warmup_s=$warmed"
   [ $rc -eq 0 ] || echo "$1: $line" >>"$work/failed"
   echo "$1 $line" >>"$work/results"
   printf '  %-17s %s\n' "$1" "$line" >&2
@@ -172,10 +179,13 @@ rows = {}
 for line in open(sys.argv[1]):
     name, *fields = line.split()
     rows[name] = dict(f.split("=", 1) for f in fields if "=" in f)
+def cpu(name, r):  # a hop's total, then each Forge's share: "204 (122+81)"
+    each = r.get("cpu_us_each", "")
+    return r.get("cpu_us", "?") + (f" ({each})" if "hop" in name and "+" in each else "")
 print(f"{'path':<17} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/call':>12} {'good':>9} {'bad':>6} {'socket errors':>14} {'warm-up s':>10}")
 for name, r in rows.items():
     failed = r.get("bad", "0") != "0" or r.get("socket_errors", "0") != "0" or r.get("good", "0") == "0"
-    print(f"{name:<17} {float(r['rps']):>9,.0f} {float(r['p50_ms']):>8.2f} {float(r['p99_ms']):>8.2f} {r.get('cpu_us', '?'):>12} "
+    print(f"{name:<17} {float(r['rps']):>9,.0f} {float(r['p50_ms']):>8.2f} {float(r['p99_ms']):>8.2f} {cpu(name, r):>12} "
           f"{r.get('good', '?'):>9} {r.get('bad', '?'):>6} {r.get('socket_errors', '?'):>14} {r.get('warmup_s', '?'):>10}"
           f"{'  FAILED' if failed else ''}")
 ratios = [
@@ -186,7 +196,8 @@ ratios = [
     ("gateway-rest", "nginx", None, "Forge's REST tool vs its HTTP API alone"),
     ("gateway-rest-hop", "gateway-rest", None, "another Forge's in-process tools, one hop away"),
 ]
-print("CPU us/call: CPU time of the Forge processes on the path (both for the hops; for direct and nginx, that server)")
+print("CPU us/call: CPU time of the Forge processes on the path (both for the hops, then the first one's and the second's;")
+print("for direct and nginx, that server)")
 print("per good answer during the measured run; upstreams and wrk are not counted for the gateway paths.")
 shown = False
 for a, b, target, what in ratios:
