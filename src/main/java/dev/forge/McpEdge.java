@@ -17,6 +17,7 @@ import dev.forge.session.ClientSession;
 import dev.forge.session.InMemorySessionStore;
 import dev.forge.session.ListChangeNotifier;
 import dev.forge.session.ResourceUpdateNotifier;
+import dev.forge.session.Subscribers;
 import dev.forge.session.SessionStore;
 import dev.forge.transport.Batches;
 import dev.forge.transport.LegacySseEndpoint;
@@ -60,8 +61,9 @@ final class McpEdge implements AutoCloseable {
         // with Redis, any replica serves any session; without, sessions are this process's own
         this.sessions = f.security.redis() == null ? here : new ClusterSessionStore(here, f.security.redis(),
                 config.sessionIdleTimeout(), () -> advertised(config.tls().scheme(), config.host(), port.getAsInt()));
-        federation.onCatalogChange(new ListChangeNotifier(sessions, federation.catalog()));
-        federation.onRoutedNotification(new ResourceUpdateNotifier(sessions));
+        Subscribers subscribers = new Subscribers(); // modern clients' listen streams, kept by no session store
+        federation.onCatalogChange(new ListChangeNotifier(sessions, subscribers, federation.catalog()));
+        federation.onRoutedNotification(new ResourceUpdateNotifier(sessions, subscribers));
         TaskRoutes tasks = new TaskRoutes(sessions);
         federation.onRoutedNotification(tasks);
         sessions.onClose(session -> federation.closeSession(session.id()));
@@ -83,7 +85,7 @@ final class McpEdge implements AutoCloseable {
                         .sslContext(f.tls.clientContext()).build(), config.requestTimeout().plusSeconds(5)); // replicas serve HTTPS alike
         java.util.function.Predicate<String> scopeExists = scope -> federation.catalog().view(scope) != null;
         this.streamable = new StreamableHttpEndpoint(handler, sessions, scopeExists, config.requestTimeout(),
-                new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop);
+                new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop, subscribers);
         this.legacy = new LegacySseEndpoint(handler, sessions, scopeExists, ownerHop);
         this.plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
         this.ops = new OpsEndpoints(federation, prometheus, f.clock, f.version, draining,

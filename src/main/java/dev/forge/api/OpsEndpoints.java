@@ -129,7 +129,7 @@ public final class OpsEndpoints {
         ObjectNode body = Json.object();
         body.put("name", "forge");
         body.put("version", version);
-        body.set("mcp_protocol_versions", Json.valueToTree(ProtocolVersions.SUPPORTED));
+        body.set("mcp_protocol_versions", Json.valueToTree(ProtocolVersions.all()));
         body.put("java", Runtime.version().toString());
         ctx.contentType("application/json").result(Json.bytes(body));
     }

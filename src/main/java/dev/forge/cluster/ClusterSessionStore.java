@@ -127,6 +127,16 @@ public final class ClusterSessionStore implements SessionStore {
     }
 
     @Override
+    public ClientSession ephemeral(String scope, Principal principal) {
+        return local.ephemeral(scope, principal); // one request's: nothing for another replica to find
+    }
+
+    @Override
+    public void release(ClientSession session) {
+        local.release(session);
+    }
+
+    @Override
     public ClientSession find(String id) {
         if (id == null) {
             return null;

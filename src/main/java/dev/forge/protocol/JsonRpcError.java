@@ -23,6 +23,12 @@ public record JsonRpcError(int code, String message, JsonNode data) {
     public static final int RATE_LIMITED = -32004;
     /** Forge: no acceptable credential (HTTP 401) or not allowed (HTTP 403). */
     public static final int ACCESS_DENIED = -32005;
+    /** MCP 2026-07-28: a required header is missing, malformed, or disagrees with the body. */
+    public static final int HEADER_MISMATCH = -32020;
+    /** MCP 2026-07-28: the request needs a client capability it did not declare. */
+    public static final int MISSING_CLIENT_CAPABILITY = -32021;
+    /** MCP 2026-07-28: the revision asked for is not spoken here; {@code data} lists the ones that are. */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
     public JsonRpcError(int code, String message) {
         this(code, message, null);

@@ -61,6 +61,7 @@ public final class ClientSession {
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile SessionPeers peers = SessionPeers.NONE;
     private volatile boolean copy;
+    private volatile boolean ephemeral;
 
     ClientSession(String id, String scope, dev.forge.auth.Principal principal, Clock clock) {
         this.id = id;
@@ -122,6 +123,15 @@ public final class ClientSession {
     /** This replica's copy of a session another replica began (not counted against the principal's limit here). */
     void markCopy() {
         copy = true;
+    }
+
+    /** A session that stands for one modern-era request or subscription stream: kept nowhere, counted nowhere. */
+    public boolean ephemeral() {
+        return ephemeral;
+    }
+
+    void markEphemeral() {
+        ephemeral = true;
     }
 
     boolean isCopy() {
@@ -284,6 +294,11 @@ public final class ClientSession {
      * completes with the client's whole response message.
      */
     public CompletableFuture<ObjectNode> ask(String method, ObjectNode params, InFlight related) {
+        if (ephemeral) { // a modern-era client takes no requests from the server
+            return CompletableFuture.completedFuture(Message.error(null, new JsonRpcError(JsonRpcError.METHOD_NOT_FOUND,
+                    method + " cannot reach this client: it speaks MCP " + protocolVersion
+                            + ", which has no requests from server to client")).node());
+        }
         String id = peers.askPrefix() + askIds.incrementAndGet();
         CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
         askedClient.put(id, new Asked(answer, related));

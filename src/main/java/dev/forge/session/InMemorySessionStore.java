@@ -59,6 +59,22 @@ public final class InMemorySessionStore implements SessionStore {
         return session;
     }
 
+    @Override
+    public ClientSession ephemeral(String scope, Principal principal) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        ClientSession session = new ClientSession("m-" + HexFormat.of().formatHex(bytes), scope, principal, clock);
+        session.markEphemeral();
+        return session;
+    }
+
+    @Override
+    public void release(ClientSession session) {
+        if (session.ephemeral() && !session.isClosed()) {
+            closed(session);
+        }
+    }
+
     /** Brings this replica's copy of a session up to what another replica recorded it negotiated. */
     public void refresh(ClientSession session, String version, ObjectNode capabilities, ObjectNode info, boolean initialized) {
         session.restore(version, capabilities, info, initialized);
@@ -110,7 +126,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     private void closed(ClientSession session) {
         session.close();
-        if (session.principal().authenticated() && !session.isCopy()) { // a copy was counted where its session began
+        if (session.principal().authenticated() && !session.isCopy() && !session.ephemeral()) { // a copy was counted where it began
             perSubject.computeIfPresent(session.principal().subject(), (s, open) -> open.decrementAndGet() <= 0 ? null : open);
         }
         for (Consumer<ClientSession> listener : closeListeners) {

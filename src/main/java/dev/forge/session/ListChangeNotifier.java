@@ -14,10 +14,12 @@ import java.util.function.Function;
 public final class ListChangeNotifier implements Consumer<Catalog> {
 
     private final SessionStore sessions;
+    private final Subscribers subscribers;
     private volatile Catalog previous;
 
-    public ListChangeNotifier(SessionStore sessions, Catalog initial) {
+    public ListChangeNotifier(SessionStore sessions, Subscribers subscribers, Catalog initial) {
         this.sessions = sessions;
+        this.subscribers = subscribers;
         this.previous = initial;
     }
 
@@ -25,7 +27,7 @@ public final class ListChangeNotifier implements Consumer<Catalog> {
     public synchronized void accept(Catalog next) {
         Catalog before = previous;
         previous = next;
-        for (ClientSession session : sessions.all()) {
+        for (ClientSession session : java.util.stream.Stream.concat(sessions.all().stream(), subscribers.all().stream()).toList()) {
             if (!session.initialized()) {
                 continue;
             }

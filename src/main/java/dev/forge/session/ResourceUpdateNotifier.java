@@ -7,9 +7,11 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ResourceUpdateNotifier implements Consumer<ObjectNode> {
 
     private final SessionStore sessions;
+    private final Subscribers subscribers;
 
-    public ResourceUpdateNotifier(SessionStore sessions) {
+    public ResourceUpdateNotifier(SessionStore sessions, Subscribers subscribers) {
         this.sessions = sessions;
+        this.subscribers = subscribers;
     }
 
     @Override
@@ -24,6 +26,11 @@ public final class ResourceUpdateNotifier implements Consumer<ObjectNode> {
         for (ClientSession session : sessions.all()) {
             if (session.subscriptions().contains(uri)) {
                 session.send(notification.deepCopy());
+            }
+        }
+        for (ClientSession session : subscribers.all()) {
+            if (session.subscriptions().contains(uri)) {
+                session.sendHere(notification.deepCopy()); // a listen stream is this replica's own
             }
         }
     }

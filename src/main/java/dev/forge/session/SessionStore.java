@@ -9,6 +9,16 @@ public interface SessionStore extends AutoCloseable {
     /** A new session for this endpoint and principal; {@link SessionLimitException} if the principal holds too many. */
     ClientSession create(String scope, dev.forge.auth.Principal principal);
 
+    /**
+     * A session for what a modern-era client (MCP 2026-07-28 on, which has no sessions) asks in one request or one
+     * {@code subscriptions/listen} stream: never found by id, not counted against the principal's limit; end it with
+     * {@link #release}, which tells the close listeners (an upstream session opened for it ends too).
+     */
+    ClientSession ephemeral(String scope, dev.forge.auth.Principal principal);
+
+    /** Ends a session made by {@link #ephemeral}. */
+    void release(ClientSession session);
+
     /** The session with this id, or null if it never existed, expired or was deleted. */
     ClientSession find(String id);
 

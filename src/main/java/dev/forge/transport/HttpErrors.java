@@ -17,6 +17,12 @@ final class HttpErrors {
         ctx.result(Json.bytes(Message.error(id, new JsonRpcError(code, message)).node()));
     }
 
+    static void reply(Context ctx, int status, JsonNode id, JsonRpcError error) {
+        ctx.status(status);
+        ctx.contentType("application/json");
+        ctx.result(Json.bytes(Message.error(id, error).node()));
+    }
+
     static void reply(Context ctx, int status, int code, String message) {
         reply(ctx, status, null, code, message);
     }

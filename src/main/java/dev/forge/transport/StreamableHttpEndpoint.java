@@ -22,6 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import dev.forge.session.Subscribers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -44,17 +46,22 @@ public final class StreamableHttpEndpoint {
     private final Duration responseDeadline;
     private final Batches batches;
     private final OwnerHop ownerHop;
+    private final ModernEndpoint modern;
 
     public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions,
                                   Predicate<String> scopeExists, Duration requestTimeout, Batches batches) {
-        this(handler, sessions, scopeExists, requestTimeout, batches, OwnerHop.NONE);
+        this(handler, sessions, scopeExists, requestTimeout, batches, OwnerHop.NONE, new Subscribers());
     }
 
-    /** @param ownerHop serves on their session's replica the requests only it can serve */
-    public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions,
-                                  Predicate<String> scopeExists, Duration requestTimeout, Batches batches, OwnerHop ownerHop) {
+    /**
+     * @param ownerHop serves on their session's replica the requests only it can serve
+     * @param subscribers where modern clients' {@code subscriptions/listen} streams are kept for the notifiers
+     */
+    public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions, Predicate<String> scopeExists,
+                                  Duration requestTimeout, Batches batches, OwnerHop ownerHop, Subscribers subscribers) {
         this.ownerHop = ownerHop;
         this.inbound = new Inbound(handler);
+        this.modern = new ModernEndpoint(inbound, sessions, this, new ModernListen(inbound, sessions, subscribers, requestTimeout));
         this.batches = batches;
         this.sessions = sessions;
         this.scopeExists = scopeExists;
@@ -91,6 +98,13 @@ public final class StreamableHttpEndpoint {
             return;
         }
         if (body.isArray()) {
+            for (JsonNode item : body) {
+                if (ModernEnvelope.claimed(item)) {
+                    HttpErrors.reply(ctx, 400, JsonRpcError.INVALID_REQUEST,
+                            "Invalid Request: a batch cannot carry modern-era (MCP 2026-07-28) messages; send them one per request");
+                    return;
+                }
+            }
             batch(ctx, scope, (ArrayNode) body, accept);
             return;
         }
@@ -99,6 +113,18 @@ public final class StreamableHttpEndpoint {
             message = Message.of(body);
         } catch (JsonRpcException e) {
             HttpErrors.reply(ctx, 400, body.get("id"), e.error().code(), e.getMessage());
+            return;
+        }
+        if (ModernEnvelope.claimed(body)) { // the era is the request's own, whatever came before it
+            modern.post(ctx, scope, message, accept);
+            return;
+        }
+        if (ProtocolVersions.isModern(ctx.header(VERSION_HEADER))) {
+            boolean init = message instanceof Message.Request r && "initialize".equals(r.method());
+            HttpErrors.reply(ctx, 400, body.get("id"), init ? JsonRpcError.HEADER_MISMATCH : JsonRpcError.INVALID_PARAMS,
+                    "Bad Request: " + VERSION_HEADER + " names " + ctx.header(VERSION_HEADER) + " but params._meta lacks "
+                            + ModernEnvelope.VERSION + (init ? " (initialize begins a legacy session; a modern client uses server/discover)"
+                            : " (a modern request carries its envelope in every request)"));
             return;
         }
         if (message instanceof Message.Request request && "initialize".equals(request.method())) {
@@ -127,6 +153,11 @@ public final class StreamableHttpEndpoint {
      * related message or the response starts a writer of its own.
      */
     private void respond(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept) {
+        respond(ctx, session, answer, accept, UnaryOperator.identity());
+    }
+
+    /** @param shown what becomes of each related message before it is written (null: it is not written) */
+    void respond(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept, UnaryOperator<ObjectNode> shown) {
         BlockingQueue<ObjectNode> related = answer.inFlight().related();
         JsonNode id = answer.inFlight().clientId();
         if (related == null) {
@@ -148,7 +179,7 @@ public final class StreamableHttpEndpoint {
         AtomicBoolean somethingToWrite = new AtomicBoolean();
         Runnable startWriting = () -> Thread.ofVirtual().name("mcp-answer").start(() -> {
             try {
-                stream(ctx, session, answer, accept);
+                stream(ctx, session, answer, accept, shown);
             } finally {
                 if (stillOpen(ctx)) { // a server shut down meanwhile has recycled the request: leave it be
                     written.complete(null);
@@ -192,7 +223,7 @@ public final class StreamableHttpEndpoint {
      * found gone before its answer has its call cancelled — this stream cannot be resumed, so the answer has nowhere
      * to go.
      */
-    private void stream(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept) {
+    private void stream(Context ctx, ClientSession session, Inbound.Answer answer, Accept accept, UnaryOperator<ObjectNode> shown) {
         BlockingQueue<ObjectNode> related = answer.inFlight().related();
         JsonNode id = answer.inFlight().clientId();
         SseWriter sse = null;
@@ -204,6 +235,9 @@ public final class StreamableHttpEndpoint {
                 next = related.poll(wait, TimeUnit.NANOSECONDS);
                 if (next == END_OF_RELATED || (next == null && deadline - System.nanoTime() <= 0)) {
                     break;
+                }
+                if (next != null && (next = shown.apply(next)) == null) {
+                    continue; // not for this client
                 }
                 if (sse == null) {
                     sse = SseWriter.open(ctx, null);

@@ -1,0 +1,256 @@
+package dev.forge.transport;
+
+import dev.forge.auth.Principal;
+import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
+import dev.forge.protocol.Message;
+import dev.forge.protocol.ProtocolVersions;
+import dev.forge.protocol.RawResult;
+import dev.forge.session.ClientSession;
+import dev.forge.session.SessionStore;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The modern era (MCP 2026-07-28 on) on a Streamable HTTP endpoint: every request carries its revision and the
+ * client's capabilities in {@code _meta}, and has no session. Each is served on a session made for it alone and
+ * ended with it ({@link SessionStore#ephemeral}), so everything the legacy era does for a call — routing, rights,
+ * progress, the upstream's answer — is done the same way; this class checks what the era requires of the request
+ * (envelope, headers), answers what only this era has ({@code server/discover}, {@code subscriptions/listen}), and
+ * gives results their modern shape ({@code resultType}, the server's identity, cache hints).
+ */
+final class ModernEndpoint {
+
+    static final String METHOD_HEADER = "Mcp-Method";
+    static final String NAME_HEADER = "Mcp-Name";
+    /** Legacy methods a modern client may not use: each has a modern replacement, named in the error. */
+    private static final Set<String> LEGACY_ONLY = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
+            "resources/unsubscribe", "tasks/result", "tasks/list");
+    private static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read");
+    /**
+     * How long a client may keep a list: the catalog changes when upstreams do, and a client that must know at once
+     * listens for list changes. Private: what an endpoint lists depends on the caller's token.
+     */
+    static final long LIST_TTL_MS = 60_000;
+
+    private final Inbound inbound;
+    private final SessionStore sessions;
+    private final StreamableHttpEndpoint http;
+    private final ModernListen listen;
+    private volatile ObjectNode serverInfo;
+
+    ModernEndpoint(Inbound inbound, SessionStore sessions, StreamableHttpEndpoint http, ModernListen listen) {
+        this.inbound = inbound;
+        this.sessions = sessions;
+        this.http = http;
+        this.listen = listen;
+    }
+
+    void post(Context ctx, String scope, Message message, Accept accept) {
+        JsonNode id = message instanceof Message.Request r ? r.id() : null;
+        try {
+            ObjectNode params = message.node().get("params") instanceof ObjectNode p ? p : Json.object();
+            ModernEnvelope envelope = ModernEnvelope.read(params);
+            checkHeaders(ctx, message, params, envelope);
+            switch (message) {
+                case Message.Request request -> serve(ctx, scope, request, envelope, accept);
+                case Message.Notification notification -> {
+                    if ("notifications/cancelled".equals(notification.method())) { // on HTTP only a listen stream is ended so
+                        listen.cancel(scope, Principal.of(ctx), notification.params().get("requestId"));
+                    }
+                    ctx.status(202);
+                }
+                case Message.Response response -> throw new ModernRefusal(400, JsonRpcError.INVALID_REQUEST,
+                        "Invalid Request: MCP " + envelope.version() + " has no requests from server to client, so nothing to answer");
+            }
+        } catch (ModernRefusal e) {
+            HttpErrors.reply(ctx, e.status(), id, e.error());
+        }
+    }
+
+    private void serve(Context ctx, String scope, Message.Request request, ModernEnvelope envelope, Accept accept) {
+        String method = request.method();
+        if (LEGACY_ONLY.contains(method)) {
+            throw new ModernRefusal(404, JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + method
+                    + " is not part of MCP " + envelope.version() + replacement(method));
+        }
+        if ("subscriptions/listen".equals(method)) {
+            listen.serve(ctx, scope, request, envelope);
+            return;
+        }
+        boolean discover = "server/discover".equals(method);
+        ObjectNode info = discover ? null : serverInfo(scope, Principal.of(ctx));
+        ClientSession session = sessions.ephemeral(scope, Principal.of(ctx));
+        session.negotiated(envelope.version(), envelope.clientCapabilities(), envelope.clientInfo());
+        session.markInitialized();
+        Message.Request served = discover ? initializeLike(request.id())
+                : new Message.Request(withParams(request.node(), ModernEnvelope.withoutEnvelope(request.params())));
+        Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
+        CompletableFuture<ObjectNode> response = answer.response().thenApply(r -> discover ? discovered(r) : modern(method, r, info));
+        response.whenComplete((r, failure) -> {
+            session.end(answer.inFlight()); // answered: ending the session must not cancel it upstream
+            sessions.release(session);
+        });
+        UnaryOperator<ObjectNode> related = message -> shown(message, envelope);
+        http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), response), accept, related);
+    }
+
+    /** A message about the call on its way to the client: log lines only at the level the request asked for. */
+    private static ObjectNode shown(ObjectNode message, ModernEnvelope envelope) {
+        if ("notifications/message".equals(message.path("method").asString(""))) {
+            return envelope.wantsLog(message.path("params").path("level").asString("")) ? message : null;
+        }
+        return message;
+    }
+
+    /** The result in its modern shape: a result type, the server's identity, and for lists how long to keep them. */
+    private static ObjectNode modern(String method, ObjectNode response, ObjectNode serverInfo) {
+        if (!response.has("result")) {
+            return response;
+        }
+        if (!(RawResult.materialize(response) instanceof ObjectNode result)) {
+            return response;
+        }
+        if (!result.has("resultType")) {
+            result.put("resultType", "complete");
+        }
+        ObjectNode meta = result.get("_meta") instanceof ObjectNode m ? m : result.putObject("_meta");
+        meta.set(ModernEnvelope.SERVER_INFO, serverInfo);
+        if (CACHEABLE.contains(method) && !result.has("ttlMs")) {
+            result.put("ttlMs", "resources/read".equals(method) ? 0 : LIST_TTL_MS); // a resource's content is the upstream's to date
+            result.put("cacheScope", "private");
+        }
+        return response;
+    }
+
+    /** {@code server/discover}'s answer, made from what {@code initialize} would say to a legacy client. */
+    private ObjectNode discovered(ObjectNode initialized) {
+        if (!(initialized.get("result") instanceof ObjectNode init)) {
+            return initialized;
+        }
+        serverInfo = init.get("serverInfo") instanceof ObjectNode info ? info : serverInfo;
+        ObjectNode result = Json.object();
+        result.put("resultType", "complete");
+        result.set("supportedVersions", Json.valueToTree(ProtocolVersions.MODERN));
+        ObjectNode capabilities = init.get("capabilities") instanceof ObjectNode c ? c.deepCopy() : Json.object();
+        capabilities.remove("tasks"); // the legacy era's tasks; the modern era has them as an extension
+        result.set("capabilities", capabilities);
+        if (init.get("instructions") != null) {
+            result.set("instructions", init.get("instructions"));
+        }
+        result.putObject("_meta").set(ModernEnvelope.SERVER_INFO, init.get("serverInfo"));
+        result.put("ttlMs", LIST_TTL_MS);
+        result.put("cacheScope", "private");
+        ObjectNode response = initialized.deepCopy();
+        response.set("result", result);
+        return response;
+    }
+
+    /** Forge's own name and version, as its {@code initialize} gives them; learnt once. */
+    private ObjectNode serverInfo(String scope, Principal principal) {
+        ObjectNode info = serverInfo;
+        if (info == null) {
+            ClientSession session = sessions.ephemeral(scope, principal);
+            try { // answered here and now, from the gateway's own state
+                ObjectNode init = inbound.accept(session, initializeLike(tools.jackson.databind.node.JsonNodeFactory.instance.numberNode(0)), false)
+                        .response().join();
+                if (!(init.path("result").get("serverInfo") instanceof ObjectNode known)) {
+                    return Json.object().put("name", "forge"); // the endpoint went away meanwhile: its error comes next
+                }
+                info = known;
+                serverInfo = info;
+            } finally {
+                sessions.release(session);
+            }
+        }
+        return info;
+    }
+
+    private static Message.Request initializeLike(JsonNode id) {
+        ObjectNode params = Json.object();
+        params.put("protocolVersion", ProtocolVersions.LATEST);
+        params.putObject("capabilities");
+        params.putObject("clientInfo").put("name", "forge-discover").put("version", "1");
+        ObjectNode node = Json.object();
+        node.put("jsonrpc", "2.0");
+        node.set("id", id);
+        node.put("method", "initialize");
+        node.set("params", params);
+        return new Message.Request(node);
+    }
+
+    private static ObjectNode withParams(ObjectNode request, ObjectNode params) {
+        ObjectNode copy = request.deepCopy();
+        copy.set("params", params);
+        return copy;
+    }
+
+    /**
+     * The headers a modern request must carry agree with its body: the revision, the method, and for the methods
+     * that name something (a tool, a prompt, a resource, a task) that name; any disagreement is {@code -32020}.
+     */
+    private static void checkHeaders(Context ctx, Message message, ObjectNode params, ModernEnvelope envelope) {
+        String version = ctx.header(StreamableHttpEndpoint.VERSION_HEADER);
+        if (!envelope.version().equals(version)) {
+            throw mismatch(StreamableHttpEndpoint.VERSION_HEADER, version, envelope.version());
+        }
+        String method = message.node().path("method").asString(null);
+        String methodHeader = decoded(ctx.header(METHOD_HEADER), METHOD_HEADER);
+        // a notification without the header is taken: the TypeScript SDK ends a listen stream with one
+        if ((message instanceof Message.Request || methodHeader != null) && method != null && !method.equals(methodHeader)) {
+            throw mismatch(METHOD_HEADER, methodHeader, method);
+        }
+        String named = switch (method == null ? "" : method) {
+            case "tools/call", "prompts/get" -> params.path("name").asString(null);
+            case "resources/read" -> params.path("uri").asString(null);
+            case "tasks/get", "tasks/update", "tasks/cancel" -> params.path("taskId").asString(null);
+            default -> null;
+        };
+        if (named != null && message instanceof Message.Request) {
+            String nameHeader = decoded(ctx.header(NAME_HEADER), NAME_HEADER);
+            if (!named.equals(nameHeader)) {
+                throw mismatch(NAME_HEADER, nameHeader, named);
+            }
+        }
+    }
+
+    /** A header's value, decoded when the client sent it as {@code =?base64?…?=} (non-ASCII, or edge spaces). */
+    static String decoded(String value, String header) {
+        if (value == null || !value.startsWith("=?base64?") || !value.endsWith("?=") || value.length() < 11) {
+            return value;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(value.substring(9, value.length() - 2)), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ModernRefusal(400, JsonRpcError.HEADER_MISMATCH, "Bad Request: the " + header
+                    + " header's =?base64?…?= value is not base64: " + e.getMessage());
+        }
+    }
+
+    private static ModernRefusal mismatch(String header, String sent, String body) {
+        ObjectNode data = Json.object();
+        ObjectNode mismatch = data.putObject("mismatch");
+        mismatch.put("header", sent == null ? "(missing)" : sent);
+        mismatch.put("body", body);
+        return new ModernRefusal(400, new JsonRpcError(JsonRpcError.HEADER_MISMATCH, "Bad Request: the " + header
+                + " header " + (sent == null ? "is missing" : "says '" + sent + "'") + " but the body says '" + body
+                + "' (a modern request repeats them in its headers)", data));
+    }
+
+    private static String replacement(String method) {
+        return switch (method) {
+            case "initialize" -> " (use server/discover; every request carries its own _meta envelope)";
+            case "ping" -> " (removed in this revision)";
+            case "logging/setLevel" -> " (give " + ModernEnvelope.LOG_LEVEL + " in the _meta of the request whose logs you want)";
+            case "resources/subscribe", "resources/unsubscribe" -> " (use subscriptions/listen with resourceSubscriptions)";
+            default -> " (tasks are an extension in this revision)";
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forge.Gateway;
+import dev.forge.support.Peers;
+import dev.forge.support.TestGateways;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * MCP 2026-07-28 downstream: the TypeScript SDK v2 client pinned to the modern era (no initialize, no session)
+ * discovers Forge, lists, calls, reads, gets a prompt, sees progress before the result and opens a listen stream —
+ * upstream: legacy server-everything over stdio.
+ */
+class ModernEraTest {
+
+    static Gateway gateway;
+    static Path script;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestGateways.start(List.of(TestGateways.stdio("everything", Peers.everythingStdio())));
+        script = Peers.installed("modern-client.mjs");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) gateway.close();
+    }
+
+    @Test
+    void aPinnedModernClientIsServedOnMcp() throws Exception {
+        JsonNode seen = TypeScriptSdkThroughGatewayTest.run(script, TestGateways.baseUrl(gateway) + "/mcp", "everything__");
+        assertThat(seen.path("era").asString()).isEqualTo("modern");
+        assertThat(seen.path("discover").path("supportedVersions").toString()).contains("2026-07-28");
+        assertThat(seen.path("tools").toString()).contains("everything__echo", "everything__get-sum");
+        assertThat(seen.path("echo").toString()).contains("Echo: from the modern era");
+        assertThat(seen.path("sum").toString()).contains("42");
+        assertThat(seen.path("resource").path("contents").size()).isPositive();
+        assertThat(seen.path("prompt").toString()).contains("Lisbon");
+        JsonNode progress = seen.path("progress");
+        assertThat(progress.path("events").size()).as("progress events: %s", progress).isGreaterThanOrEqualTo(3);
+        assertThat(progress.path("events").get(0).path("at").asLong())
+                .as("the first progress arrives while the call runs: %s", progress)
+                .isLessThan(progress.path("resultAt").asLong() - 500);
+        assertThat(seen.path("listen").path("honored").path("toolsListChanged").asBoolean()).isTrue();
+    }
+}
