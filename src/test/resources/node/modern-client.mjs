@@ -8,9 +8,15 @@ const client = new Client({ name: "forge-modern-test", version: "1.0.0" }, {
   capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} },
   versionNegotiation: { mode: { pin: "2026-07-28" } },
 });
-client.setRequestHandler("sampling/createMessage", async () => ({
-  role: "assistant", content: { type: "text", text: "sampled by the modern client" }, model: "test", stopReason: "endTurn" }));
-client.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: { color: "blue" } }));
+const asked = { sampling: 0, elicitation: 0 };
+client.setRequestHandler("sampling/createMessage", async () => {
+  asked.sampling++;
+  return { role: "assistant", content: { type: "text", text: "sampled by the modern client" }, model: "test", stopReason: "endTurn" };
+});
+client.setRequestHandler("elicitation/create", async () => {
+  asked.elicitation++;
+  return { action: "accept", content: { name: "modern Ada" } };
+});
 client.setRequestHandler("roots/list", async () => ({ roots: [{ uri: "file:///modern-root", name: "modern" }] }));
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
 await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
@@ -29,6 +35,11 @@ const progress = [];
 const long = await client.callTool({ name: `${prefix}trigger-long-running-operation`, arguments: { duration: 2, steps: 4 } },
   { onprogress: (p) => progress.push({ at: Date.now() - started, progress: p.progress }) });
 out.progress = { events: progress, resultAt: Date.now() - started, result: long };
+
+// a legacy upstream's questions during the call come back as input_required; the SDK answers them and retries
+out.sampling = await client.callTool({ name: `${prefix}trigger-sampling-request`, arguments: { prompt: "say hi" } });
+out.elicitation = await client.callTool({ name: `${prefix}trigger-elicitation-request`, arguments: {} });
+out.asked = asked;
 
 const sub = await client.listen({ toolsListChanged: true, promptsListChanged: true });
 out.listen = { honored: sub.honoredFilter };

@@ -62,6 +62,8 @@ public final class ClientSession {
     private volatile SessionPeers peers = SessionPeers.NONE;
     private volatile boolean copy;
     private volatile boolean ephemeral;
+    private volatile Asker asker;
+    private volatile InFlight relayTarget;
 
     ClientSession(String id, String scope, dev.forge.auth.Principal principal, Clock clock) {
         this.id = id;
@@ -169,10 +171,47 @@ public final class ClientSession {
      * when the queue is full the oldest message gives way.
      */
     public void send(ObjectNode message) {
+        InFlight target = relayTarget;
+        if (target != null && !closed && target.relayHere(message)) {
+            return; // a modern call's later round: its messages go on to the request that carries it on
+        }
         if (closed || (!streamOpen.get() && peers.deliverElsewhere(this, message))) {
             return;
         }
         sendHere(message);
+    }
+
+    /**
+     * What a modern-era client's request asks of it, in place of requests sent to it: the request's answer carries the
+     * question, and the client's next request the answer ({@code InputRequiredResult}, MCP 2026-07-28).
+     */
+    public interface Asker {
+        CompletableFuture<ObjectNode> ask(String method, ObjectNode params);
+
+        /** The upstream no longer needs that answer. */
+        void withdraw(CompletableFuture<ObjectNode> asked);
+    }
+
+    public Asker asker() {
+        return asker;
+    }
+
+    /** Makes this (ephemeral) session's questions go to {@code asker}. */
+    public void askThrough(Asker asker) {
+        this.asker = asker;
+    }
+
+    /**
+     * From now on, what comes for the session's earlier requests (progress of a call whose first round has been
+     * answered) goes to {@code target}'s stream; what came meanwhile goes there first.
+     */
+    public void relayTo(InFlight target) {
+        relayTarget = target;
+        for (ObjectNode held; (held = outbound.poll()) != null; ) {
+            if (held != WAKE) {
+                target.relay(held);
+            }
+        }
     }
 
     /**
@@ -294,10 +333,12 @@ public final class ClientSession {
      * completes with the client's whole response message.
      */
     public CompletableFuture<ObjectNode> ask(String method, ObjectNode params, InFlight related) {
-        if (ephemeral) { // a modern-era client takes no requests from the server
-            return CompletableFuture.completedFuture(Message.error(null, new JsonRpcError(JsonRpcError.METHOD_NOT_FOUND,
-                    method + " cannot reach this client: it speaks MCP " + protocolVersion
-                            + ", which has no requests from server to client")).node());
+        if (ephemeral) { // a modern-era client takes no requests: its call answers with what it needs instead
+            Asker bridge = asker;
+            return bridge != null ? bridge.ask(method, params)
+                    : CompletableFuture.completedFuture(Message.error(null, new JsonRpcError(JsonRpcError.METHOD_NOT_FOUND,
+                            method + " cannot reach this client: it speaks MCP " + protocolVersion + ", which has no requests"
+                                    + " from server to client, and this request cannot ask for input")).node());
         }
         String id = peers.askPrefix() + askIds.incrementAndGet();
         CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
@@ -314,6 +355,11 @@ public final class ClientSession {
 
     /** Withdraws a request made with {@link #ask}; the client hears {@code notifications/cancelled}. */
     public void withdraw(CompletableFuture<ObjectNode> asked, String reason) {
+        Asker bridge = asker;
+        if (ephemeral && bridge != null) {
+            bridge.withdraw(asked);
+            return;
+        }
         for (var entry : askedClient.entrySet()) {
             if (entry.getValue().answer() == asked && askedClient.remove(entry.getKey(), entry.getValue())) {
                 ObjectNode params = Json.object();

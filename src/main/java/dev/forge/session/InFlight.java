@@ -53,6 +53,20 @@ public final class InFlight {
         }
     }
 
+    /** Queues a message for this request's own stream if it is still open; false (and nothing done) if not. */
+    public boolean relayHere(ObjectNode message) {
+        synchronized (this) {
+            if (related == null || finished) {
+                return false;
+            }
+            while (!related.offer(message)) {
+                related.poll();
+            }
+        }
+        onRelated.run();
+        return true;
+    }
+
     /** What to do when a related message is queued for this request's own stream (start writing it). */
     public void onRelated(Runnable action) {
         this.onRelated = action;

@@ -7,6 +7,7 @@ import dev.forge.protocol.Message;
 import dev.forge.protocol.ProtocolVersions;
 import dev.forge.protocol.RawResult;
 import dev.forge.session.ClientSession;
+import dev.forge.session.InFlight;
 import dev.forge.session.SessionStore;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,8 @@ final class ModernEndpoint {
     /** Legacy methods a modern client may not use: each has a modern replacement, named in the error. */
     private static final Set<String> LEGACY_ONLY = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
             "resources/unsubscribe", "tasks/result", "tasks/list");
+    /** The requests that may answer with input_required (MCP 2026-07-28): a legacy upstream's questions become that. */
+    private static final Set<String> MAY_ASK = Set.of("tools/call", "prompts/get", "resources/read");
     private static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
             "resources/templates/list", "resources/read");
     /**
@@ -44,9 +47,11 @@ final class ModernEndpoint {
     private final SessionStore sessions;
     private final StreamableHttpEndpoint http;
     private final ModernListen listen;
+    private final ModernCalls calls;
     private volatile ObjectNode serverInfo;
 
-    ModernEndpoint(Inbound inbound, SessionStore sessions, StreamableHttpEndpoint http, ModernListen listen) {
+    ModernEndpoint(Inbound inbound, SessionStore sessions, StreamableHttpEndpoint http, ModernListen listen, ModernCalls calls) {
+        this.calls = calls;
         this.inbound = inbound;
         this.sessions = sessions;
         this.http = http;
@@ -86,20 +91,79 @@ final class ModernEndpoint {
             return;
         }
         boolean discover = "server/discover".equals(method);
-        ObjectNode info = discover ? null : serverInfo(scope, Principal.of(ctx));
-        ClientSession session = sessions.ephemeral(scope, Principal.of(ctx));
+        Principal principal = Principal.of(ctx);
+        ObjectNode info = discover ? null : serverInfo(scope, principal);
+        UnaryOperator<ObjectNode> shown = message -> shown(message, envelope);
+        if (MAY_ASK.contains(method) && request.params().has("requestState")) {
+            retry(ctx, scope, request, accept, shown);
+            return;
+        }
+        ClientSession session = sessions.ephemeral(scope, principal);
         session.negotiated(envelope.version(), envelope.clientCapabilities(), envelope.clientInfo());
         session.markInitialized();
         Message.Request served = discover ? initializeLike(request.id())
                 : new Message.Request(withParams(request.node(), ModernEnvelope.withoutEnvelope(request.params())));
+        if (MAY_ASK.contains(method) && !calls.full()) {
+            ModernCall call = new ModernCall(calls.newState(), session, method, target(method, request.params()), request.id(),
+                    r -> modern(method, r, info), () -> calls.over(callOf(session)));
+            session.askThrough(call);
+            calls.open(call, scope, principal);
+            Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
+            answer.response().whenComplete((r, failure) -> {
+                session.end(answer.inFlight()); // answered: ending the call's session must not cancel it upstream
+                call.answered(modern(method, r, info));
+            });
+            CompletableFuture<ObjectNode> first = call.firstRound();
+            first.whenComplete((r, failure) -> afterRound(call));
+            http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), first), accept, shown);
+            return;
+        }
         Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
         CompletableFuture<ObjectNode> response = answer.response().thenApply(r -> discover ? discovered(r) : modern(method, r, info));
         response.whenComplete((r, failure) -> {
             session.end(answer.inFlight()); // answered: ending the session must not cancel it upstream
             sessions.release(session);
         });
-        UnaryOperator<ObjectNode> related = message -> shown(message, envelope);
-        http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), response), accept, related);
+        http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), response), accept, shown);
+    }
+
+    /**
+     * A client's retry with the input a round asked for: the answers go to the upstream's open call, and this request
+     * carries the call on — its progress, and its answer or next question.
+     */
+    private void retry(Context ctx, String scope, Message.Request request, Accept accept, UnaryOperator<ObjectNode> shown) {
+        String state = request.params().path("requestState").asString(null);
+        ModernCall call = calls.find(state, scope, Principal.of(ctx), request.method(), target(request.method(), request.params()));
+        if (call == null) {
+            throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: requestState is not one this gateway"
+                    + " gave for this request, or its call has ended (answered, given up, or not retried in time); send the"
+                    + " request again without requestState and inputResponses");
+        }
+        ClientSession session = call.session;
+        InFlight carrier = session.begin(request.id(), accept.eventStream());
+        carrier.onCancel(() -> session.cancelHere(call.firstId)); // the client giving up ends the upstream's call
+        session.relayTo(carrier);
+        CompletableFuture<ObjectNode> round = call.nextRound(request.id(), request.params().get("inputResponses"));
+        round.whenComplete((r, failure) -> {
+            session.end(carrier);
+            afterRound(call);
+        });
+        http.respond(ctx, session, new Inbound.Answer(carrier, round), accept, shown);
+    }
+
+    private void afterRound(ModernCall call) {
+        if (!call.over()) {
+            calls.awaitRetry(call);
+        }
+    }
+
+    private ModernCall callOf(ClientSession session) {
+        return (ModernCall) session.asker();
+    }
+
+    /** What a request that may ask for input names: its tool or prompt, or its resource. */
+    private static String target(String method, ObjectNode params) {
+        return "resources/read".equals(method) ? params.path("uri").asString(null) : params.path("name").asString(null);
     }
 
     /** A message about the call on its way to the client: log lines only at the level the request asked for. */
@@ -112,6 +176,9 @@ final class ModernEndpoint {
 
     /** The result in its modern shape: a result type, the server's identity, and for lists how long to keep them. */
     private static ObjectNode modern(String method, ObjectNode response, ObjectNode serverInfo) {
+        if (response == null) { // the call failed without an answer: Inbound gives one, so this is only defence
+            return Message.error(null, new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "the call ended without an answer")).node();
+        }
         if (!response.has("result")) {
             return response;
         }

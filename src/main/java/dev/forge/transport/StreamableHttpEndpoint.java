@@ -61,7 +61,8 @@ public final class StreamableHttpEndpoint {
                                   Duration requestTimeout, Batches batches, OwnerHop ownerHop, Subscribers subscribers) {
         this.ownerHop = ownerHop;
         this.inbound = new Inbound(handler);
-        this.modern = new ModernEndpoint(inbound, sessions, this, new ModernListen(inbound, sessions, subscribers, requestTimeout));
+        this.modern = new ModernEndpoint(inbound, sessions, this, new ModernListen(inbound, sessions, subscribers, requestTimeout),
+                new ModernCalls(sessions, requestTimeout));
         this.batches = batches;
         this.sessions = sessions;
         this.scopeExists = scopeExists;

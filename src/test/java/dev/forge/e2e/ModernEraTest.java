@@ -48,6 +48,10 @@ class ModernEraTest {
         assertThat(progress.path("events").get(0).path("at").asLong())
                 .as("the first progress arrives while the call runs: %s", progress)
                 .isLessThan(progress.path("resultAt").asLong() - 500);
+        assertThat(seen.path("sampling").toString()).as("sampling bridged: %s", seen.path("sampling")).contains("sampled by the modern client");
+        assertThat(seen.path("elicitation").toString()).as("elicitation bridged: %s", seen.path("elicitation")).contains("modern Ada");
+        assertThat(seen.path("asked").path("sampling").asInt()).isEqualTo(1);
+        assertThat(seen.path("asked").path("elicitation").asInt()).isEqualTo(1);
         assertThat(seen.path("listen").path("honored").path("toolsListChanged").asBoolean()).isTrue();
     }
 }
