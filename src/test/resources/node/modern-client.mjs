@@ -1,9 +1,10 @@
 // Drives an MCP endpoint with the TypeScript SDK v2 client pinned to MCP 2026-07-28 (the modern era: no initialize,
 // no session; every request carries its own envelope) and prints what it saw as one JSON document.
-// Usage: node modern-client.mjs URL PREFIX [TOKEN]   (PREFIX goes before tool and prompt names, e.g. "everything__")
+// Usage: node modern-client.mjs URL PREFIX [MODE]   (PREFIX goes before tool and prompt names, e.g. "everything__";
+// MODE "brief" stops after discovering, listing and one call: for endpoints that show a few tools)
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 
-const [url, prefix = "", token] = process.argv.slice(2);
+const [url, prefix = "", mode = "full"] = process.argv.slice(2);
 const client = new Client({ name: "forge-modern-test", version: "1.0.0" }, {
   capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} },
   versionNegotiation: { mode: { pin: "2026-07-28" } },
@@ -18,12 +19,17 @@ client.setRequestHandler("elicitation/create", async () => {
   return { action: "accept", content: { name: "modern Ada" } };
 });
 client.setRequestHandler("roots/list", async () => ({ roots: [{ uri: "file:///modern-root", name: "modern" }] }));
-const headers = token ? { Authorization: `Bearer ${token}` } : {};
-await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+await client.connect(new StreamableHTTPClientTransport(new URL(url)));
 const out = { era: client.getProtocolEra(), discover: client.getDiscoverResult() };
 
 out.tools = (await client.listTools()).tools.map((t) => t.name).filter((n) => n.startsWith(prefix));
-out.echo = await client.callTool({ name: `${prefix}echo`, arguments: { message: "from the modern era" } });
+const echo = out.tools.find((n) => n.endsWith("echo")) ?? `${prefix}echo`;
+out.echo = await client.callTool({ name: echo, arguments: { message: "from the modern era" } });
+if (mode === "brief") {
+  await client.close();
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
 out.sum = await client.callTool({ name: `${prefix}get-sum`, arguments: { a: 40, b: 2 } });
 const resources = (await client.listResources()).resources;
 out.resource = await client.readResource({ uri: resources[0].uri });

@@ -54,4 +54,16 @@ class ModernEraTest {
         assertThat(seen.path("asked").path("elicitation").asInt()).isEqualTo(1);
         assertThat(seen.path("listen").path("honored").path("toolsListChanged").asBoolean()).isTrue();
     }
+
+    @Test
+    void aPinnedModernClientIsServedOnEveryKindOfMcpEndpoint() throws Exception {
+        String base = TestGateways.baseUrl(gateway);
+        JsonNode server = ContextForgeFlowTest.call("POST", base + "/servers", """
+                {"name":"modern-picks","associated_tools":["everything__echo","everything__get-sum"]}""");
+        for (String path : List.of("/gateways/everything/mcp", "/servers/" + server.get("id").asString() + "/mcp")) {
+            JsonNode seen = TypeScriptSdkThroughGatewayTest.run(script, base + path, "", "brief");
+            assertThat(seen.path("era").asString()).as(path).isEqualTo("modern");
+            assertThat(seen.path("echo").toString()).as(path).contains("Echo: from the modern era");
+        }
+    }
 }

@@ -46,8 +46,10 @@ class TypeScriptSdkThroughGatewayTest {
     }
 
     /** Runs a TypeScript client script (installed with {@link Peers#installed}) and parses what it printed. */
-    static JsonNode run(Path script, String url, String prefix) throws Exception {
-        Process p = new ProcessBuilder(Peers.node(), script.toString(), url, prefix).redirectErrorStream(false).start();
+    static JsonNode run(Path script, String url, String prefix, String... more) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Peers.node(), script.toString(), url, prefix));
+        command.addAll(List.of(more));
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
