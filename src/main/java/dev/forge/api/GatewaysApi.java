@@ -75,6 +75,10 @@ public final class GatewaysApi {
             if (upstream.lastError() != null) {
                 view.put("error", upstream.lastError());
             }
+            if (upstream.protocolVersion() != null) { // known once connected
+                view.put("protocol_version", upstream.protocolVersion());
+                view.put("era", dev.forge.protocol.ProtocolVersions.isModern(upstream.protocolVersion()) ? "modern" : "legacy");
+            }
             view.put("tools", upstream.lists().tools().size());
             view.put("resources", upstream.lists().resources().size());
             view.put("prompts", upstream.lists().prompts().size());

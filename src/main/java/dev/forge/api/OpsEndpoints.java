@@ -65,6 +65,7 @@ public final class OpsEndpoints {
             entry.put("since", u.since().toString());
             if (u.state().serves()) {
                 entry.put("protocol_version", u.protocolVersion());
+                entry.put("era", ProtocolVersions.isModern(u.protocolVersion()) ? "modern" : "legacy");
                 entry.put("tools", u.lists().tools().size());
                 entry.put("resources", u.lists().resources().size());
                 entry.put("prompts", u.lists().prompts().size());

@@ -29,6 +29,8 @@ final class ModernCall implements ClientSession.Asker {
     final String target;
     /** The first round's request id: the upstream's call runs under it. */
     final JsonNode firstId;
+    /** The progress token the first request named (null: none): the call's progress comes under it. */
+    final JsonNode progressToken;
     private final UnaryOperator<ObjectNode> shaped;
     private final Runnable onOver;
     private final Map<String, Asked> asked = new LinkedHashMap<>();
@@ -43,13 +45,14 @@ final class ModernCall implements ClientSession.Asker {
      * @param shaped gives an input_required result its modern shape
      * @param onOver runs once, when the upstream's answer has reached the client or the call is given up
      */
-    ModernCall(String state, ClientSession session, String method, String target, JsonNode firstId,
+    ModernCall(String state, ClientSession session, String method, String target, JsonNode firstId, JsonNode progressToken,
                UnaryOperator<ObjectNode> shaped, Runnable onOver) {
         this.state = state;
         this.session = session;
         this.method = method;
         this.target = target;
         this.firstId = firstId;
+        this.progressToken = progressToken;
         this.shaped = shaped;
         this.onOver = onOver;
         this.round = new CompletableFuture<>();

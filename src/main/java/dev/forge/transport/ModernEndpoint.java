@@ -105,7 +105,7 @@ final class ModernEndpoint {
                 : new Message.Request(withParams(request.node(), ModernEnvelope.withoutEnvelope(request.params())));
         if (MAY_ASK.contains(method) && !calls.full()) {
             ModernCall call = new ModernCall(calls.newState(), session, method, target(method, request.params()), request.id(),
-                    r -> modern(method, r, info), () -> calls.over(callOf(session)));
+                    request.params().path("_meta").get("progressToken"), r -> modern(method, r, info), () -> calls.over(callOf(session)));
             session.askThrough(call);
             calls.open(call, scope, principal);
             Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
@@ -140,6 +140,10 @@ final class ModernEndpoint {
                     + " request again without requestState and inputResponses");
         }
         ClientSession session = call.session;
+        JsonNode firstToken = call.progressToken;
+        JsonNode token = request.params().path("_meta").get("progressToken");
+        UnaryOperator<ObjectNode> carried = token == null || firstToken == null ? shown
+                : message -> renamedProgress(shown.apply(message), firstToken, token);
         InFlight carrier = session.begin(request.id(), accept.eventStream());
         carrier.onCancel(() -> session.cancelHere(call.firstId)); // the client giving up ends the upstream's call
         session.relayTo(carrier);
@@ -148,7 +152,21 @@ final class ModernEndpoint {
             session.end(carrier);
             afterRound(call);
         });
-        http.respond(ctx, session, new Inbound.Answer(carrier, round), accept, shown);
+        http.respond(ctx, session, new Inbound.Answer(carrier, round), accept, carried);
+    }
+
+    /**
+     * The call's progress under the token of the request that now carries it: a client that names a new token on its
+     * retry listens for that one (the first request, and its handler, are over).
+     */
+    private static ObjectNode renamedProgress(ObjectNode message, JsonNode first, JsonNode now) {
+        if (message == null || !"notifications/progress".equals(message.path("method").asString(""))
+                || !first.equals(message.path("params").get("progressToken"))) {
+            return message;
+        }
+        ObjectNode copy = message.deepCopy();
+        ((ObjectNode) copy.get("params")).set("progressToken", now);
+        return copy;
     }
 
     private void afterRound(ModernCall call) {

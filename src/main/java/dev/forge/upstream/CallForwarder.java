@@ -77,19 +77,27 @@ final class CallForwarder {
         return result;
     }
 
-    private PendingCall attempt(ObjectNode request, Caller caller, boolean asIs) {
+    private CompletableFuture<ObjectNode> attempt(ObjectNode request, Caller caller, boolean asIs) {
+        return attempt(request, caller, asIs, 0);
+    }
+
+    /** One round of a call; a modern upstream's input_required answer leads to the next ({@link InputRounds}). */
+    private CompletableFuture<ObjectNode> attempt(ObjectNode request, Caller caller, boolean asIs, int round) {
         UpstreamClient c;
         try {
             c = connectionFor(caller);
         } catch (RuntimeException e) {
             return PendingCall.failed(e);
         }
-        String tool = "tools/call".equals(request.path("method").asString("")) ? request.path("params").path("name").asString(null) : null;
-        PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller, asIs));
+        String method = request.path("method").asString("");
+        String tool = "tools/call".equals(method) ? request.path("params").path("name").asString(null) : null;
+        boolean mayAsk = caller != null && c.transport().modern() && InputRounds.MAY_ASK.contains(method);
+        PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller, asIs && !mayAsk));
         if (caller != null) {
             caller.onCancel(() -> call.cancelUpstream("cancelled by the client"));
         }
-        return call;
+        return !mayAsk ? call : call.thenCompose(answer -> InputRounds.next(config.name(), answer, request, caller, round + 1,
+                again -> attempt(again, caller, asIs, round + 1)));
     }
 
     /** Completes once this upstream is ready (at once if it is), failing after the connect timeout. */

@@ -97,12 +97,18 @@ final class Handshake {
         UpstreamClient c = new UpstreamClient(config.name(), transport, inbox, reason -> ended.accept(transport, reason), owner);
         try {
             transport.start(c);
-            ObjectNode params = Json.object();
-            params.put("protocolVersion", ProtocolVersions.LATEST);
-            params.set("capabilities", owner == null ? everyClientCapability() : owner.clientCapabilities().deepCopy());
-            ObjectNode info = params.putObject("clientInfo");
+            ObjectNode capabilities = owner == null ? everyClientCapability() : owner.clientCapabilities().deepCopy();
+            ObjectNode info = Json.object();
             info.put("name", "forge");
             info.put("version", version);
+            if (transport instanceof StreamableHttpTransport http && new EraProbe(config.name(), c, http, connectTimeout)
+                    .modern(capabilities, info, owner == null ? shared : null)) {
+                return c; // a modern server: no initialize, no session
+            }
+            ObjectNode params = Json.object();
+            params.put("protocolVersion", ProtocolVersions.LATEST);
+            params.set("capabilities", capabilities);
+            params.set("clientInfo", info);
             ObjectNode result = CallOutcome.result(config.name(), c.call("initialize", params, connectTimeout), "initialize");
             String agreed = result.path("protocolVersion").asString(null);
             if (!ProtocolVersions.isSupported(agreed)) {

@@ -65,7 +65,9 @@ final class HealthPings {
         Duration limit = config.policy().healthCheckInterval().compareTo(connectTimeout) < 0
                 ? config.policy().healthCheckInterval() : connectTimeout;
         try {
-            CallOutcome.result(config.name(), c.call("ping", null, limit), "ping");
+            // the modern era has no ping: asking a server to describe itself is as cheap a sign of life
+            String probe = c.transport().modern() ? "server/discover" : "ping";
+            CallOutcome.result(config.name(), c.call(probe, null, limit), probe);
             missedPings = 0;
         } catch (UpstreamException e) {
             int missed = ++missedPings;

@@ -28,8 +28,9 @@ final class SessionHeaders {
         }
     }
 
+    /** The revision every request names from now on; null: none named (before a legacy session is agreed). */
     void version(String agreed) {
-        version = new HttpField("MCP-Protocol-Version", agreed);
+        version = agreed == null ? null : new HttpField("MCP-Protocol-Version", agreed);
     }
 
     /** The headers of one request: its Accept (or null), the session's, and one more (or null). */

@@ -32,8 +32,6 @@ final class StreamableHttpTransport implements UpstreamTransport {
     private static final HttpField ACCEPT_STREAM = new HttpField(HttpHeader.ACCEPT, "text/event-stream");
     private static final int MAX_RESUMES = 3;
     private static final long LINGER_NANOS = 5_000_000_000L;
-    private static final long FIRST_RECONNECT_MS = 500;
-    private static final long LONGEST_RECONNECT_MS = 30_000;
 
     private final String name;
     private final URI url;
@@ -43,10 +41,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
     private final Set<PostStream> open = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
     private final SessionHeaders session = new SessionHeaders();
-    private volatile Request getStream;
-    private volatile String getLastEventId;
-    private volatile long reconnectMs = FIRST_RECONNECT_MS;
     private volatile boolean closed;
+    private volatile ModernDress modern;
+    private volatile ServerStream serverStream;
 
     StreamableHttpTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration timeout, int maxMessageBytes) {
         this.name = name;
@@ -70,6 +67,11 @@ final class StreamableHttpTransport implements UpstreamTransport {
         boolean request = id != null && message.has("method");
         PostStream stream = new PostStream(request ? id : null, request && "initialize".equals(message.path("method").asString("")));
         List<HttpField> extra = session.with(ACCEPT_ANSWERS, null);
+        ModernDress dress = modern;
+        if (dress != null) { // no session: each message says who we are and what it is
+            message = dress.enveloped(message);
+            extra = ModernDress.headers(message, extra);
+        }
         open.add(stream);
         // a request's exchange lasts as long as its call, which aborts it; anything else must be taken in time
         stream.request = exchange.start(HttpMethod.POST, url, extra, Json.bytes(message), request ? null : timeout, stream);
@@ -206,53 +208,25 @@ final class StreamableHttpTransport implements UpstreamTransport {
     @Override
     public void initialized(String version) {
         agreed(version);
-        listen();
+        ModernDress dress = modern;
+        ServerStream stream = dress == null ? new GetStream(name, url, http, exchange, session, listener)
+                : new ListenStream(name, url, http, exchange, dress, listener);
+        serverStream = stream;
+        stream.open();
+        if (closed) {
+            stream.close();
+        }
     }
 
-    /** Opens the optional GET stream; a server that answers 405 simply has none. */
-    private void listen() {
-        if (closed) {
-            return;
-        }
-        String resumeAfter = getLastEventId;
-        List<HttpField> extra = session.with(ACCEPT_STREAM, resumeAfter == null ? null : new HttpField(LAST_EVENT_ID, resumeAfter));
-        Request stream = exchange.start(HttpMethod.GET, url, extra, null, null, new HttpExchange.Receiver() {
-            private boolean none;
+    /** From now on every message is sent in the modern era's dress (null: the legacy era's, with a session). */
+    void speak(ModernDress dress) {
+        this.modern = dress;
+        session.version(dress == null ? null : dress.version);
+    }
 
-            @Override
-            public void headers(Response response) {
-                int status = response.getStatus();
-                // no stream to have: none offered (404, 405, not SSE), or one we may not have (401, 403, 406)
-                none = status == 404 || status == 405 || status == 401 || status == 403 || status == 406
-                        || (status < 300 && !HttpExchange.isEventStream(response));
-            }
-
-            @Override
-            public void event(String type, String eventId, byte[] data, int length) {
-                reconnectMs = FIRST_RECONNECT_MS; // it delivers: a later break is news, not a server that closes at once
-                if (eventId != null) {
-                    getLastEventId = eventId;
-                }
-                if ("message".equals(type) && !HttpExchange.blank(data, length)) {
-                    exchange.deliver(data, length, listener::onMessage);
-                }
-            }
-
-            @Override
-            public void ended(UpstreamException failure) {
-                if (closed || none) {
-                    return;
-                }
-                LOG.debug("upstream {}: GET stream ended{}", name, failure == null ? "" : ": " + failure.getMessage());
-                long wait = reconnectMs;
-                reconnectMs = Math.min(LONGEST_RECONNECT_MS, wait * 2);
-                http.getScheduler().schedule(StreamableHttpTransport.this::listen, wait, TimeUnit.MILLISECONDS);
-            }
-        });
-        getStream = stream;
-        if (closed) {
-            stream.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "closed")); // closed meanwhile
-        }
+    @Override
+    public boolean modern() {
+        return modern != null;
     }
 
     @Override
@@ -266,9 +240,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
             return;
         }
         closed = true;
-        Request stream = getStream;
+        ServerStream stream = serverStream;
         if (stream != null) {
-            stream.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "closed"));
+            stream.close();
         }
         open.forEach(PostStream::abort);
         if (session.sessionId() != null) { // ends the server's session; nobody waits for its answer

@@ -55,6 +55,11 @@ sealed interface UpstreamTransport extends AutoCloseable permits StdioTransport,
     /** Human-readable kind for health output. */
     String kind();
 
+    /** True when the upstream speaks the modern era (MCP 2026-07-28 on): no session, an envelope on every request. */
+    default boolean modern() {
+        return false;
+    }
+
     @Override
     void close();
 }

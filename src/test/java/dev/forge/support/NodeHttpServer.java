@@ -44,6 +44,11 @@ public final class NodeHttpServer implements AutoCloseable {
         return start(command, Map.of("PROBE_STATE_DIR", stateDir.toString()), freePort(), "probe " + mode);
     }
 
+    /** The modern-only server of src/test/resources/node/modern-server.mjs (MCP 2026-07-28; endpoint /mcp). */
+    public static NodeHttpServer modern() throws Exception {
+        return start(List.of(Peers.node(), Peers.installed("modern-server.mjs").toString()), Map.of(), freePort(), "modern server");
+    }
+
     private static NodeHttpServer start(List<String> command, Map<String, String> env, int port, String what) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
