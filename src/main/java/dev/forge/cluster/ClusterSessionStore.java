@@ -163,6 +163,7 @@ public final class ClusterSessionStore implements SessionStore {
         ClientSession adopted = local.adopt(id, stored.get("scope"), PrincipalJson.parse(Json.parse(stored.get("principal"))),
                 stored.get("version"), object(stored.get("capabilities")), object(stored.get("info")),
                 "1".equals(stored.get("initialized")));
+        local.refreshLogLevel(adopted, stored.get("level"));
         if (commands().exists(KEY + id) == 0) { // ended (or expired) between the reading and the copy
             local.remove(id);
             return null;
@@ -175,6 +176,7 @@ public final class ClusterSessionStore implements SessionStore {
         if (stored != null && stored.containsKey("version")) {
             local.refresh(session, stored.get("version"), object(stored.get("capabilities")), object(stored.get("info")),
                     "1".equals(stored.get("initialized")));
+            local.refreshLogLevel(session, stored.get("level"));
         }
     }
 
@@ -293,6 +295,7 @@ public final class ClusterSessionStore implements SessionStore {
                 if (session != null && event.get("m") instanceof ObjectNode state) {
                     local.refresh(session, state.path("version").asString(null), state.get("capabilities") instanceof ObjectNode c ? c : null,
                             state.get("info") instanceof ObjectNode i ? i : null, state.path("initialized").asBoolean(false));
+                    local.refreshLogLevel(session, state.path("level").asString(null));
                 }
             }
             case "cancel" -> {
@@ -391,6 +394,9 @@ public final class ClusterSessionStore implements SessionStore {
                 fields.put("info", Json.text(session.clientInfo()));
             }
             fields.put("initialized", session.initialized() ? "1" : "0");
+            if (session.logLevel() != null) {
+                fields.put("level", session.logLevel());
+            }
             List<String> args = new ArrayList<>();
             fields.forEach((k, v) -> {
                 args.add(k);
@@ -403,6 +409,7 @@ public final class ClusterSessionStore implements SessionStore {
             state.set("capabilities", session.clientCapabilities());
             state.set("info", session.clientInfo());
             state.put("initialized", session.initialized());
+            state.put("level", session.logLevel());
             broadcast("changed", session.id(), state);
         }
 

@@ -338,6 +338,7 @@ public final class FederatedHandler implements RoutedHandler {
         if (level == null) {
             throw new JsonRpcException(JsonRpcError.INVALID_PARAMS, "Invalid params: logging/setLevel needs a level");
         }
+        caller.session().logLevel(level); // what modern upstreams are told with each request of this client
         CompletableFuture<?>[] sent = view(caller.session()).upstreams().stream()
                 .map(u -> u.forward(request.node().deepCopy(), caller).exceptionally(e -> null))
                 .toArray(CompletableFuture[]::new);

@@ -22,6 +22,11 @@ record SessionCaller(ClientSession session, InFlight inFlight) implements Caller
     }
 
     @Override
+    public String logLevel() {
+        return session.logLevel();
+    }
+
+    @Override
     public void relay(ObjectNode message) {
         if (inFlight != null) {
             inFlight.relay(message);
@@ -33,6 +38,11 @@ record SessionCaller(ClientSession session, InFlight inFlight) implements Caller
     @Override
     public CompletableFuture<ObjectNode> ask(String method, ObjectNode params) {
         return session.ask(method, params, inFlight);
+    }
+
+    @Override
+    public java.util.List<CompletableFuture<ObjectNode>> askAll(java.util.List<java.util.Map.Entry<String, ObjectNode>> questions) {
+        return session.askAll(questions, inFlight);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.Set;
@@ -62,6 +63,8 @@ public final class ClientSession {
     private volatile SessionPeers peers = SessionPeers.NONE;
     private volatile boolean copy;
     private volatile boolean ephemeral;
+    /** The level of log messages the client asked for (logging/setLevel), or null: what a modern upstream is told. */
+    private volatile String logLevel;
     private volatile Asker asker;
     private volatile InFlight relayTarget;
 
@@ -113,6 +116,20 @@ public final class ClientSession {
         this.clientCapabilities = capabilities;
         this.clientInfo = info;
         peers.changed(this);
+    }
+
+    public String logLevel() {
+        return logLevel;
+    }
+
+    /** The client asked for log messages at this level and above ({@code logging/setLevel}). */
+    public void logLevel(String level) {
+        this.logLevel = level;
+        peers.changed(this);
+    }
+
+    void restoreLogLevel(String level) {
+        this.logLevel = level;
     }
 
     public void markInitialized() {
@@ -187,6 +204,11 @@ public final class ClientSession {
      */
     public interface Asker {
         CompletableFuture<ObjectNode> ask(String method, ObjectNode params);
+
+        /** Questions asked together, answered in one round; by default one after the other. */
+        default List<CompletableFuture<ObjectNode>> askAll(List<Map.Entry<String, ObjectNode>> questions) {
+            return questions.stream().map(q -> ask(q.getKey(), q.getValue())).toList();
+        }
 
         /** The upstream no longer needs that answer. */
         void withdraw(CompletableFuture<ObjectNode> asked);
@@ -351,6 +373,18 @@ public final class ClientSession {
             send(request);
         }
         return answer;
+    }
+
+    /**
+     * Several requests to the client at once (a modern upstream's questions of one round): to a modern client, one
+     * round of its call; to a legacy client, requests side by side.
+     */
+    public List<CompletableFuture<ObjectNode>> askAll(List<Map.Entry<String, ObjectNode>> questions, InFlight related) {
+        Asker bridge = asker;
+        if (ephemeral && bridge != null) {
+            return bridge.askAll(questions);
+        }
+        return questions.stream().map(q -> ask(q.getKey(), q.getValue(), related)).toList();
     }
 
     /** Withdraws a request made with {@link #ask}; the client hears {@code notifications/cancelled}. */

@@ -80,6 +80,11 @@ public final class InMemorySessionStore implements SessionStore {
         session.restore(version, capabilities, info, initialized);
     }
 
+    /** Brings this replica's copy of a session up to the log level another replica recorded for it. */
+    public void refreshLogLevel(ClientSession session, String level) {
+        session.restoreLogLevel(level);
+    }
+
     /** How the sessions made from now on reach the other replicas. */
     public void usePeers(SessionPeers peers) {
         this.peers = peers;

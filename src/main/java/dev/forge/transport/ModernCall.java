@@ -1,9 +1,12 @@
 package dev.forge.transport;
 
 import dev.forge.protocol.Json;
+import dev.forge.protocol.JsonRpcError;
 import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
@@ -17,11 +20,18 @@ import tools.jackson.databind.node.ObjectNode;
  * result naming what is needed and a {@code requestState} that stands for this call, and its retry of the request,
  * carrying the answers, opens the next round. The upstream's call stays open throughout (its own timeout bounds it)
  * and gets each answer as the answer to its request.
+ *
+ * <p>State changes under this object's lock; completing futures (which runs the upstream's side: a write to a
+ * stdio pipe, a new round of questions) and ending the call happen after it is released, so an upstream's reader
+ * thread that answers the call never waits behind another thread's I/O.
  */
 final class ModernCall implements ClientSession.Asker {
 
     /** A question of the upstream not yet answered by the client, under the key the client answers it by. */
     private record Asked(String method, ObjectNode params, CompletableFuture<ObjectNode> answer) {}
+
+    /** What to do once the lock is released. */
+    private record Completion(CompletableFuture<ObjectNode> future, ObjectNode value) {}
 
     final String state;
     final ClientSession session;
@@ -65,36 +75,56 @@ final class ModernCall implements ClientSession.Asker {
     }
 
     @Override
-    public synchronized CompletableFuture<ObjectNode> ask(String askedMethod, ObjectNode params) {
-        CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
-        if (over) {
-            answer.complete(Message.error(null, new dev.forge.protocol.JsonRpcError(dev.forge.protocol.JsonRpcError.INTERNAL_ERROR,
-                    "the client's call has ended")).node());
-            return answer;
+    public CompletableFuture<ObjectNode> ask(String askedMethod, ObjectNode params) {
+        return askAll(List.of(Map.entry(askedMethod, params == null ? Json.object() : params))).getFirst();
+    }
+
+    /** Several questions asked together (a modern upstream's one round): the client gets them in one round too. */
+    @Override
+    public List<CompletableFuture<ObjectNode>> askAll(List<Map.Entry<String, ObjectNode>> questionsAsked) {
+        List<CompletableFuture<ObjectNode>> answers = new ArrayList<>();
+        List<Completion> after = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<String, ObjectNode> question : questionsAsked) {
+                CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
+                answers.add(answer);
+                if (over) {
+                    after.add(new Completion(answer, failure(JsonRpcError.INTERNAL_ERROR, "the client's call has ended")));
+                    continue;
+                }
+                String key = switch (question.getKey()) {
+                    case "sampling/createMessage" -> "sampling";
+                    case "elicitation/create" -> "elicitation";
+                    case "roots/list" -> "roots";
+                    default -> "input";
+                } + "-" + (++questions);
+                asked.put(key, new Asked(question.getKey(), question.getValue(), answer));
+            }
+            endRoundWithQuestions(after);
         }
-        String key = switch (askedMethod) {
-            case "sampling/createMessage" -> "sampling";
-            case "elicitation/create" -> "elicitation";
-            case "roots/list" -> "roots";
-            default -> "input";
-        } + "-" + (++questions);
-        asked.put(key, new Asked(askedMethod, params == null ? Json.object() : params, answer));
-        endRoundWithQuestions();
-        return answer;
+        complete(after);
+        return answers;
     }
 
     @Override
-    public synchronized void withdraw(CompletableFuture<ObjectNode> answer) {
-        asked.values().removeIf(a -> a.answer() == answer);
-        answer.complete(Message.error(null, new dev.forge.protocol.JsonRpcError(dev.forge.protocol.JsonRpcError.REQUEST_CANCELLED,
-                "withdrawn by the upstream")).node());
+    public void withdraw(CompletableFuture<ObjectNode> answer) {
+        synchronized (this) {
+            asked.values().removeIf(a -> a.answer() == answer);
+        }
+        answer.complete(failure(JsonRpcError.REQUEST_CANCELLED, "withdrawn by the upstream"));
     }
 
     /** The upstream answered the call: the round open now ends with it, or the client's next retry gets it. */
-    synchronized void answered(ObjectNode response) {
-        finalAnswer = response;
-        if (round != null && !round.isDone()) {
-            deliverFinal();
+    void answered(ObjectNode response) {
+        List<Completion> after = new ArrayList<>();
+        boolean ended;
+        synchronized (this) {
+            finalAnswer = response;
+            ended = round != null && !round.isDone() && deliverFinal(after);
+        }
+        complete(after);
+        if (ended) {
+            onOver.run();
         }
     }
 
@@ -102,27 +132,41 @@ final class ModernCall implements ClientSession.Asker {
      * The client's retry: answers what it answers, and opens the next round, which ends with the upstream's answer
      * or with its next question (at once, if one is still unanswered).
      */
-    synchronized CompletableFuture<ObjectNode> nextRound(JsonNode id, JsonNode inputResponses) {
-        if (round != null && !round.isDone()) {
-            round.complete(error(roundId, "a later retry of this request took its place"));
-        }
-        rounds++;
-        round = new CompletableFuture<>();
-        roundId = id;
-        if (inputResponses instanceof ObjectNode responses) {
-            for (Map.Entry<String, JsonNode> response : responses.properties()) {
-                Asked question = asked.remove(response.getKey());
-                if (question != null) { // keys the client made up are ignored, as the spec asks
-                    question.answer().complete(Message.result(null, response.getValue()).node());
+    CompletableFuture<ObjectNode> nextRound(JsonNode id, JsonNode inputResponses) {
+        List<Completion> after = new ArrayList<>();
+        CompletableFuture<ObjectNode> next = new CompletableFuture<>();
+        boolean ended = false;
+        synchronized (this) {
+            if (over) { // given up meanwhile (not retried in time)
+                after.add(new Completion(next, Message.error(id, new JsonRpcError(JsonRpcError.INVALID_PARAMS,
+                        "Invalid params: this call has ended; send the request again without requestState")).node()));
+            } else {
+                if (round != null && !round.isDone()) {
+                    after.add(new Completion(round, error(roundId, "a later retry of this request took its place")));
+                }
+                rounds++;
+                round = next;
+                roundId = id;
+                if (inputResponses instanceof ObjectNode responses) {
+                    for (Map.Entry<String, JsonNode> response : responses.properties()) {
+                        Asked question = asked.remove(response.getKey());
+                        if (question != null) { // keys the client made up are ignored, as the spec asks
+                            after.add(new Completion(question.answer(), Message.result(null, response.getValue()).node()));
+                        }
+                    }
+                }
+                if (finalAnswer != null) {
+                    ended = deliverFinal(after);
+                } else {
+                    endRoundWithQuestions(after);
                 }
             }
         }
-        if (finalAnswer != null) {
-            deliverFinal();
-        } else {
-            endRoundWithQuestions();
+        complete(after);
+        if (ended) {
+            onOver.run();
         }
-        return round;
+        return next;
     }
 
     /** How many rounds the client has opened after the first (each retry is one). */
@@ -136,32 +180,37 @@ final class ModernCall implements ClientSession.Asker {
     }
 
     /** Gives up: unanswered questions are answered with an error so the upstream's call can end. */
-    synchronized void abandon(String why) {
-        if (over) {
-            return;
+    void abandon(String why) {
+        List<Completion> after = new ArrayList<>();
+        synchronized (this) {
+            if (over) {
+                return;
+            }
+            over = true;
+            for (Asked question : asked.values()) {
+                after.add(new Completion(question.answer(), failure(JsonRpcError.INTERNAL_ERROR, why)));
+            }
+            asked.clear();
+            if (round != null && !round.isDone()) {
+                after.add(new Completion(round, error(roundId, why)));
+            }
         }
-        over = true;
-        for (Asked question : asked.values()) {
-            question.answer().complete(Message.error(null, new dev.forge.protocol.JsonRpcError(
-                    dev.forge.protocol.JsonRpcError.INTERNAL_ERROR, why)).node());
-        }
-        asked.clear();
-        if (round != null && !round.isDone()) {
-            round.complete(error(roundId, why));
-        }
+        complete(after);
         onOver.run();
     }
 
-    private void deliverFinal() {
+    /** Under the lock: the final answer goes to the round open now; the call is over. */
+    private boolean deliverFinal(List<Completion> after) {
         ObjectNode response = finalAnswer.deepCopy();
         response.set("id", roundId);
         over = true;
-        round.complete(response);
-        onOver.run();
+        after.add(new Completion(round, response));
+        return true;
     }
 
-    private void endRoundWithQuestions() {
-        if (round == null || round.isDone() || asked.isEmpty()) {
+    /** Under the lock: the round open now ends with the questions not yet answered. */
+    private void endRoundWithQuestions(List<Completion> after) {
+        if (round == null || round.isDone() || asked.isEmpty() || after.stream().anyMatch(c -> c.future() == round)) {
             return;
         }
         ObjectNode result = Json.object();
@@ -173,10 +222,20 @@ final class ModernCall implements ClientSession.Asker {
             request.set("params", question.params());
         });
         result.put("requestState", state);
-        round.complete(shaped.apply(Message.result(roundId, result).node()));
+        after.add(new Completion(round, shaped.apply(Message.result(roundId, result).node())));
+    }
+
+    private static void complete(List<Completion> after) {
+        for (Completion completion : after) {
+            completion.future().complete(completion.value());
+        }
+    }
+
+    private static ObjectNode failure(int code, String why) {
+        return Message.error(null, new JsonRpcError(code, why)).node();
     }
 
     private static ObjectNode error(JsonNode id, String why) {
-        return Message.error(id, new dev.forge.protocol.JsonRpcError(dev.forge.protocol.JsonRpcError.INVALID_REQUEST, why)).node();
+        return Message.error(id, new JsonRpcError(JsonRpcError.INVALID_REQUEST, why)).node();
     }
 }

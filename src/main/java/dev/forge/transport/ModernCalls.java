@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class ModernCalls {
 
     static final int MAX_OPEN = 10_000;
+    private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().name("modern-call").start(task);
 
     private record Open(ModernCall call, String scope, String subject) {}
 
@@ -62,7 +63,8 @@ final class ModernCalls {
      */
     void awaitRetry(ModernCall call) {
         long retriesBefore = call.retries();
-        CompletableFuture.delayedExecutor(answerWithin.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        // on a virtual thread: giving up cancels the upstream's call, which may write to a pipe
+        CompletableFuture.delayedExecutor(answerWithin.toMillis(), TimeUnit.MILLISECONDS, VIRTUAL).execute(() -> {
             if (!call.over() && call.retries() == retriesBefore) {
                 call.session.cancelHere(call.firstId);
                 call.abandon("the client did not retry with the input asked for within " + answerWithin.toSeconds() + " s");
@@ -73,7 +75,15 @@ final class ModernCalls {
     /** The call is over: its state is no longer good, and its session ends (with any upstream session opened for it). */
     void over(ModernCall call) {
         open.remove(call.state);
-        sessions.release(call.session);
+        releaseLater(sessions, call.session);
+    }
+
+    /**
+     * Ends a request's session on a thread of its own: ending it closes any upstream session opened for it (for a
+     * stdio upstream, a process to stop), which must not hold up the thread that delivered the answer.
+     */
+    static void releaseLater(SessionStore sessions, dev.forge.session.ClientSession session) {
+        VIRTUAL.execute(() -> sessions.release(session));
     }
 
     private static String subject(Principal principal) {

@@ -12,7 +12,9 @@ import dev.forge.session.SessionStore;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
@@ -30,9 +32,9 @@ final class ModernEndpoint {
 
     static final String METHOD_HEADER = "Mcp-Method";
     static final String NAME_HEADER = "Mcp-Name";
-    /** Legacy methods a modern client may not use: each has a modern replacement, named in the error. */
-    private static final Set<String> LEGACY_ONLY = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
-            "resources/unsubscribe", "tasks/result", "tasks/list");
+    /** Methods a modern client cannot use here: legacy ones (each error names the replacement) and the tasks extension. */
+    private static final Set<String> NOT_SERVED_MODERN = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
+            "resources/unsubscribe", "tasks/result", "tasks/list", "tasks/get", "tasks/update", "tasks/cancel");
     /** The requests that may answer with input_required (MCP 2026-07-28): a legacy upstream's questions become that. */
     private static final Set<String> MAY_ASK = Set.of("tools/call", "prompts/get", "resources/read");
     private static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
@@ -48,6 +50,15 @@ final class ModernEndpoint {
     private final StreamableHttpEndpoint http;
     private final ModernListen listen;
     private final ModernCalls calls;
+    /** Modern requests being answered, by who sent them and their id: what a notifications/cancelled names. */
+    private final Map<String, ClientSession> running = new ConcurrentHashMap<>();
+    /** Cancels that came before their request (the last few seconds' worth, at most 1,024): it is cancelled on arrival. */
+    private final Map<String, Long> cancelledEarly = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 1024 || System.nanoTime() - eldest.getValue() > 5_000_000_000L;
+        }
+    });
     private volatile ObjectNode serverInfo;
 
     ModernEndpoint(Inbound inbound, SessionStore sessions, StreamableHttpEndpoint http, ModernListen listen, ModernCalls calls) {
@@ -67,8 +78,17 @@ final class ModernEndpoint {
             switch (message) {
                 case Message.Request request -> serve(ctx, scope, request, envelope, accept);
                 case Message.Notification notification -> {
-                    if ("notifications/cancelled".equals(notification.method())) { // on HTTP only a listen stream is ended so
-                        listen.cancel(scope, Principal.of(ctx), notification.params().get("requestId"));
+                    if ("notifications/cancelled".equals(notification.method())) {
+                        // closing a request's stream cancels it too; this is for listen streams and clients that say so
+                        JsonNode requestId = notification.params().get("requestId");
+                        listen.cancel(scope, Principal.of(ctx), requestId);
+                        String key = requestId == null ? null : ModernListen.key(scope, Principal.of(ctx), requestId);
+                        ClientSession asking = key == null ? null : running.get(key);
+                        if (asking != null) {
+                            asking.cancelHere(requestId);
+                        } else if (key != null) {
+                            cancelledEarly.put(key, System.nanoTime()); // it may overtake its request on another connection
+                        }
                     }
                     ctx.status(202);
                 }
@@ -82,7 +102,7 @@ final class ModernEndpoint {
 
     private void serve(Context ctx, String scope, Message.Request request, ModernEnvelope envelope, Accept accept) {
         String method = request.method();
-        if (LEGACY_ONLY.contains(method)) {
+        if (NOT_SERVED_MODERN.contains(method)) {
             throw new ModernRefusal(404, JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + method
                     + " is not part of MCP " + envelope.version() + replacement(method));
         }
@@ -101,6 +121,13 @@ final class ModernEndpoint {
         ClientSession session = sessions.ephemeral(scope, principal);
         session.negotiated(envelope.version(), envelope.clientCapabilities(), envelope.clientInfo());
         session.markInitialized();
+        if (envelope.logLevel() != null) {
+            session.logLevel(envelope.logLevel()); // a modern upstream is asked for the request's log messages too
+        }
+        String key = ModernListen.key(scope, principal, request.id());
+        running.put(key, session);
+        Long cancelled = cancelledEarly.remove(key);
+        boolean cancelNow = cancelled != null && System.nanoTime() - cancelled < 5_000_000_000L;
         Message.Request served = discover ? initializeLike(request.id())
                 : new Message.Request(withParams(request.node(), ModernEnvelope.withoutEnvelope(request.params())));
         if (MAY_ASK.contains(method) && !calls.full()) {
@@ -109,20 +136,30 @@ final class ModernEndpoint {
             session.askThrough(call);
             calls.open(call, scope, principal);
             Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
+            if (cancelNow) {
+                session.cancelHere(request.id());
+            }
             answer.response().whenComplete((r, failure) -> {
                 session.end(answer.inFlight()); // answered: ending the call's session must not cancel it upstream
                 call.answered(modern(method, r, info));
             });
             CompletableFuture<ObjectNode> first = call.firstRound();
-            first.whenComplete((r, failure) -> afterRound(call));
+            first.whenComplete((r, failure) -> {
+                running.remove(key, session);
+                afterRound(call);
+            });
             http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), first), accept, shown);
             return;
         }
         Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
+        if (cancelNow) {
+            session.cancelHere(request.id());
+        }
         CompletableFuture<ObjectNode> response = answer.response().thenApply(r -> discover ? discovered(r) : modern(method, r, info));
         response.whenComplete((r, failure) -> {
+            running.remove(key, session);
             session.end(answer.inFlight()); // answered: ending the session must not cancel it upstream
-            sessions.release(session);
+            ModernCalls.releaseLater(sessions, session);
         });
         http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), response), accept, shown);
     }
@@ -139,6 +176,10 @@ final class ModernEndpoint {
                     + " gave for this request, or its call has ended (answered, given up, or not retried in time); send the"
                     + " request again without requestState and inputResponses");
         }
+        if (call.firstId.equals(request.id())) {
+            throw new ModernRefusal(400, JsonRpcError.INVALID_REQUEST, "Invalid Request: a retry with inputResponses needs an id"
+                    + " of its own, not the first request's (" + request.id() + ")");
+        }
         ClientSession session = call.session;
         JsonNode firstToken = call.progressToken;
         JsonNode token = request.params().path("_meta").get("progressToken");
@@ -147,8 +188,11 @@ final class ModernEndpoint {
         InFlight carrier = session.begin(request.id(), accept.eventStream());
         carrier.onCancel(() -> session.cancelHere(call.firstId)); // the client giving up ends the upstream's call
         session.relayTo(carrier);
+        String key = ModernListen.key(scope, Principal.of(ctx), request.id());
+        running.put(key, session);
         CompletableFuture<ObjectNode> round = call.nextRound(request.id(), request.params().get("inputResponses"));
         round.whenComplete((r, failure) -> {
+            running.remove(key, session);
             session.end(carrier);
             afterRound(call);
         });
@@ -196,6 +240,10 @@ final class ModernEndpoint {
     private static ObjectNode modern(String method, ObjectNode response, ObjectNode serverInfo) {
         if (response == null) { // the call failed without an answer: Inbound gives one, so this is only defence
             return Message.error(null, new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "the call ended without an answer")).node();
+        }
+        if (response.path("error").path("code").asInt() == JsonRpcError.RESOURCE_NOT_FOUND) {
+            // the modern era dropped -32002 for "not found": invalid params, with the same words and data
+            ((ObjectNode) response.get("error")).put("code", JsonRpcError.INVALID_PARAMS);
         }
         if (!response.has("result")) {
             return response;
@@ -335,7 +383,8 @@ final class ModernEndpoint {
             case "ping" -> " (removed in this revision)";
             case "logging/setLevel" -> " (give " + ModernEnvelope.LOG_LEVEL + " in the _meta of the request whose logs you want)";
             case "resources/subscribe", "resources/unsubscribe" -> " (use subscriptions/listen with resourceSubscriptions)";
-            default -> " (tasks are an extension in this revision)";
+            default -> " (tasks are the extension io.modelcontextprotocol/tasks in this revision, which this gateway does"
+                    + " not offer yet: server/discover lists no extensions)";
         };
     }
 }

@@ -71,12 +71,16 @@ record ModernEnvelope(String version, ObjectNode clientCapabilities, ObjectNode 
         return at < 0 || at >= LEVELS.indexOf(logLevel);
     }
 
-    /** The request's params without the envelope: what an upstream of either era is given. */
+    /**
+     * The request's params without the envelope, and without answers to questions (those are the gateway's to give,
+     * from a retry it recognises): what an upstream of either era is given.
+     */
     static ObjectNode withoutEnvelope(ObjectNode params) {
         if (!(params.get("_meta") instanceof ObjectNode meta)) {
             return params;
         }
         ObjectNode copy = params.deepCopy();
+        copy.remove(List.of("inputResponses", "requestState"));
         ObjectNode rest = meta.deepCopy();
         rest.remove(List.of(VERSION, CAPABILITIES, CLIENT_INFO, LOG_LEVEL));
         if (rest.isEmpty()) {

@@ -162,7 +162,8 @@ final class ModernListen {
         }
     }
 
-    private static String key(String scope, Principal principal, JsonNode id) {
+    /** Who sent a request and its id: the same id from another caller or endpoint is another request. */
+    static String key(String scope, Principal principal, JsonNode id) {
         return scope + '\n' + (principal.authenticated() ? principal.subject() : "") + '\n' + id;
     }
 }

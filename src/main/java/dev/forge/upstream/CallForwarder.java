@@ -92,12 +92,15 @@ final class CallForwarder {
         String method = request.path("method").asString("");
         String tool = "tools/call".equals(method) ? request.path("params").path("name").asString(null) : null;
         boolean mayAsk = caller != null && c.transport().modern() && InputRounds.MAY_ASK.contains(method);
+        if (caller != null && caller.logLevel() != null && c.transport().modern()) {
+            ModernDress.withLogLevel(request, caller.logLevel()); // the era has no session to remember it
+        }
         PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller, asIs && !mayAsk));
         if (caller != null) {
             caller.onCancel(() -> call.cancelUpstream("cancelled by the client"));
         }
         return !mayAsk ? call : call.thenCompose(answer -> InputRounds.next(config.name(), answer, request, caller, round + 1,
-                again -> attempt(again, caller, asIs, round + 1)));
+                config.policy().timeoutFor(tool), again -> attempt(again, caller, asIs, round + 1)));
     }
 
     /** Completes once this upstream is ready (at once if it is), failing after the connect timeout. */

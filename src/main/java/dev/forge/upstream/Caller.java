@@ -15,11 +15,21 @@ public interface Caller {
     /** The capabilities the client declared in initialize (never null). */
     ObjectNode clientCapabilities();
 
+    /** The level of log messages the client asked for, or null (then a modern upstream sends none). */
+    default String logLevel() {
+        return null;
+    }
+
     /** Delivers a message related to the call (progress, log) to the client that made it. */
     void relay(ObjectNode message);
 
     /** Sends a request to the client and completes with its whole response message. */
     CompletableFuture<ObjectNode> ask(String method, ObjectNode params);
+
+    /** Several requests at once, which a modern client gets in one round; by default one after the other. */
+    default java.util.List<CompletableFuture<ObjectNode>> askAll(java.util.List<java.util.Map.Entry<String, ObjectNode>> questions) {
+        return questions.stream().map(q -> ask(q.getKey(), q.getValue())).toList();
+    }
 
     /** Withdraws a request made with {@link #ask}: the client is told with {@code notifications/cancelled}. */
     void withdraw(CompletableFuture<ObjectNode> asked, String reason);

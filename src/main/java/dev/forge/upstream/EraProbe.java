@@ -19,6 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class EraProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+    /** The longest the era question is waited on. */
+    static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private final String name;
     private final UpstreamClient client;
@@ -81,11 +83,12 @@ final class EraProbe {
     /** The answer to server/discover: a result, an error, or (for a refusal with no JSON-RPC body) an empty object. */
     private JsonNode discover() {
         try {
-            return client.call("server/discover", Json.object(), timeout).join();
+            // a legacy server may leave a method it does not know unanswered: it is not kept waiting on for long
+            return client.call("server/discover", Json.object(), timeout.compareTo(PATIENCE) < 0 ? timeout : PATIENCE).join();
         } catch (CompletionException e) {
-            if (!(e.getCause() instanceof UpstreamException u) || u.kind() != UpstreamException.Kind.HTTP_STATUS
-                    || u.httpStatus() == 401 || u.httpStatus() == 403) {
-                throw e.getCause() instanceof RuntimeException r ? r : e; // unreachable, or not let in: no era to find
+            if (!(e.getCause() instanceof UpstreamException u) || u.httpStatus() == 401 || u.httpStatus() == 403
+                    || String.valueOf(u.getMessage()).contains("cannot reach")) {
+                throw e.getCause() instanceof RuntimeException r ? r : e; // not there, or not letting us in: no era to find
             }
             String message = u.getMessage();
             int body = message == null ? -1 : message.indexOf('{');

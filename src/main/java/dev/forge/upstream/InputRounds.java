@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,7 +33,7 @@ final class InputRounds {
      * @param resend sends the request again (a copy carrying the answers) and gives the next answer
      */
     static CompletableFuture<ObjectNode> next(String upstream, ObjectNode answer, ObjectNode request, Caller caller, int round,
-                                              Function<ObjectNode, CompletableFuture<ObjectNode>> resend) {
+                                              Duration timeout, Function<ObjectNode, CompletableFuture<ObjectNode>> resend) {
         JsonNode result = answer.get("result");
         if (result == null || !"input_required".equals(result.path("resultType").asString(""))) {
             return CompletableFuture.completedFuture(answer);
@@ -40,8 +42,9 @@ final class InputRounds {
             return failed(answer, JsonRpcError.INTERNAL_ERROR, "upstream '" + upstream + "' asked for input " + MAX_ROUNDS
                     + " times in one call; the gateway gave up on it");
         }
-        ObjectNode responses = Json.object();
-        List<CompletableFuture<Void>> asked = new ArrayList<>();
+        // every question is checked before any is asked: a client is not made to answer half of what cannot be done
+        List<String> keys = new ArrayList<>();
+        List<Map.Entry<String, ObjectNode>> questions = new ArrayList<>();
         for (Map.Entry<String, JsonNode> question : result.path("inputRequests").properties()) {
             String method = question.getValue().path("method").asString("");
             String capability = switch (method) {
@@ -59,22 +62,31 @@ final class InputRounds {
                         + " from the client, which did not declare the " + capability + " capability");
             }
             JsonNode params = question.getValue().get("params");
-            asked.add(caller.ask(method, params instanceof ObjectNode p ? p.deepCopy() : Json.object()).thenAccept(reply -> {
-                if (reply.get("error") != null || !(reply.get("result") instanceof ObjectNode answered)) {
-                    throw new IllegalStateException("the client did not answer " + method + ": "
-                            + reply.path("error").path("message").asString("no result"));
-                }
-                synchronized (responses) {
-                    responses.set(question.getKey(), answered);
-                }
-            }));
+            keys.add(question.getKey());
+            questions.add(Map.entry(method, params instanceof ObjectNode p ? p.deepCopy() : Json.object()));
         }
-        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).handle((done, failure) -> failure)
+        List<CompletableFuture<ObjectNode>> asked = caller.askAll(questions);
+        // bounded like the call: a client that never answers ends it, and is told its questions are withdrawn
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((done, failure) -> failure)
                 .thenCompose(failure -> {
-                    if (failure != null) {
-                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        return failed(answer, JsonRpcError.INTERNAL_ERROR, "upstream '" + upstream + "' asked for input: "
-                                + cause.getMessage());
+                    ObjectNode responses = Json.object();
+                    String refused = null;
+                    for (int i = 0; i < asked.size() && failure == null && refused == null; i++) {
+                        ObjectNode reply = asked.get(i).join();
+                        if (reply.get("error") != null || !(reply.get("result") instanceof ObjectNode answered)) {
+                            refused = "the client did not answer " + questions.get(i).getKey() + ": "
+                                    + reply.path("error").path("message").asString("no result");
+                        } else {
+                            responses.set(keys.get(i), answered);
+                        }
+                    }
+                    if (failure != null || refused != null) {
+                        asked.stream().filter(a -> !a.isDone()).forEach(a -> caller.withdraw(a, "the call's input was not all given in time"));
+                        return failed(answer, failure != null ? JsonRpcError.REQUEST_TIMEOUT : JsonRpcError.INTERNAL_ERROR,
+                                "upstream '" + upstream + "' asked for input: " + (failure != null
+                                        ? "no answer from the client within " + timeout.toMillis() + " ms" : refused));
                     }
                     ObjectNode again = request.deepCopy();
                     ObjectNode params = again.get("params") instanceof ObjectNode p ? p : again.putObject("params");

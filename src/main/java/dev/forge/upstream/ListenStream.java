@@ -3,6 +3,7 @@ package dev.forge.upstream;
 import dev.forge.protocol.Json;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.HttpClient;
@@ -17,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A modern-era upstream's {@code subscriptions/listen} stream: what the legacy era's GET stream was for — its list
- * changes — as one long POST whose SSE events are handed to the connection like any other message. Opened again,
+ * changes, or the updates of one resource a client follows — as one long POST whose SSE events are handed to the
+ * connection like any other message. Opened again,
  * with a growing pause, when it ends; never by a server that has none (404, 405) or will not let us (401, 403).
  */
 final class ListenStream implements ServerStream {
@@ -33,12 +35,19 @@ final class ListenStream implements ServerStream {
     private final HttpExchange exchange;
     private final ModernDress dress;
     private final UpstreamTransport.Listener listener;
+    /** The resource this stream follows, or null for the stream of list changes. */
+    private final String resource;
     private final AtomicLong ids = new AtomicLong();
     private volatile Request open;
     private volatile long reconnectMs = FIRST_RECONNECT_MS;
     private volatile boolean closed;
+    /** Completes when the stream open now has been acknowledged by the server (what it follows is in force). */
+    private final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
 
-    ListenStream(String name, URI url, HttpClient http, HttpExchange exchange, ModernDress dress, UpstreamTransport.Listener listener) {
+    /** @param resource the one resource this stream follows, or null for the upstream's list changes */
+    ListenStream(String name, URI url, HttpClient http, HttpExchange exchange, ModernDress dress, UpstreamTransport.Listener listener,
+                 String resource) {
+        this.resource = resource;
         this.name = name;
         this.url = url;
         this.http = http;
@@ -54,9 +63,13 @@ final class ListenStream implements ServerStream {
         }
         ObjectNode params = Json.object();
         ObjectNode wanted = params.putObject("notifications");
-        wanted.put("toolsListChanged", true);
-        wanted.put("promptsListChanged", true);
-        wanted.put("resourcesListChanged", true);
+        if (resource == null) {
+            wanted.put("toolsListChanged", true);
+            wanted.put("promptsListChanged", true);
+            wanted.put("resourcesListChanged", true);
+        } else {
+            wanted.putArray("resourceSubscriptions").add(resource);
+        }
         ObjectNode request = Json.object();
         request.put("jsonrpc", "2.0");
         request.put("id", "forge-listen-" + ids.incrementAndGet());
@@ -70,8 +83,8 @@ final class ListenStream implements ServerStream {
             @Override
             public void headers(Response response) {
                 int status = response.getStatus();
-                none = status == 404 || status == 405 || status == 401 || status == 403
-                        || (status < 300 && !HttpExchange.isEventStream(response));
+                // no stream to have (4xx: none offered, not allowed, or a filter refused), or not SSE
+                none = (status >= 400 && status < 500) || (status < 300 && !HttpExchange.isEventStream(response));
             }
 
             @Override
@@ -79,7 +92,9 @@ final class ListenStream implements ServerStream {
                 reconnectMs = FIRST_RECONNECT_MS;
                 if ("message".equals(type) && !HttpExchange.blank(data, length)) {
                     exchange.deliver(data, length, message -> {
-                        if (message.has("method")) { // the acknowledgement and list changes; the final answer is ours only
+                        if ("notifications/subscriptions/acknowledged".equals(message.path("method").asString(""))) {
+                            acknowledged.complete(null);
+                        } else if (message.has("method")) { // list changes, resource updates; the final answer is ours only
                             listener.onMessage(message);
                         }
                     });
@@ -88,6 +103,7 @@ final class ListenStream implements ServerStream {
 
             @Override
             public void ended(UpstreamException failure) {
+                acknowledged.complete(null); // whoever waits for it waits no more: there is nothing better to wait for
                 if (closed || none) {
                     return;
                 }
@@ -101,6 +117,11 @@ final class ListenStream implements ServerStream {
         if (closed) {
             stream.abort(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "closed"));
         }
+    }
+
+    /** Completes once the server has acknowledged the stream (what it follows is in force), or the stream ended. */
+    CompletableFuture<Void> acknowledged() {
+        return acknowledged;
     }
 
     @Override

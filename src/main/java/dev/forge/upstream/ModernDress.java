@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.eclipse.jetty.http.HttpField;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -36,8 +37,63 @@ final class ModernDress {
         ObjectNode copy = message.deepCopy();
         ObjectNode params = copy.get("params") instanceof ObjectNode p ? p : copy.putObject("params");
         ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
-        meta.setAll(envelope);
+        for (var key : envelope.properties()) {
+            if (!meta.has(key.getKey())) { // a log level the request carries (its client's) stays
+                meta.set(key.getKey(), key.getValue());
+            }
+        }
         return copy;
+    }
+
+    /**
+     * The answer, given here, to a legacy request this era replaced — {@code logging/setLevel} (each request carries
+     * its client's level instead) and {@code resources/subscribe}/{@code unsubscribe} (a listen stream follows the
+     * resource instead) — or null for a message that goes to the upstream.
+     */
+    ObjectNode answeredHere(ObjectNode message) {
+        String method = message.path("method").asString("");
+        JsonNode params = message.path("params");
+        switch (method) {
+            case "logging/setLevel" -> { } // each request carries its client's level (CallForwarder)
+            case "resources/subscribe", "resources/unsubscribe" -> { } // a listen stream per resource (the transport's)
+            default -> {
+                return null;
+            }
+        }
+        ObjectNode answer = Json.object();
+        answer.put("jsonrpc", "2.0");
+        answer.set("id", message.get("id"));
+        answer.putObject("result");
+        return answer;
+    }
+
+    /**
+     * The JSON-RPC error a modern server sent with a 4xx status (it answers "method not found" with 404, a bad header
+     * with 400), as the answer to request {@code id}; null if the failure carried none.
+     */
+    static ObjectNode errorAnswer(UpstreamException failure, JsonNode id) {
+        String message = failure.getMessage();
+        int body = message == null ? -1 : message.indexOf('{');
+        if (failure.kind() != UpstreamException.Kind.HTTP_STATUS || failure.httpStatus() < 400 || failure.httpStatus() >= 500
+                || body < 0) {
+            return null;
+        }
+        try {
+            if (Json.parse(message.substring(body)) instanceof ObjectNode answer && answer.get("error") instanceof ObjectNode) {
+                answer.set("id", id);
+                return answer;
+            }
+        } catch (RuntimeException notJson) {
+            // words, not JSON-RPC: the failure stands
+        }
+        return null;
+    }
+
+    /** Asks for the client's log messages in this request (its envelope gets the level). */
+    static void withLogLevel(ObjectNode request, String level) {
+        ObjectNode params = request.get("params") instanceof ObjectNode p ? p : request.putObject("params");
+        ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
+        meta.put(PREFIX + "logLevel", level);
     }
 
     /** The request's headers and the ones this era adds: {@code Mcp-Method}, and {@code Mcp-Name} where it names one. */

@@ -28,6 +28,12 @@ final class SessionHeaders {
         }
     }
 
+    /** Forgets the session (one the server made for a request we will not go on with). */
+    void forget() {
+        session = null;
+        sessionId = null;
+    }
+
     /** The revision every request names from now on; null: none named (before a legacy session is agreed). */
     void version(String agreed) {
         version = agreed == null ? null : new HttpField("MCP-Protocol-Version", agreed);

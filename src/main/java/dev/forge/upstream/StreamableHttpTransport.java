@@ -44,6 +44,8 @@ final class StreamableHttpTransport implements UpstreamTransport {
     private volatile boolean closed;
     private volatile ModernDress modern;
     private volatile ServerStream serverStream;
+    /** A modern upstream's listen streams, one per resource a client follows. */
+    private final Map<String, ListenStream> followed = new ConcurrentHashMap<>();
 
     StreamableHttpTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration timeout, int maxMessageBytes) {
         this.name = name;
@@ -69,6 +71,30 @@ final class StreamableHttpTransport implements UpstreamTransport {
         List<HttpField> extra = session.with(ACCEPT_ANSWERS, null);
         ModernDress dress = modern;
         if (dress != null) { // no session: each message says who we are and what it is
+            ObjectNode answered = dress.answeredHere(message);
+            if (answered != null) {
+                String uri = message.path("params").path("uri").asString("");
+                switch (message.path("method").asString("")) {
+                    case "resources/subscribe" -> {
+                        ListenStream follows = new ListenStream(name, url, http, exchange, dress, listener, uri);
+                        ListenStream before = followed.putIfAbsent(uri, follows);
+                        if (before == null) {
+                            follows.open();
+                        }
+                        (before == null ? follows : before).acknowledged().completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                                .thenRun(() -> listener.onMessage(answered)); // answered once the server follows it
+                    }
+                    case "resources/unsubscribe" -> {
+                        ListenStream follows = followed.remove(uri);
+                        if (follows != null) {
+                            follows.close();
+                        }
+                        listener.onMessage(answered);
+                    }
+                    default -> listener.onMessage(answered);
+                }
+                return () -> { };
+            }
             message = dress.enveloped(message);
             extra = ModernDress.headers(message, extra);
         }
@@ -153,7 +179,8 @@ final class StreamableHttpTransport implements UpstreamTransport {
                 return;
             }
             boolean broke = failure != null && failure.kind() == UpstreamException.Kind.UNREACHABLE && status >= 200 && status < 300;
-            if ((failure == null || broke) && !answered && id != null && status != 202) {
+            // 202 to a request: its answer may come on the GET stream — except while asking which era (no stream yet)
+            if ((failure == null || broke) && !answered && id != null && (status != 202 || probing())) {
                 if (lastEventId != null && resumes < MAX_RESUMES) {
                     resume();
                     return;
@@ -165,6 +192,11 @@ final class StreamableHttpTransport implements UpstreamTransport {
             }
             open.remove(this);
             if (failure == null) {
+                return;
+            }
+            ObjectNode refusal = modern != null && id != null ? ModernDress.errorAnswer(failure, id) : null;
+            if (refusal != null) { // a modern server says no with a 4xx status and a JSON-RPC error: that is its answer
+                listener.onMessage(refusal, id);
                 return;
             }
             if (!initialize && session.sessionId() != null && failure.forgotSession()) {
@@ -210,7 +242,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
         agreed(version);
         ModernDress dress = modern;
         ServerStream stream = dress == null ? new GetStream(name, url, http, exchange, session, listener)
-                : new ListenStream(name, url, http, exchange, dress, listener);
+                : new ListenStream(name, url, http, exchange, dress, listener, null);
         serverStream = stream;
         stream.open();
         if (closed) {
@@ -222,6 +254,15 @@ final class StreamableHttpTransport implements UpstreamTransport {
     void speak(ModernDress dress) {
         this.modern = dress;
         session.version(dress == null ? null : dress.version);
+        if (dress == null && session.sessionId() != null) { // a legacy server made a session for the era probe: end it
+            exchange.start(HttpMethod.DELETE, url, session.with(null, null), null, Duration.ofSeconds(2), HttpExchange.IGNORED);
+            session.forget();
+        }
+    }
+
+    /** True while the era is being asked ({@code server/discover} sent, no answer yet): nothing else is open. */
+    private boolean probing() {
+        return modern != null && serverStream == null;
     }
 
     @Override
@@ -244,6 +285,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
         if (stream != null) {
             stream.close();
         }
+        followed.values().forEach(ListenStream::close);
         open.forEach(PostStream::abort);
         if (session.sessionId() != null) { // ends the server's session; nobody waits for its answer
             exchange.start(HttpMethod.DELETE, url, session.with(null, null), null, Duration.ofSeconds(2), HttpExchange.IGNORED);
