@@ -37,6 +37,8 @@ final class ModernCall implements ClientSession.Asker {
     final ClientSession session;
     final String method;
     final String target;
+    /** The first request's arguments (null: none): a retry must carry the same. */
+    final JsonNode arguments;
     /** The first round's request id: the upstream's call runs under it. */
     final JsonNode firstId;
     /** The progress token the first request named (null: none): the call's progress comes under it. */
@@ -55,12 +57,13 @@ final class ModernCall implements ClientSession.Asker {
      * @param shaped gives an input_required result its modern shape
      * @param onOver runs once, when the upstream's answer has reached the client or the call is given up
      */
-    ModernCall(String state, ClientSession session, String method, String target, JsonNode firstId, JsonNode progressToken,
-               UnaryOperator<ObjectNode> shaped, Runnable onOver) {
+    ModernCall(String state, ClientSession session, String method, String target, JsonNode arguments, JsonNode firstId,
+               JsonNode progressToken, UnaryOperator<ObjectNode> shaped, Runnable onOver) {
         this.state = state;
         this.session = session;
         this.method = method;
         this.target = target;
+        this.arguments = arguments;
         this.firstId = firstId;
         this.progressToken = progressToken;
         this.shaped = shaped;

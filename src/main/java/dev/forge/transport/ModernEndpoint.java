@@ -35,6 +35,9 @@ final class ModernEndpoint {
     /** Methods a modern client cannot use here: legacy ones (each error names the replacement) and the tasks extension. */
     private static final Set<String> NOT_SERVED_MODERN = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
             "resources/unsubscribe", "tasks/result", "tasks/list", "tasks/get", "tasks/update", "tasks/cancel");
+    /** What a modern client may ask here. */
+    private static final Set<String> SERVED = Set.of("server/discover", "subscriptions/listen", "tools/list", "tools/call",
+            "prompts/list", "prompts/get", "resources/list", "resources/templates/list", "resources/read", "completion/complete");
     /** The requests that may answer with input_required (MCP 2026-07-28): a legacy upstream's questions become that. */
     private static final Set<String> MAY_ASK = Set.of("tools/call", "prompts/get", "resources/read");
     private static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
@@ -106,6 +109,9 @@ final class ModernEndpoint {
             throw new ModernRefusal(404, JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + method
                     + " is not part of MCP " + envelope.version() + replacement(method));
         }
+        if (!SERVED.contains(method)) { // the modern era answers an unknown method with 404
+            throw new ModernRefusal(404, JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + method);
+        }
         if ("subscriptions/listen".equals(method)) {
             listen.serve(ctx, scope, request, envelope);
             return;
@@ -131,8 +137,9 @@ final class ModernEndpoint {
         Message.Request served = discover ? initializeLike(request.id())
                 : new Message.Request(withParams(request.node(), ModernEnvelope.withoutEnvelope(request.params())));
         if (MAY_ASK.contains(method) && !calls.full()) {
-            ModernCall call = new ModernCall(calls.newState(), session, method, target(method, request.params()), request.id(),
-                    request.params().path("_meta").get("progressToken"), r -> modern(method, r, info), () -> calls.over(callOf(session)));
+            ModernCall call = new ModernCall(calls.newState(), session, method, target(method, request.params()),
+                    request.params().get("arguments"), request.id(), request.params().path("_meta").get("progressToken"),
+                    r -> modern(method, r, info), () -> calls.over(callOf(session)));
             session.askThrough(call);
             calls.open(call, scope, principal);
             Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
@@ -170,7 +177,9 @@ final class ModernEndpoint {
      */
     private void retry(Context ctx, String scope, Message.Request request, Accept accept, UnaryOperator<ObjectNode> shown) {
         String state = request.params().path("requestState").asString(null);
-        ModernCall call = calls.find(state, scope, Principal.of(ctx), request.method(), target(request.method(), request.params()));
+        ModernCall found = calls.find(state, scope, Principal.of(ctx), request.method(), target(request.method(), request.params()));
+        // a retry is the same request again: other arguments would make it another call
+        ModernCall call = found != null && java.util.Objects.equals(found.arguments, request.params().get("arguments")) ? found : null;
         if (call == null) {
             throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: requestState is not one this gateway"
                     + " gave for this request, or its call has ended (answered, given up, or not retried in time); send the"

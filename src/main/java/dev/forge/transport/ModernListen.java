@@ -29,6 +29,8 @@ final class ModernListen {
 
     /** Resources one stream may follow: each is a subscription kept on an upstream. */
     static final int MAX_RESOURCES = 100;
+    /** Streams open at once on this gateway: each holds a thread and, per resource, an upstream subscription. */
+    static final int MAX_STREAMS = 10_000;
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final List<String> LIST_FLAGS = List.of("toolsListChanged", "promptsListChanged", "resourcesListChanged");
     /** Put on a stream's queue to end it gracefully; compared by identity. */
@@ -54,6 +56,10 @@ final class ModernListen {
         if (uris.size() > MAX_RESOURCES || (!uris.isMissingNode() && !uris.isArray())) {
             throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: notifications.resourceSubscriptions"
                     + " must be an array of at most " + MAX_RESOURCES + " resource URIs");
+        }
+        if (open.size() >= MAX_STREAMS) {
+            throw new ModernRefusal(429, JsonRpcError.RATE_LIMITED, "Too Many Requests: " + MAX_STREAMS
+                    + " subscriptions/listen streams are open on this gateway; close some first");
         }
         Principal principal = Principal.of(ctx);
         ClientSession session = sessions.ephemeral(scope, principal);

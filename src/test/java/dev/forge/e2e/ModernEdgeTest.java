@@ -134,6 +134,8 @@ class ModernEdgeTest {
 
         assertFault(post("[" + list + "]", headers("tools/list", null)), 400, -32600, "batch");
 
+        assertFault(post(request(12, "foo/bar", ""), headers("foo/bar", null)), 404, -32601, "foo/bar");
+
         String stale = request(7, "tools/call", "\"name\":\"everything__echo\",\"arguments\":{},\"requestState\":\"forge-made-up\"");
         assertFault(post(stale, headers("tools/call", "everything__echo")), 400, -32602, "requestState");
     }
@@ -224,5 +226,33 @@ class ModernEdgeTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aLegacyUpstreamsQuestionIsARoundTheRetryAnswers() throws Exception {
+        String capable = ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{}}}";
+        String first = "{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"everything__trigger-sampling-request\",\"arguments\":{\"prompt\":\"hi\"}" + capable + "}}";
+        JsonNode round = answer(post(first, headers("tools/call", "everything__trigger-sampling-request"))).path("result");
+        assertThat(round.path("resultType").asString()).as(round.toString()).isEqualTo("input_required");
+        String key = round.path("inputRequests").propertyNames().iterator().next();
+        assertThat(round.path("inputRequests").path(key).path("method").asString()).isEqualTo("sampling/createMessage");
+        String state = round.path("requestState").asString();
+        String answer = "\"inputResponses\":{\"" + key + "\":{\"role\":\"assistant\",\"content\":{\"type\":\"text\","
+                + "\"text\":\"answered by raw\"},\"model\":\"m\",\"stopReason\":\"endTurn\"}},\"requestState\":\"" + state + "\"";
+        String retry = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"everything__trigger-sampling-request\",\"arguments\":{\"prompt\":\"%s\"}," + answer + capable + "}}";
+        Map<String, String> headers = headers("tools/call", "everything__trigger-sampling-request");
+        assertFault(post(retry.formatted(20, "hi"), headers), 400, -32600, "id of its own");
+        assertFault(post(retry.formatted(21, "something else"), headers), 400, -32602, "requestState");
+        HttpResponse<String> done = post(retry.formatted(22, "hi"), headers);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        JsonNode result = answer(done);
+        assertThat(result.path("id").asInt()).isEqualTo(22);
+        assertThat(result.path("result").toString()).contains("answered by raw");
+        assertThat(result.path("result").path("resultType").asString()).isEqualTo("complete");
+        // the call is over: its state is no longer good
+        assertFault(post(retry.formatted(23, "hi"), headers), 400, -32602, "requestState");
     }
 }
