@@ -83,7 +83,7 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         if (reason != null) {
             return PendingCall.failed(new UpstreamException(name, UpstreamException.Kind.UNREACHABLE, "unavailable: " + reason));
         }
-        long id = ids.incrementAndGet();
+        long id = nextId();
         request.put("id", id);
         PendingCall response = new PendingCall(this, id, caller, asIs, System.nanoTime() + timeout.toNanos());
         pending.put(id, response);
@@ -119,6 +119,21 @@ final class UpstreamClient implements UpstreamTransport.Listener {
         }
         return response;
     }
+
+    /**
+     * Our next request id. To a modern (sessionless) upstream, from a random start: it sees the requests of every
+     * replica and every connection of ours side by side, and a cancel names one by its id alone (ids stay below 2^53,
+     * exact as JSON numbers in every client). A legacy session's ids count from 1, as small as any server expects.
+     */
+    private long nextId() {
+        long current = ids.get();
+        if (current < FIRST_MODERN_ID && transport.modern()) {
+            ids.compareAndSet(current, java.util.concurrent.ThreadLocalRandom.current().nextLong(FIRST_MODERN_ID, 1L << 52));
+        }
+        return ids.incrementAndGet();
+    }
+
+    private static final long FIRST_MODERN_ID = 1L << 32;
 
     PendingCall call(String method, ObjectNode params, Duration timeout) {
         return call(Message.request(Json.mapper().nullNode(), method, params).node(), timeout, null, false);
