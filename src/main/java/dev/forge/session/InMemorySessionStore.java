@@ -24,6 +24,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final java.util.concurrent.atomic.AtomicLong ephemeralIds = new java.util.concurrent.atomic.AtomicLong();
     private final Clock clock;
     private final Duration idleTimeout;
     private final ScheduledFuture<?> reaper;
@@ -61,9 +62,8 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public ClientSession ephemeral(String scope, Principal principal) {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        ClientSession session = new ClientSession("m-" + HexFormat.of().formatHex(bytes), scope, principal, clock);
+        // never looked up by id, so a counter serves: no id a client could use, and no secure random per request
+        ClientSession session = new ClientSession("m-" + ephemeralIds.incrementAndGet(), scope, principal, clock);
         session.markEphemeral();
         return session;
     }

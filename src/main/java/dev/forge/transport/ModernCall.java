@@ -33,7 +33,9 @@ final class ModernCall implements ClientSession.Asker {
     /** What to do once the lock is released. */
     private record Completion(CompletableFuture<ObjectNode> future, ObjectNode value) {}
 
-    final String state;
+    /** The requestState standing for this call, made (and the call registered for retries) at its first question. */
+    private String state;
+    private final java.util.function.Function<ModernCall, String> register;
     final ClientSession session;
     final String method;
     final String target;
@@ -57,9 +59,10 @@ final class ModernCall implements ClientSession.Asker {
      * @param shaped gives an input_required result its modern shape
      * @param onOver runs once, when the upstream's answer has reached the client or the call is given up
      */
-    ModernCall(String state, ClientSession session, String method, String target, JsonNode arguments, JsonNode firstId,
-               JsonNode progressToken, UnaryOperator<ObjectNode> shaped, Runnable onOver) {
-        this.state = state;
+    /** @param register makes the call findable by a retry, and gives the requestState that names it */
+    ModernCall(java.util.function.Function<ModernCall, String> register, ClientSession session, String method, String target,
+               JsonNode arguments, JsonNode firstId, JsonNode progressToken, UnaryOperator<ObjectNode> shaped, Runnable onOver) {
+        this.register = register;
         this.session = session;
         this.method = method;
         this.target = target;
@@ -172,6 +175,11 @@ final class ModernCall implements ClientSession.Asker {
         return next;
     }
 
+    /** The requestState naming this call, or null while it has asked nothing. */
+    synchronized String state() {
+        return state;
+    }
+
     /** How many rounds the client has opened after the first (each retry is one). */
     synchronized long retries() {
         return rounds;
@@ -224,6 +232,9 @@ final class ModernCall implements ClientSession.Asker {
             request.put("method", question.method());
             request.set("params", question.params());
         });
+        if (state == null) {
+            state = register.apply(this);
+        }
         result.put("requestState", state);
         after.add(new Completion(round, shaped.apply(Message.result(roundId, result).node())));
     }

@@ -37,14 +37,17 @@ final class ModernCalls {
         return open.size() >= MAX_OPEN;
     }
 
-    String newState() {
+    private String newState() {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         return "forge-" + HexFormat.of().formatHex(bytes);
     }
 
-    void open(ModernCall call, String scope, Principal principal) {
-        open.put(call.state, new Open(call, scope, subject(principal)));
+    /** Registers a call that asked its first question, for its retries; the state names it. */
+    String open(ModernCall call, String scope, Principal principal) {
+        String state = newState();
+        open.put(state, new Open(call, scope, subject(principal)));
+        return state;
     }
 
     /** The call a retry continues, if the state is one of ours and the same caller retries the same request. */
@@ -74,7 +77,10 @@ final class ModernCalls {
 
     /** The call is over: its state is no longer good, and its session ends (with any upstream session opened for it). */
     void over(ModernCall call) {
-        open.remove(call.state);
+        String state = call.state();
+        if (state != null) {
+            open.remove(state);
+        }
         releaseLater(sessions, call.session);
     }
 

@@ -134,14 +134,14 @@ final class ModernEndpoint {
         running.put(key, session);
         Long cancelled = cancelledEarly.remove(key);
         boolean cancelNow = cancelled != null && System.nanoTime() - cancelled < 5_000_000_000L;
-        Message.Request served = discover ? initializeLike(request.id())
-                : new Message.Request(withParams(request.node(), ModernEnvelope.withoutEnvelope(request.params())));
+        String target = target(method, request.params());
+        JsonNode arguments = request.params().get("arguments");
+        Message.Request served = discover ? initializeLike(request.id()) : withoutEnvelope(request);
         if (MAY_ASK.contains(method) && !calls.full()) {
-            ModernCall call = new ModernCall(calls.newState(), session, method, target(method, request.params()),
-                    request.params().get("arguments"), request.id(), request.params().path("_meta").get("progressToken"),
+            ModernCall call = new ModernCall(c -> calls.open(c, scope, principal), session, method, target,
+                    arguments, request.id(), request.params().path("_meta").get("progressToken"),
                     r -> modern(method, r, info), () -> calls.over(callOf(session)));
             session.askThrough(call);
-            calls.open(call, scope, principal);
             Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
             if (cancelNow) {
                 session.cancelHere(request.id());
@@ -328,10 +328,12 @@ final class ModernEndpoint {
         return new Message.Request(node);
     }
 
-    private static ObjectNode withParams(ObjectNode request, ObjectNode params) {
-        ObjectNode copy = request.deepCopy();
-        copy.set("params", params);
-        return copy;
+    /** The request as an upstream gets it: the envelope out (in place; the body was parsed for this request alone). */
+    private static Message.Request withoutEnvelope(Message.Request request) {
+        if (request.node().get("params") instanceof ObjectNode params) {
+            ModernEnvelope.withoutEnvelope(params);
+        }
+        return request;
     }
 
     /**

@@ -72,23 +72,18 @@ record ModernEnvelope(String version, ObjectNode clientCapabilities, ObjectNode 
     }
 
     /**
-     * The request's params without the envelope, and without answers to questions (those are the gateway's to give,
-     * from a retry it recognises): what an upstream of either era is given.
+     * Takes the envelope out of the request's params, and answers to questions (those are the gateway's to give, from
+     * a retry it recognises): what an upstream of either era is given. In place: the request is this gateway's own copy.
      */
     static ObjectNode withoutEnvelope(ObjectNode params) {
-        if (!(params.get("_meta") instanceof ObjectNode meta)) {
-            return params;
+        params.remove(List.of("inputResponses", "requestState"));
+        if (params.get("_meta") instanceof ObjectNode meta) {
+            meta.remove(List.of(VERSION, CAPABILITIES, CLIENT_INFO, LOG_LEVEL));
+            if (meta.isEmpty()) {
+                params.remove("_meta");
+            }
         }
-        ObjectNode copy = params.deepCopy();
-        copy.remove(List.of("inputResponses", "requestState"));
-        ObjectNode rest = meta.deepCopy();
-        rest.remove(List.of(VERSION, CAPABILITIES, CLIENT_INFO, LOG_LEVEL));
-        if (rest.isEmpty()) {
-            copy.remove("_meta");
-        } else {
-            copy.set("_meta", rest);
-        }
-        return copy;
+        return params;
     }
 
     private static ModernRefusal invalid(String key, String problem) {

@@ -29,12 +29,15 @@ final class ModernDress {
         envelope.set(PREFIX + "clientInfo", clientInfo);
     }
 
-    /** The message with the envelope in its {@code _meta} (a copy; answers to the upstream carry none). */
+    /**
+     * The message with the envelope in its {@code _meta}; in place, as the rest of the forwarding does (the message is
+     * the gateway's own copy, its id already ours). Answers to the upstream carry none.
+     */
     ObjectNode enveloped(ObjectNode message) {
         if (!message.has("method")) {
             return message;
         }
-        ObjectNode copy = message.deepCopy();
+        ObjectNode copy = message;
         ObjectNode params = copy.get("params") instanceof ObjectNode p ? p : copy.putObject("params");
         ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
         for (var key : envelope.properties()) {
