@@ -22,6 +22,11 @@ record SessionCaller(ClientSession session, InFlight inFlight) implements Caller
     }
 
     @Override
+    public boolean stateless() {
+        return session.ephemeral();
+    }
+
+    @Override
     public String logLevel() {
         return session.logLevel();
     }

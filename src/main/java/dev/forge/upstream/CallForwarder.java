@@ -119,7 +119,8 @@ final class CallForwarder {
                     + status.state().name().toLowerCase(Locale.ROOT) + ")"
                     + (status.lastError() == null ? "" : ": " + status.lastError()));
         }
-        if (caller == null || config.sessionMode() == SessionMode.SHARED) {
+        // a modern-era client has no session to keep apart: its requests share the connection, as the era intends
+        if (caller == null || config.sessionMode() == SessionMode.SHARED || caller.stateless()) {
             return connection;
         }
         return sessions.connectionOf(caller);

@@ -15,6 +15,11 @@ public interface Caller {
     /** The capabilities the client declared in initialize (never null). */
     ObjectNode clientCapabilities();
 
+    /** True for a modern-era (MCP 2026-07-28) client's request: no session, so no per-client upstream session. */
+    default boolean stateless() {
+        return false;
+    }
+
     /** The level of log messages the client asked for, or null (then a modern upstream sends none). */
     default String logLevel() {
         return null;

@@ -64,4 +64,24 @@ class ModernEraTest {
             assertThat(seen.path("echo").toString()).as(path).contains("Echo: from the modern era");
         }
     }
+
+    @Test
+    void aModernClientSharesAPerClientUpstreamsConnectionInsteadOfOpeningOnePerRequest() throws Exception {
+        try (Gateway perClient = TestGateways.start(List.of(TestGateways.perClientStdio("solo", Peers.everythingStdio())))) {
+            long before = TestGateways.childProcesses("server-everything");
+            String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + "\"solo__trigger-long-running-operation\",\"arguments\":{\"duration\":2,\"steps\":4},\"_meta\":{"
+                    + "\"progressToken\":\"p\"," + ModernEdgeTest.envelope(ModernEdgeTest.VERSION).substring(9) + "}}";
+            java.net.http.HttpRequest.Builder call = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(TestGateways.baseUrl(perClient) + "/mcp")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            ModernEdgeTest.headers("tools/call", "solo__trigger-long-running-operation").forEach(call::header);
+            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+            var running = ModernEdgeTest.HTTP.sendAsync(call.build(), java.net.http.HttpResponse.BodyHandlers.ofLines())
+                    .thenAccept(r -> r.body().filter(l -> l.startsWith("data:")).forEach(lines::add));
+            assertThat(ModernEdgeTest.next(lines)).contains("notifications/progress"); // the call is running upstream now
+            assertThat(TestGateways.childProcesses("server-everything"))
+                    .as("processes while a sessionless client's call runs on a per-client upstream").isEqualTo(before);
+            running.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
