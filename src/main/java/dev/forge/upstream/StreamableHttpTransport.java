@@ -43,9 +43,9 @@ final class StreamableHttpTransport implements UpstreamTransport {
     private final SessionHeaders session = new SessionHeaders();
     private volatile boolean closed;
     private volatile ModernDress modern;
-    private volatile ServerStream serverStream;
+    private volatile ServerStream<?> serverStream;
     /** A modern upstream's listen streams, one per resource a client follows. */
-    private final Map<String, ListenStream> followed = new ConcurrentHashMap<>();
+    private final Map<String, ServerStream<ListenStream>> followed = new ConcurrentHashMap<>();
 
     StreamableHttpTransport(String name, URI url, HttpClient http, Map<String, String> headers, Duration timeout, int maxMessageBytes) {
         this.name = name;
@@ -76,16 +76,16 @@ final class StreamableHttpTransport implements UpstreamTransport {
                 String uri = message.path("params").path("uri").asString("");
                 switch (message.path("method").asString("")) {
                     case "resources/subscribe" -> {
-                        ListenStream follows = new ListenStream(name, url, http, exchange, dress, listener, uri);
-                        ListenStream before = followed.putIfAbsent(uri, follows);
+                        var follows = new ServerStream<>(name, http, new ListenStream(url, exchange, dress, listener, uri));
+                        var before = followed.putIfAbsent(uri, follows);
                         if (before == null) {
                             follows.open();
                         }
-                        (before == null ? follows : before).acknowledged().completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                                .thenRun(() -> listener.onMessage(answered)); // answered once the server follows it
+                        (before == null ? follows : before).kind().acknowledged().completeOnTimeout(null, timeout.toMillis(),
+                                TimeUnit.MILLISECONDS).thenRun(() -> listener.onMessage(answered)); // once the server follows it
                     }
                     case "resources/unsubscribe" -> {
-                        ListenStream follows = followed.remove(uri);
+                        var follows = followed.remove(uri);
                         if (follows != null) {
                             follows.close();
                         }
@@ -241,8 +241,8 @@ final class StreamableHttpTransport implements UpstreamTransport {
     public void initialized(String version) {
         agreed(version);
         ModernDress dress = modern;
-        ServerStream stream = dress == null ? new GetStream(name, url, http, exchange, session, listener)
-                : new ListenStream(name, url, http, exchange, dress, listener, null);
+        ServerStream<?> stream = new ServerStream<>(name, http, dress == null ? new GetStream(url, exchange, session, listener)
+                : new ListenStream(url, exchange, dress, listener, null));
         serverStream = stream;
         stream.open();
         if (closed) {
@@ -281,11 +281,11 @@ final class StreamableHttpTransport implements UpstreamTransport {
             return;
         }
         closed = true;
-        ServerStream stream = serverStream;
+        ServerStream<?> stream = serverStream;
         if (stream != null) {
             stream.close();
         }
-        followed.values().forEach(ListenStream::close);
+        followed.values().forEach(ServerStream::close);
         open.forEach(PostStream::abort);
         if (session.sessionId() != null) { // ends the server's session; nobody waits for its answer
             exchange.start(HttpMethod.DELETE, url, session.with(null, null), null, Duration.ofSeconds(2), HttpExchange.IGNORED);
