@@ -92,8 +92,13 @@ final class CallForwarder {
         String method = request.path("method").asString("");
         String tool = "tools/call".equals(method) ? request.path("params").path("name").asString(null) : null;
         boolean mayAsk = caller != null && c.transport().modern() && InputRounds.MAY_ASK.contains(method);
-        if (caller != null && caller.logLevel() != null && c.transport().modern()) {
-            ModernDress.withLogLevel(request, caller.logLevel()); // the era has no session to remember it
+        if (caller != null && c.transport().modern()) {
+            // the era has no session to remember a level: each request names its client's. A legacy client that set
+            // none (or whose level another replica has not yet heard of) gets what a legacy server sends: everything
+            String level = caller.logLevel() != null ? caller.logLevel() : caller.stateless() ? null : "debug";
+            if (level != null) {
+                ModernDress.withLogLevel(request, level);
+            }
         }
         PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller, asIs && !mayAsk));
         if (caller != null) {
