@@ -27,10 +27,11 @@ const handler = createMcpHandler(() => {
     }
     return text(`LLM sampling result: ${JSON.stringify(sampled)}`);
   });
-  server.registerTool("trigger-elicitation-request", { description: "Asks the user", inputSchema: z.object({}) },
-    async (_args, ctx) => {
+  server.registerTool("trigger-elicitation-request", { description: "Asks the user (after delayMs)",
+    inputSchema: z.object({ delayMs: z.number().optional() }) }, async ({ delayMs }, ctx) => {
       const answer = acceptedContent(ctx.mcpReq.inputResponses, "user", z.object({ name: z.string() }));
       if (answer === undefined) {
+        if (delayMs) await sleep(delayMs);
         return inputRequired({ inputRequests: { user: inputRequired.elicit({ message: "Who are you?",
           requestedSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }) } });
       }

@@ -6,7 +6,7 @@
 // tool added through one session is listed by all of them and each process announces tools/list_changed.
 //
 // Tools: echo (optional delayMs), structured, slow (progress), wait-for-cancel + cancellations (what was cancelled,
-// by request), ask-sampling, ask-elicitation, ask-roots, log, touch (resources/updated to subscribers), add-tool.
+// by request), ask-sampling, ask-elicitation (optional delayMs), ask-roots, log, touch (resources/updated to subscribers), add-tool.
 // 150 resources served in pages of 25; a prompt whose argument completes.
 // In streamable-json mode only the response can travel on a POST, so questions and log lines go on the GET stream;
 // progress stays on its own request, where the SDK drops it in that mode.
@@ -53,7 +53,7 @@ const BASE_TOOLS = [
   { name: "wait-for-cancel", description: "answers only when cancelled", inputSchema: object({ tag: { type: "string" } }) },
   { name: "cancellations", description: "the cancellations seen for a tag", inputSchema: object({ tag: { type: "string" } }) },
   { name: "ask-sampling", description: "asks the client to sample", inputSchema: object({ prompt: { type: "string" } }) },
-  { name: "ask-elicitation", description: "asks the client for a colour", inputSchema: object() },
+  { name: "ask-elicitation", description: "asks the client for a colour (after delayMs)", inputSchema: object({ delayMs: { type: "number" } }) },
   { name: "ask-roots", description: "asks the client for its roots", inputSchema: object() },
   { name: "log", description: "logs count messages", inputSchema: object({ tag: { type: "string" }, count: { type: "number" } }) },
   { name: "touch", description: "tells subscribers a resource changed", inputSchema: object({ uri: { type: "string" } }) },
@@ -129,6 +129,7 @@ function newServer(name) {
         return text(`sampled: ${answer.content.text}`);
       }
       case "ask-elicitation": {
+        if (args.delayMs) await new Promise((r) => setTimeout(r, args.delayMs));
         const answer = await ask(extra, "elicitation/create", {
           message: "Pick a colour", requestedSchema: { type: "object", properties: { color: { type: "string" } } },
         }, ElicitResultSchema);

@@ -85,7 +85,8 @@ final class McpEdge implements AutoCloseable {
                         .sslContext(f.tls.clientContext()).build(), config.requestTimeout().plusSeconds(5)); // replicas serve HTTPS alike
         java.util.function.Predicate<String> scopeExists = scope -> federation.catalog().view(scope) != null;
         this.streamable = new StreamableHttpEndpoint(handler, sessions, scopeExists, config.requestTimeout(),
-                new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop, subscribers);
+                new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop, subscribers,
+                config.taskAfter());
         this.legacy = new LegacySseEndpoint(handler, sessions, scopeExists, ownerHop);
         this.plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
         this.ops = new OpsEndpoints(federation, prometheus, f.clock, f.version, draining,

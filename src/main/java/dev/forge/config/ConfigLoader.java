@@ -28,7 +28,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
     private static final Set<String> TOP_KEYS = Set.of("host", "port", "separator", "connect_timeout",
-            "request_timeout", "session_idle_timeout", "gateways", "servers");
+            "request_timeout", "session_idle_timeout", "task_after", "gateways", "servers");
     private static final Set<String> GATEWAY_KEYS = Set.of("name", "transport", "command", "env", "inherit_env", "url", "headers",
             "timeout", "session_mode", "tool_timeouts", "max_concurrency", "health_check_interval", "description");
     private static final Set<String> SERVER_KEYS = Set.of("name", "tools", "resources", "prompts");
@@ -96,6 +96,7 @@ public final class ConfigLoader {
         Duration request = env("WORKER_TIMEOUT") != null ? Durations.parse("WORKER_TIMEOUT", env("WORKER_TIMEOUT"))
                 : duration(where, root, "request_timeout", Duration.ofSeconds(30));
         Duration idle = duration(where, root, "session_idle_timeout", Duration.ofMinutes(30));
+        Duration taskAfter = taskAfter(where, root);
         String logLevel = parseLogLevel(firstOf(env("LOG_LEVEL"), "info"));
         String mode = firstOf(env("FORGE_ENV"), env("NODE_ENV"), "development");
         boolean prometheus = parseBoolean("PROMETHEUS_ENABLED", firstOf(env("PROMETHEUS_ENABLED"), "true"));
@@ -117,7 +118,20 @@ public final class ConfigLoader {
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
                 allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request, tls), null, router(tls), upstreamLimits(),
-                env("CONFIG_PATH") == null ? null : Path.of(env("CONFIG_PATH")), tls);
+                env("CONFIG_PATH") == null ? null : Path.of(env("CONFIG_PATH")), tls, taskAfter);
+    }
+
+    /**
+     * {@code MCP_TASK_AFTER} over {@code task_after}: how long a modern client's tool call runs before it is answered
+     * with a task handle; {@code off} never makes one (and the tasks extension is not offered).
+     */
+    private Duration taskAfter(String where, JsonNode root) {
+        String text = env("MCP_TASK_AFTER") != null ? env("MCP_TASK_AFTER") : text(where, root, "task_after");
+        String named = env("MCP_TASK_AFTER") != null ? "MCP_TASK_AFTER" : where + ": task_after";
+        if (text == null) {
+            return ForgeConfig.DEFAULT_TASK_AFTER;
+        }
+        return text.trim().equalsIgnoreCase("off") ? null : Durations.parse(named, text);
     }
 
     /**

@@ -32,7 +32,14 @@ public record ForgeConfig(
         RouterConfig router,
         UpstreamLimits upstreamLimits,
         Path seedDir,
-        TlsConfig tls) {
+        TlsConfig tls,
+        Duration taskAfter) {
+
+    /**
+     * How long a modern client's {@code tools/call} runs before Forge answers it with a task handle instead
+     * (the tasks extension; only for clients that declare it): quicker calls are answered as they are.
+     */
+    public static final Duration DEFAULT_TASK_AFTER = Duration.ofSeconds(5);
 
     /** With the default {@link UpstreamLimits}. */
     public ForgeConfig(String host, int port, String separator, Duration connectTimeout, Duration requestTimeout,
@@ -42,7 +49,7 @@ public record ForgeConfig(
                        Set<ServerRole> roles, ServiceManagerConfig serviceManager, String rootUpstream, RouterConfig router) {
         this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
                 gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
-                rootUpstream, router, UpstreamLimits.DEFAULTS, null, TlsConfig.OFF);
+                rootUpstream, router, UpstreamLimits.DEFAULTS, null, TlsConfig.OFF, DEFAULT_TASK_AFTER);
     }
 
     /** Plain HTTP ({@link TlsConfig#OFF}). */
@@ -54,7 +61,7 @@ public record ForgeConfig(
                        UpstreamLimits upstreamLimits, Path seedDir) {
         this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
                 gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
-                rootUpstream, router, upstreamLimits, seedDir, TlsConfig.OFF);
+                rootUpstream, router, upstreamLimits, seedDir, TlsConfig.OFF, DEFAULT_TASK_AFTER);
     }
 
     public ForgeConfig {
@@ -67,46 +74,46 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withDatabase(DatabaseUrl newDatabase) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, newDatabase, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withSecurity(SecurityConfig newSecurity) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
+                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withRoles(Set<ServerRole> newRoles, ServiceManagerConfig newServiceManager) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits, seedDir, tls);
+                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withUpstreamLimits(UpstreamLimits limits) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, limits, seedDir, tls);
+                security, roles, serviceManager, rootUpstream, router, limits, seedDir, tls, taskAfter);
     }
 
     /**
@@ -116,13 +123,20 @@ public record ForgeConfig(
     public ForgeConfig withSeedDir(Path dir) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, dir, tls);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, dir, tls, taskAfter);
     }
 
     public ForgeConfig withTls(TlsConfig newTls) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, newTls);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, newTls, taskAfter);
+    }
+
+    /** @param after null: never answer with a task (the tasks extension is not offered) */
+    public ForgeConfig withTaskAfter(Duration after) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, after);
     }
 
     public boolean runs(ServerRole role) {
@@ -136,12 +150,12 @@ public record ForgeConfig(
     public ForgeConfig withRootUpstream(String name) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, name, router, upstreamLimits, seedDir, tls);
+                security, roles, serviceManager, name, router, upstreamLimits, seedDir, tls, taskAfter);
     }
 
     public ForgeConfig withRouter(RouterConfig newRouter) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits, seedDir, tls);
+                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits, seedDir, tls, taskAfter);
     }
 }

@@ -43,7 +43,8 @@ public final class StdioToHttp {
                 List.of(new UpstreamConfig.Stdio(UPSTREAM, command, env, inheritEnv, policy)), List.of(), scratchDatabase(), false,
                 base.allowedHosts(), corsOrigins.isEmpty() ? base.allowedOrigins() : corsOrigins, security,
                 EnumSet.of(ServerRole.GATEWAY), base.serviceManager().withServices(List.of()), UPSTREAM, base.router(),
-                base.upstreamLimits(), null); // a bridge imports no seed files
+                base.upstreamLimits(), null) // a bridge imports no seed files
+                .withTaskAfter(base.taskAfter());
         return bridge;
     }
 

@@ -54,6 +54,8 @@ final class ModernCall implements ClientSession.Asker {
     private ObjectNode finalAnswer;
     private boolean over;
     private long rounds;
+    /** The call's outcome whatever round is open: the upstream's answer, or the error it was given up with. */
+    private final CompletableFuture<ObjectNode> finished = new CompletableFuture<>();
 
     /**
      * @param shaped gives an input_required result its modern shape
@@ -120,8 +122,14 @@ final class ModernCall implements ClientSession.Asker {
         answer.complete(failure(JsonRpcError.REQUEST_CANCELLED, "withdrawn by the upstream"));
     }
 
+    /** How the call ends: the upstream's answer, or the error it was given up with (a task follows this). */
+    CompletableFuture<ObjectNode> finished() {
+        return finished;
+    }
+
     /** The upstream answered the call: the round open now ends with it, or the client's next retry gets it. */
     void answered(ObjectNode response) {
+        finished.complete(response);
         List<Completion> after = new ArrayList<>();
         boolean ended;
         synchronized (this) {
@@ -206,6 +214,7 @@ final class ModernCall implements ClientSession.Asker {
                 after.add(new Completion(round, error(roundId, why)));
             }
         }
+        finished.complete(failure(JsonRpcError.INTERNAL_ERROR, why));
         complete(after);
         onOver.run();
     }

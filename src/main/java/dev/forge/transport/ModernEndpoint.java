@@ -32,9 +32,11 @@ final class ModernEndpoint {
 
     static final String METHOD_HEADER = "Mcp-Method";
     static final String NAME_HEADER = "Mcp-Name";
-    /** Methods a modern client cannot use here: legacy ones (each error names the replacement) and the tasks extension. */
+    /** Methods a modern client cannot use here: legacy ones (each error names the replacement). */
     private static final Set<String> NOT_SERVED_MODERN = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
-            "resources/unsubscribe", "tasks/result", "tasks/list", "tasks/get", "tasks/update", "tasks/cancel");
+            "resources/unsubscribe", "tasks/result", "tasks/list");
+    /** The tasks extension's methods. */
+    private static final Set<String> TASK_METHODS = Set.of("tasks/get", "tasks/update", "tasks/cancel");
     /** What a modern client may ask here. */
     private static final Set<String> SERVED = Set.of("server/discover", "subscriptions/listen", "tools/list", "tools/call",
             "prompts/list", "prompts/get", "resources/list", "resources/templates/list", "resources/read", "completion/complete");
@@ -53,6 +55,7 @@ final class ModernEndpoint {
     private final StreamableHttpEndpoint http;
     private final ModernListen listen;
     private final ModernCalls calls;
+    private final ModernTasks tasks;
     /** Modern requests being answered, by who sent them and their id: what a notifications/cancelled names. */
     private final Map<String, ClientSession> running = new ConcurrentHashMap<>();
     /** Cancels that came before their request (the last few seconds' worth, at most 1,024): it is cancelled on arrival. */
@@ -64,8 +67,10 @@ final class ModernEndpoint {
     });
     private volatile ObjectNode serverInfo;
 
-    ModernEndpoint(Inbound inbound, SessionStore sessions, StreamableHttpEndpoint http, ModernListen listen, ModernCalls calls) {
+    ModernEndpoint(Inbound inbound, SessionStore sessions, StreamableHttpEndpoint http, ModernListen listen, ModernCalls calls,
+                   ModernTasks tasks) {
         this.calls = calls;
+        this.tasks = tasks;
         this.inbound = inbound;
         this.sessions = sessions;
         this.http = http;
@@ -109,6 +114,10 @@ final class ModernEndpoint {
             throw new ModernRefusal(404, JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + method
                     + " is not part of MCP " + envelope.version() + replacement(method));
         }
+        if (TASK_METHODS.contains(method)) {
+            task(ctx, scope, request, envelope, accept);
+            return;
+        }
         if (!SERVED.contains(method)) { // the modern era answers an unknown method with 404
             throw new ModernRefusal(404, JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + method);
         }
@@ -121,7 +130,7 @@ final class ModernEndpoint {
         ObjectNode info = discover ? null : serverInfo(scope, principal);
         UnaryOperator<ObjectNode> shown = message -> shown(message, envelope);
         if (MAY_ASK.contains(method) && request.params().has("requestState")) {
-            retry(ctx, scope, request, accept, shown);
+            retry(ctx, scope, request, envelope, accept, shown, info);
             return;
         }
         ClientSession session = sessions.ephemeral(scope, principal);
@@ -151,11 +160,11 @@ final class ModernEndpoint {
                 call.answered(modern(method, r, info));
             });
             CompletableFuture<ObjectNode> first = call.firstRound();
-            first.whenComplete((r, failure) -> {
-                running.remove(key, session);
-                afterRound(call);
-            });
-            http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), first), accept, shown);
+            first.whenComplete((r, failure) -> afterRound(call));
+            CompletableFuture<ObjectNode> shownAnswer = taskOr(call, first, scope, principal, envelope, request.id(), info);
+            // once answered (a task handle too), a cancel naming the request is too late: tasks/cancel ends a task
+            shownAnswer.whenComplete((r, failure) -> running.remove(key, session));
+            http.respond(ctx, session, new Inbound.Answer(answer.inFlight(), shownAnswer), accept, shown);
             return;
         }
         Inbound.Answer answer = inbound.accept(session, served, accept.eventStream());
@@ -175,7 +184,8 @@ final class ModernEndpoint {
      * A client's retry with the input a round asked for: the answers go to the upstream's open call, and this request
      * carries the call on — its progress, and its answer or next question.
      */
-    private void retry(Context ctx, String scope, Message.Request request, Accept accept, UnaryOperator<ObjectNode> shown) {
+    private void retry(Context ctx, String scope, Message.Request request, ModernEnvelope envelope, Accept accept,
+                       UnaryOperator<ObjectNode> shown, ObjectNode info) {
         String state = request.params().path("requestState").asString(null);
         ModernCall found = calls.find(state, scope, Principal.of(ctx), request.method(), target(request.method(), request.params()));
         // a retry is the same request again: other arguments would make it another call
@@ -200,12 +210,66 @@ final class ModernEndpoint {
         String key = ModernListen.key(scope, Principal.of(ctx), request.id());
         running.put(key, session);
         CompletableFuture<ObjectNode> round = call.nextRound(request.id(), request.params().get("inputResponses"));
-        round.whenComplete((r, failure) -> {
+        round.whenComplete((r, failure) -> afterRound(call));
+        CompletableFuture<ObjectNode> shownAnswer = taskOr(call, round, scope, Principal.of(ctx), envelope, request.id(), info);
+        shownAnswer.whenComplete((r, failure) -> {
             running.remove(key, session);
             session.end(carrier);
-            afterRound(call);
         });
-        http.respond(ctx, session, new Inbound.Answer(carrier, round), accept, carried);
+        http.respond(ctx, session, new Inbound.Answer(carrier, shownAnswer), accept, carried);
+    }
+
+    /**
+     * A tool call's round as its client gets it: for a client that takes task handles, a handle once the call has run
+     * for {@code task_after}; else (or when it ends sooner) the round's own answer.
+     */
+    private CompletableFuture<ObjectNode> taskOr(ModernCall call, CompletableFuture<ObjectNode> round, String scope,
+                                                 Principal principal, ModernEnvelope envelope, JsonNode id, ObjectNode info) {
+        if (!"tools/call".equals(call.method) || !envelope.takesTasks()) {
+            return round;
+        }
+        return tasks.answerOrTask(call, round, scope, principal, id, handle -> modern(call.method, handle, info));
+    }
+
+    /** {@code tasks/get}, {@code tasks/update}, {@code tasks/cancel}: on this gateway's own tasks, for their caller. */
+    private void task(Context ctx, String scope, Message.Request request, ModernEnvelope envelope, Accept accept) {
+        String method = request.method();
+        if (!tasks.offered()) {
+            throw new ModernRefusal(404, JsonRpcError.METHOD_NOT_FOUND, "Method not found: " + method
+                    + " belongs to the extension " + ModernEnvelope.TASKS + ", which this gateway is configured not to offer"
+                    + " (task_after: off)");
+        }
+        if (!envelope.takesTasks()) {
+            throw missingTasksCapability(method);
+        }
+        String taskId = request.params().path("taskId").asString(null);
+        ModernTask task = tasks.find(taskId, scope, Principal.of(ctx));
+        if (task == null) {
+            throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: " + (taskId == null ? "taskId is missing"
+                    : "no task '" + taskId + "' for this caller on this endpoint (unknown, another caller's, or past its ttlMs)"));
+        }
+        ObjectNode result = switch (method) {
+            case "tasks/get" -> task.detailed();
+            case "tasks/update" -> {
+                task.update(request.params().get("inputResponses"));
+                yield Json.object();
+            }
+            default -> {
+                task.cancel("cancelled by the client");
+                yield Json.object();
+            }
+        };
+        result.put("resultType", "complete");
+        result.putObject("_meta").set(ModernEnvelope.SERVER_INFO, serverInfo(scope, Principal.of(ctx)));
+        http.write(ctx, Message.result(request.id(), result).node(), accept);
+    }
+
+    /** {@code -32021}: the request needs the tasks extension, and the client did not say it takes it. */
+    static ModernRefusal missingTasksCapability(String what) {
+        ObjectNode data = Json.object();
+        data.putObject("requiredCapabilities").putObject("extensions").putObject(ModernEnvelope.TASKS);
+        return new ModernRefusal(400, new JsonRpcError(JsonRpcError.MISSING_CLIENT_CAPABILITY, "Missing required client capability: "
+                + what + " needs " + ModernEnvelope.TASKS + " in the request's clientCapabilities.extensions", data));
     }
 
     /**
@@ -283,6 +347,10 @@ final class ModernEndpoint {
         result.set("supportedVersions", Json.valueToTree(ProtocolVersions.MODERN));
         ObjectNode capabilities = init.get("capabilities") instanceof ObjectNode c ? c.deepCopy() : Json.object();
         capabilities.remove("tasks"); // the legacy era's tasks; the modern era has them as an extension
+        if (tasks.offered()) {
+            ObjectNode extensions = capabilities.get("extensions") instanceof ObjectNode e ? e : capabilities.putObject("extensions");
+            extensions.putObject(ModernEnvelope.TASKS);
+        }
         result.set("capabilities", capabilities);
         if (init.get("instructions") != null) {
             result.set("instructions", init.get("instructions"));
@@ -394,8 +462,8 @@ final class ModernEndpoint {
             case "ping" -> " (removed in this revision)";
             case "logging/setLevel" -> " (give " + ModernEnvelope.LOG_LEVEL + " in the _meta of the request whose logs you want)";
             case "resources/subscribe", "resources/unsubscribe" -> " (use subscriptions/listen with resourceSubscriptions)";
-            default -> " (tasks are the extension io.modelcontextprotocol/tasks in this revision, which this gateway does"
-                    + " not offer yet: server/discover lists no extensions)";
+            default -> " (tasks are the extension " + ModernEnvelope.TASKS + " in this revision: a call that runs long is"
+                    + " answered with a task handle, then tasks/get, tasks/update and tasks/cancel follow it)";
         };
     }
 }

@@ -21,8 +21,15 @@ record ModernEnvelope(String version, ObjectNode clientCapabilities, ObjectNode 
     static final String LOG_LEVEL = PREFIX + "logLevel";
     static final String SERVER_INFO = PREFIX + "serverInfo";
     static final String SUBSCRIPTION_ID = PREFIX + "subscriptionId";
+    /** The tasks extension's name, in capabilities' {@code extensions}. */
+    static final String TASKS = PREFIX + "tasks";
     /** Severities in rising order, as MCP's logging names them. */
     static final List<String> LEVELS = List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+
+    /** True if the client said, on this request, that it takes task handles (the tasks extension). */
+    boolean takesTasks() {
+        return clientCapabilities.path("extensions").has(TASKS);
+    }
 
     /** True if this message (a request or a notification) claims the modern era. */
     static boolean claimed(JsonNode message) {

@@ -40,10 +40,12 @@ final class ModernListen {
     private final SessionStore sessions;
     private final Subscribers subscribers;
     private final Duration requestTimeout;
+    private final ModernTasks tasks;
     /** Open streams by who opened them and the request id they answer, for a cancel to find. */
     private final Map<String, ClientSession> open = new ConcurrentHashMap<>();
 
-    ModernListen(Inbound inbound, SessionStore sessions, Subscribers subscribers, Duration requestTimeout) {
+    ModernListen(Inbound inbound, SessionStore sessions, Subscribers subscribers, Duration requestTimeout, ModernTasks tasks) {
+        this.tasks = tasks;
         this.inbound = inbound;
         this.sessions = sessions;
         this.subscribers = subscribers;
@@ -57,6 +59,16 @@ final class ModernListen {
             throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: notifications.resourceSubscriptions"
                     + " must be an array of at most " + MAX_RESOURCES + " resource URIs");
         }
+        JsonNode taskIds = wanted.path("taskIds");
+        if (!taskIds.isMissingNode()) {
+            if (!taskIds.isArray() || taskIds.size() > MAX_RESOURCES) {
+                throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: notifications.taskIds must be an"
+                        + " array of at most " + MAX_RESOURCES + " task ids");
+            }
+            if (!envelope.takesTasks()) {
+                throw ModernEndpoint.missingTasksCapability("subscriptions/listen with notifications.taskIds");
+            }
+        }
         if (open.size() >= MAX_STREAMS) {
             throw new ModernRefusal(429, JsonRpcError.RATE_LIMITED, "Too Many Requests: " + MAX_STREAMS
                     + " subscriptions/listen streams are open on this gateway; close some first");
@@ -68,6 +80,7 @@ final class ModernListen {
         String key = key(scope, principal, request.id());
         long generation = session.openStream();
         List<String> followed = new ArrayList<>();
+        List<ModernTask> watched = new ArrayList<>();
         try {
             ObjectNode honored = Json.object();
             for (String flag : LIST_FLAGS) {
@@ -83,6 +96,16 @@ final class ModernListen {
             if (uris.isArray()) {
                 honored.set("resourceSubscriptions", Json.valueToTree(followed));
             }
+            if (taskIds.isArray()) {
+                var agreed = honored.putArray("taskIds");
+                for (JsonNode taskId : taskIds) {
+                    ModernTask task = tasks.find(taskId.asString(null), scope, principal);
+                    if (task != null) { // another caller's task, or none: not followed, and not said to exist
+                        agreed.add(task.id);
+                        watched.add(task);
+                    }
+                }
+            }
             subscribers.add(session);
             open.put(key, session);
             SseWriter sse = SseWriter.open(ctx, null);
@@ -90,6 +113,7 @@ final class ModernListen {
             ack.putObject("_meta").set(ModernEnvelope.SUBSCRIPTION_ID, request.id());
             ack.set("notifications", honored);
             sse.message(Message.notification("notifications/subscriptions/acknowledged", ack).node());
+            watched.forEach(task -> task.watch(session)); // each task's state now, then its changes
             pump(session, generation, sse, honored, request.id());
         } catch (IOException e) {
             // the client closed the stream: that ends the subscription
@@ -98,6 +122,7 @@ final class ModernListen {
         } finally {
             open.remove(key, session);
             subscribers.remove(session);
+            watched.forEach(task -> task.unwatch(session));
             for (String uri : followed) {
                 subscribe(session, uri, "resources/unsubscribe");
             }
@@ -144,8 +169,18 @@ final class ModernListen {
             case "notifications/prompts/list_changed" -> honored.has("promptsListChanged");
             case "notifications/resources/list_changed" -> honored.has("resourcesListChanged");
             case "notifications/resources/updated" -> session.subscriptions().contains(message.path("params").path("uri").asString(""));
+            case "notifications/tasks" -> contains(honored.path("taskIds"), message.path("params").path("taskId"));
             default -> false;
         };
+    }
+
+    private static boolean contains(JsonNode array, JsonNode value) {
+        for (JsonNode item : array) {
+            if (item.equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Subscribes to (or unsubscribes from) one resource through the endpoint, as a legacy client would; true if done. */

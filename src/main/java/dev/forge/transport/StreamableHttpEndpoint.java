@@ -50,19 +50,24 @@ public final class StreamableHttpEndpoint {
 
     public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions,
                                   Predicate<String> scopeExists, Duration requestTimeout, Batches batches) {
-        this(handler, sessions, scopeExists, requestTimeout, batches, OwnerHop.NONE, new Subscribers());
+        this(handler, sessions, scopeExists, requestTimeout, batches, OwnerHop.NONE, new Subscribers(),
+                dev.forge.config.ForgeConfig.DEFAULT_TASK_AFTER);
     }
 
     /**
      * @param ownerHop serves on their session's replica the requests only it can serve
      * @param subscribers where modern clients' {@code subscriptions/listen} streams are kept for the notifiers
+     * @param taskAfter how long a modern tool call runs before its client gets a task handle (null: never)
      */
     public StreamableHttpEndpoint(dev.forge.dispatch.McpHandler handler, SessionStore sessions, Predicate<String> scopeExists,
-                                  Duration requestTimeout, Batches batches, OwnerHop ownerHop, Subscribers subscribers) {
+                                  Duration requestTimeout, Batches batches, OwnerHop ownerHop, Subscribers subscribers,
+                                  Duration taskAfter) {
         this.ownerHop = ownerHop;
         this.inbound = new Inbound(handler);
-        this.modern = new ModernEndpoint(inbound, sessions, this, new ModernListen(inbound, sessions, subscribers, requestTimeout),
-                new ModernCalls(sessions, requestTimeout));
+        ModernCalls calls = new ModernCalls(sessions, requestTimeout);
+        ModernTasks tasks = new ModernTasks(calls, taskAfter);
+        this.modern = new ModernEndpoint(inbound, sessions, this, new ModernListen(inbound, sessions, subscribers, requestTimeout, tasks),
+                calls, tasks);
         this.batches = batches;
         this.sessions = sessions;
         this.scopeExists = scopeExists;
@@ -358,7 +363,7 @@ public final class StreamableHttpEndpoint {
         return session;
     }
 
-    private void write(Context ctx, ObjectNode response, Accept accept) {
+    void write(Context ctx, ObjectNode response, Accept accept) {
         if (accept.json()) {
             HttpBodies.json(ctx, 200, Json.bytes(response));
             return;

@@ -81,6 +81,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void taskAfterDefaultsToFiveSecondsAndCanBeTurnedOff() throws Exception {
+        assertThat(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.none()).taskAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(new ConfigLoader(Map.of()).load(flags(file("task_after: 2s\n"))).taskAfter()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(new ConfigLoader(Map.of()).load(flags(file("task_after: off\n"))).taskAfter()).isNull();
+        assertThat(new ConfigLoader(Map.of("MCP_TASK_AFTER", "250")).load(flags(file("task_after: off\n"))).taskAfter())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("MCP_TASK_AFTER", "soon")).load(ConfigLoader.Flags.none()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MCP_TASK_AFTER");
+    }
+
+    @Test
     void timeoutsComeFromTheSeedsVariablesInMilliseconds() throws Exception {
         ForgeConfig config = new ConfigLoader(Map.of("WORKER_TIMEOUT", "30000", "CONNECTION_TIMEOUT", "10000"))
                 .load(ConfigLoader.Flags.none());

@@ -22,8 +22,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The two eras bridged, cell by cell: a client of either era (the TypeScript SDK v1 client, which initializes and
  * keeps a session; the v2 client pinned to MCP 2026-07-28, which has neither) calls through one Forge endpoint to an
- * upstream of either era (server-everything over stdio, legacy; a modern-only server written with the v2 server
- * package). In each cell: calls, progress before the result, the upstream's sampling and elicitation answered by the
+ * upstream of either era (server-everything over stdio and over Streamable HTTP, legacy — the HTTP one reached after
+ * Forge's server/discover probe falls back; a modern-only server written with the v2 server package). In each cell: calls, progress before the result, the upstream's sampling and elicitation answered by the
  * client whichever way each side asks, and — from the modern upstream, which can change its list — the change
  * reaching the client. A failure names its cell.
  */
@@ -31,13 +31,16 @@ class EraMatrixTest {
 
     static Gateway gateway;
     static NodeHttpServer modernServer;
+    static NodeHttpServer legacyHttpServer;
     static Path script;
 
     @BeforeAll
     static void start() throws Exception {
         modernServer = NodeHttpServer.modern();
+        legacyHttpServer = NodeHttpServer.everything("streamableHttp");
         gateway = TestGateways.start(List.of(TestGateways.stdio("everything", Peers.everythingStdio()),
-                TestGateways.streamableHttp("modern", modernServer.url("/mcp"))));
+                TestGateways.streamableHttp("modern", modernServer.url("/mcp")),
+                TestGateways.streamableHttp("everything-http", legacyHttpServer.url("/mcp"))));
         script = Peers.installed("era-client.mjs");
     }
 
@@ -45,10 +48,12 @@ class EraMatrixTest {
     static void stop() throws Exception {
         if (gateway != null) gateway.close();
         if (modernServer != null) modernServer.close();
+        if (legacyHttpServer != null) legacyHttpServer.close();
     }
 
     @ParameterizedTest(name = "{0} client -> {1} upstream")
-    @CsvSource({"legacy, legacy, everything__", "legacy, modern, modern__", "modern, legacy, everything__", "modern, modern, modern__"})
+    @CsvSource({"legacy, legacy, everything__", "legacy, modern, modern__", "modern, legacy, everything__", "modern, modern, modern__",
+            "legacy, legacy streamable-http, everything-http__", "modern, legacy streamable-http, everything-http__"})
     void eachCellWorks(String clientEra, String upstreamEra, String prefix) throws Exception {
         String cell = clientEra + " client -> " + upstreamEra + " upstream";
         JsonNode seen = TypeScriptSdkThroughGatewayTest.run(script, TestGateways.baseUrl(gateway) + "/mcp", prefix, clientEra);
@@ -65,7 +70,7 @@ class EraMatrixTest {
                 .contains(clientEra + " Ada");
         assertThat(seen.path("asked").path("sampling").asInt()).as(cell).isEqualTo(1);
         assertThat(seen.path("asked").path("elicitation").asInt()).as(cell).isEqualTo(1);
-        if (upstreamEra.equals("modern")) {
+        if (upstreamEra.equals("modern")) { // the legacy upstreams are server-everything, over stdio and over HTTP
             assertThat(seen.path("listChanged").asBoolean()).as("%s: the upstream's list change reached the client", cell).isTrue();
             assertThat(seen.path("toolsAfter").toString()).as(cell).contains(prefix + "added-");
         } else {
@@ -78,7 +83,7 @@ class EraMatrixTest {
     }
 
     @ParameterizedTest(name = "{0} upstream")
-    @CsvSource({"everything, legacy", "modern, modern"})
+    @CsvSource({"everything, legacy", "modern, modern", "everything-http, legacy"})
     void healthAndTheGatewayListNameEachUpstreamsEra(String upstream, String era) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String base = TestGateways.baseUrl(gateway);

@@ -1,0 +1,105 @@
+package dev.forge.transport;
+
+import dev.forge.auth.Principal;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The tasks of the {@code io.modelcontextprotocol/tasks} extension, made by this gateway: a modern client that takes
+ * task handles and whose tool call is still running after {@code task_after} gets a handle instead of waiting, and
+ * follows the call with {@code tasks/get}, {@code tasks/update}, {@code tasks/cancel} or a listen stream. The call
+ * runs upstream as any other (an upstream of either era never sees a task), so every upstream's tools can be tasks.
+ *
+ * <p>A task id is an unguessable token, good only for the endpoint and caller that got it. Tasks live in this
+ * replica, for {@link #TTL} from their creation (a call still running then is cancelled); at most {@link #MAX_TASKS}
+ * at once, past which calls are answered as they finish, without a task.
+ */
+final class ModernTasks {
+
+    static final int MAX_TASKS = 10_000;
+    /** How long a task, and its result, is kept from its creation. */
+    static final Duration TTL = Duration.ofMinutes(15);
+    private static final Executor VIRTUAL = task -> Thread.ofVirtual().name("modern-task").start(task);
+
+    private final Map<String, ModernTask> tasks = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final ModernCalls calls;
+    /** Null: tasks are not offered. */
+    private final Duration after;
+
+    ModernTasks(ModernCalls calls, Duration after) {
+        this.calls = calls;
+        this.after = after;
+    }
+
+    /** True if this gateway offers the extension (server/discover says so). */
+    boolean offered() {
+        return after != null;
+    }
+
+    /**
+     * The answer to a call's request: the round's own answer if it comes within {@code task_after}, else a task
+     * handle (the task made, and findable, before the handle is answered), the task then following the call.
+     */
+    CompletableFuture<ObjectNode> answerOrTask(ModernCall call, CompletableFuture<ObjectNode> round, String scope,
+                                               Principal principal, tools.jackson.databind.JsonNode id,
+                                               java.util.function.UnaryOperator<ObjectNode> shaped) {
+        if (after == null || tasks.size() >= MAX_TASKS) {
+            return round;
+        }
+        CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
+        round.whenComplete((response, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            } else {
+                answer.complete(response); // false once a task answered instead: the task follows the round
+            }
+        });
+        CompletableFuture.delayedExecutor(after.toMillis(), TimeUnit.MILLISECONDS, VIRTUAL).execute(() -> {
+            if (answer.isDone()) {
+                return;
+            }
+            ModernTask task = new ModernTask(newId(), scope, subject(principal), call, () -> calls.awaitRetry(call), TTL.toMillis());
+            tasks.put(task.id, task);
+            if (!answer.complete(shaped.apply(dev.forge.protocol.Message.result(id, task.created()).node()))) {
+                tasks.remove(task.id); // answered meanwhile
+                return;
+            }
+            task.start(round);
+            CompletableFuture.delayedExecutor(TTL.toMillis(), TimeUnit.MILLISECONDS, VIRTUAL).execute(() -> expire(task));
+        });
+        return answer;
+    }
+
+    /** The task a request names, if it is one of ours and the same caller asks on the same endpoint; else null. */
+    ModernTask find(String id, String scope, Principal principal) {
+        ModernTask task = id == null ? null : tasks.get(id);
+        return task == null || !task.scope.equals(scope) || !task.subject.equals(subject(principal)) ? null : task;
+    }
+
+    int size() {
+        return tasks.size();
+    }
+
+    private void expire(ModernTask task) {
+        task.cancel("the task outlived its ttlMs (" + TTL.toMillis() + " ms) and was given up");
+        tasks.remove(task.id);
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return "task-" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static String subject(Principal principal) {
+        return principal.authenticated() ? principal.subject() : "";
+    }
+}
