@@ -56,11 +56,17 @@ final class Foundation implements AutoCloseable {
     final ToolStateRepository toolStates;
     final Security security;
     final ServerTls tls;
+    /** Off unless a collector is configured: then every MCP request is a span. */
+    final dev.forge.trace.Tracing tracing;
 
     private Foundation(ForgeConfig config) throws Exception {
         this.config = config;
         // first: a missing or bad certificate stops start-up before anything is opened
         this.tls = ServerTls.open(config.tls(), scheduler);
+        this.tracing = dev.forge.trace.Tracing.start(config.tracing(), version);
+        if (tracing.on()) {
+            LOG.info("traces: exported over OTLP/HTTP to {}", dev.forge.config.MaskedUrl.of(config.tracing().tracesUrl()));
+        }
         this.database = Database.open(config.database(), config.skipMigrations());
         LOG.info("registry database: {}", config.database());
         this.addresses = new AddressPolicy(config.security().ssrfAllowPrivate(), config.security().ssrfAllowLocalhost(), ownHosts(config));
@@ -120,6 +126,9 @@ final class Foundation implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tracing != null) {
+            tracing.close(); // the last spans are sent
+        }
         try {
             http.stop();
         } catch (Exception e) {

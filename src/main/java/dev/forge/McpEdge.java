@@ -78,8 +78,10 @@ final class McpEdge implements AutoCloseable {
         federation.onMembership(upstreamMetrics::added, upstreamMetrics::removed);
 
         // a tools/call's route is resolved once, at the entry, and carried through the decorators to the dispatcher
-        McpHandler handler = new Routing(federation, new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,
-                tasks, PAGE_SIZE, f.version, metaTools), registry), f.security.audit));
+        dev.forge.dispatch.RoutedHandler audited = new AuditedHandler(new MeteredHandler(new FederatedHandler(federation,
+                tasks, PAGE_SIZE, f.version, metaTools), registry), f.security.audit);
+        // traced around the audit, so that a call's audit line carries its trace id
+        McpHandler handler = new Routing(federation, f.tracing.on() ? new dev.forge.observe.TracedHandler(audited, f.tracing) : audited);
         OwnerHop ownerHop = f.security.redis() == null ? OwnerHop.NONE : new OwnerHop(sessions, new OwnerBound(federation),
                 java.net.http.HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                         .sslContext(f.tls.clientContext()).build(), config.requestTimeout().plusSeconds(5)); // replicas serve HTTPS alike

@@ -114,9 +114,18 @@ public final class AuditLog implements AuthEvents, AutoCloseable {
 
     /** {@code outcome}: ok, error (the tool said so) or failed (it never answered properly). */
     public void toolCall(String subject, String tool, String upstream, String outcome, long micros, JsonNode arguments) {
+        toolCall(subject, tool, upstream, outcome, micros, arguments, null);
+    }
+
+    /** @param traceId the call's trace when Forge traces (null: none), to find its spans from this line */
+    public void toolCall(String subject, String tool, String upstream, String outcome, long micros, JsonNode arguments,
+                         String traceId) {
         ObjectNode e = event("tool_call");
         e.put("subject", subject).put("tool", tool).put("upstream", upstream).put("outcome", outcome)
                 .put("latency_ms", micros / 1000.0);
+        if (traceId != null) {
+            e.put("trace_id", traceId);
+        }
         if (recordArguments && arguments != null) {
             e.set("arguments", redact(arguments));
         }

@@ -32,11 +32,12 @@ public final class AuditedHandler implements RoutedHandler {
         }
         long start = System.nanoTime();
         JsonNode arguments = request.params().get("arguments");
+        String traceId = org.slf4j.MDC.get("trace_id"); // the request's span is current here when Forge traces
         return inner.handle(session, inFlight, request, tool).whenComplete((response, failure) -> {
             String outcome = failure != null || response == null || response.has("error") ? "failed"
                     : RawResult.isToolError(response) ? "error" : "ok";
             audit.toolCall(session.principal().subject(), tool.qualified(), tool.upstream(), outcome,
-                    (System.nanoTime() - start) / 1000, arguments);
+                    (System.nanoTime() - start) / 1000, arguments, traceId);
         });
     }
 }

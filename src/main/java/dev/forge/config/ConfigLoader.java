@@ -118,7 +118,7 @@ public final class ConfigLoader {
         return new ForgeConfig(host, port, separator, connect, request, idle, logLevel,
                 mode.equalsIgnoreCase("production"), prometheus, gateways, servers, database, skipMigrations,
                 allowedHosts, allowedOrigins, security(), roles, serviceManager(file, request, tls), null, router(tls), upstreamLimits(),
-                env("CONFIG_PATH") == null ? null : Path.of(env("CONFIG_PATH")), tls, taskAfter);
+                env("CONFIG_PATH") == null ? null : Path.of(env("CONFIG_PATH")), tls, taskAfter, tracing());
     }
 
     /**
@@ -141,6 +141,44 @@ public final class ConfigLoader {
      * {@code SSL_KEY_FILE}: on its own it is OpenSSL's, curl's and Python's CA bundle, which many machines and images
      * set for every process (and Forge passes on to the servers it starts).
      */
+    public TracingConfig tracing() {
+        String base = env("OTEL_EXPORTER_OTLP_ENDPOINT");
+        String traces = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        if (base == null && traces == null) {
+            return TracingConfig.OFF;
+        }
+        String protocol = firstOf(env("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"), env("OTEL_EXPORTER_OTLP_PROTOCOL"), "http/protobuf");
+        if (!protocol.equals("http/protobuf")) {
+            throw new ConfigException("OTEL_EXPORTER_OTLP_PROTOCOL: '" + protocol + "' (expected: http/protobuf; Forge exports"
+                    + " OTLP over HTTP, usually the collector's port 4318)");
+        }
+        // the base endpoint gets the signal's path; the traces endpoint is used as it is (the OpenTelemetry rule)
+        String url = traces != null ? traces : base.replaceAll("/+$", "") + "/v1/traces";
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new ConfigException((traces != null ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" : "OTEL_EXPORTER_OTLP_ENDPOINT")
+                    + ": '" + url + "' (expected: an http:// or https:// URL, e.g. http://collector:4318)");
+        }
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (String pair : firstOf(env("OTEL_EXPORTER_OTLP_HEADERS"), "").split(",")) {
+            int eq = pair.indexOf('=');
+            if (pair.isBlank()) {
+                continue;
+            }
+            if (eq < 1) { // the value is likely a secret: the message names the variable, not what it holds
+                throw new ConfigException("OTEL_EXPORTER_OTLP_HEADERS: an entry is not key=value (expected: key1=value1,key2=value2)");
+            }
+            headers.put(pair.substring(0, eq).trim(), java.net.URLDecoder.decode(pair.substring(eq + 1).trim(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        double ratio;
+        try {
+            ratio = Double.parseDouble(firstOf(env("OTEL_TRACES_SAMPLER_ARG"), "1.0"));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("OTEL_TRACES_SAMPLER_ARG: '" + env("OTEL_TRACES_SAMPLER_ARG") + "' (expected: a ratio from 0 to 1)");
+        }
+        Duration delay = Durations.parse("OTEL_BSP_SCHEDULE_DELAY", firstOf(env("OTEL_BSP_SCHEDULE_DELAY"), "5000"));
+        return new TracingConfig(url, firstOf(env("OTEL_SERVICE_NAME"), "forge"), headers, ratio, delay);
+    }
+
     public TlsConfig tls() {
         String key = env("SSL_KEY_FILE");
         String cert = key == null ? null : env("SSL_CERT_FILE");

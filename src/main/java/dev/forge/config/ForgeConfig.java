@@ -33,7 +33,8 @@ public record ForgeConfig(
         UpstreamLimits upstreamLimits,
         Path seedDir,
         TlsConfig tls,
-        Duration taskAfter) {
+        Duration taskAfter,
+        TracingConfig tracing) {
 
     /**
      * How long a modern client's {@code tools/call} runs before Forge answers it with a task handle instead
@@ -49,7 +50,7 @@ public record ForgeConfig(
                        Set<ServerRole> roles, ServiceManagerConfig serviceManager, String rootUpstream, RouterConfig router) {
         this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
                 gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
-                rootUpstream, router, UpstreamLimits.DEFAULTS, null, TlsConfig.OFF, DEFAULT_TASK_AFTER);
+                rootUpstream, router, UpstreamLimits.DEFAULTS, null, TlsConfig.OFF, DEFAULT_TASK_AFTER, TracingConfig.OFF);
     }
 
     /** Plain HTTP ({@link TlsConfig#OFF}). */
@@ -61,7 +62,7 @@ public record ForgeConfig(
                        UpstreamLimits upstreamLimits, Path seedDir) {
         this(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel, jsonLogs, prometheusEnabled,
                 gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager,
-                rootUpstream, router, upstreamLimits, seedDir, TlsConfig.OFF, DEFAULT_TASK_AFTER);
+                rootUpstream, router, upstreamLimits, seedDir, TlsConfig.OFF, DEFAULT_TASK_AFTER, TracingConfig.OFF);
     }
 
     public ForgeConfig {
@@ -74,46 +75,46 @@ public record ForgeConfig(
 
     public ForgeConfig withPort(int newPort) {
         return new ForgeConfig(host, newPort, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withGateways(List<UpstreamConfig> upstreams) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
+                jsonLogs, prometheusEnabled, upstreams, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withServers(List<VirtualServerConfig> virtualServers) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
-                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
+                jsonLogs, prometheusEnabled, gateways, virtualServers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withDatabase(DatabaseUrl newDatabase) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, newDatabase, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withSecurity(SecurityConfig newSecurity) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
+                newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
-                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withRoles(Set<ServerRole> newRoles, ServiceManagerConfig newServiceManager) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter);
+                security, newRoles, newServiceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withUpstreamLimits(UpstreamLimits limits) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, limits, seedDir, tls, taskAfter);
+                security, roles, serviceManager, rootUpstream, router, limits, seedDir, tls, taskAfter, tracing);
     }
 
     /**
@@ -123,20 +124,26 @@ public record ForgeConfig(
     public ForgeConfig withSeedDir(Path dir) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, dir, tls, taskAfter);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, dir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withTls(TlsConfig newTls) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, newTls, taskAfter);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, newTls, taskAfter, tracing);
     }
 
     /** @param after null: never answer with a task (the tasks extension is not offered) */
     public ForgeConfig withTaskAfter(Duration after) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, after);
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, after, tracing);
+    }
+
+    public ForgeConfig withTracing(TracingConfig newTracing) {
+        return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
+                security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, newTracing);
     }
 
     public boolean runs(ServerRole role) {
@@ -150,12 +157,12 @@ public record ForgeConfig(
     public ForgeConfig withRootUpstream(String name) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, name, router, upstreamLimits, seedDir, tls, taskAfter);
+                security, roles, serviceManager, name, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
     public ForgeConfig withRouter(RouterConfig newRouter) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, sessionIdleTimeout, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins,
-                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits, seedDir, tls, taskAfter);
+                security, roles, serviceManager, rootUpstream, newRouter, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 }

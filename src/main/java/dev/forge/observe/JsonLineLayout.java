@@ -19,6 +19,11 @@ final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
         line.put("logger", event.getLoggerName());
         line.put("thread", event.getThreadName());
         line.put("message", event.getFormattedMessage());
+        String trace = event.getMDCPropertyMap().get("trace_id");
+        if (trace != null) {
+            line.put("trace_id", trace);
+            line.put("span_id", event.getMDCPropertyMap().get("span_id"));
+        }
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.put("exception", ThrowableProxyUtil.asString(thrown));

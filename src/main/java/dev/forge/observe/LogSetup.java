@@ -47,7 +47,8 @@ public final class LogSetup {
             encoder = wrapping;
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n%ex{short}");
+            // a traced request's lines end with its trace id; others are as they were
+            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%replace( trace=%X{trace_id}){' trace=$', ''}%n%ex{short}");
             encoder = pattern;
         }
         encoder.setContext(context);

@@ -89,6 +89,7 @@ public final class LegacySseEndpoint {
         }
         try {
             body = Json.parse(bytes);
+            TraceParent.adopt(ctx, body);
             message = Message.of(body);
         } catch (JsonRpcException e) {
             HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());

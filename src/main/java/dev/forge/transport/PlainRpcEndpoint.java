@@ -45,6 +45,7 @@ public final class PlainRpcEndpoint {
         }
         try {
             body = Json.parse(bytes);
+            TraceParent.adopt(ctx, body);
             message = Message.of(body);
         } catch (JsonRpcException e) {
             HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());

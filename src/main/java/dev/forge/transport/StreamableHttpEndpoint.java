@@ -99,6 +99,7 @@ public final class StreamableHttpEndpoint {
         JsonNode body;
         try {
             body = Json.parse(bytes);
+            TraceParent.adopt(ctx, body);
         } catch (JsonRpcException e) {
             HttpErrors.reply(ctx, 400, e.error().code(), e.getMessage());
             return;

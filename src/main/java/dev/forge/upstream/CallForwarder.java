@@ -2,6 +2,7 @@ package dev.forge.upstream;
 
 import dev.forge.config.SessionMode;
 import dev.forge.config.UpstreamConfig;
+import dev.forge.trace.UpstreamSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -100,7 +101,10 @@ final class CallForwarder {
                 ModernDress.withLogLevel(request, level);
             }
         }
+        UpstreamSpan span = UpstreamSpan.call(config.name(), method, c.transport().kind());
+        span.inject(request); // the upstream's own work, if it traces, is this call's child
         PendingCall call = guard.run(() -> c.call(request, config.policy().timeoutFor(tool), caller, asIs && !mayAsk));
+        span.endWith(call);
         if (caller != null) {
             caller.onCancel(() -> call.cancelUpstream("cancelled by the client"));
         }
@@ -116,7 +120,9 @@ final class CallForwarder {
     /** The shared connection, or in per-client mode the caller's own; a sleeping upstream is woken first. */
     private UpstreamClient connectionFor(Caller caller) {
         if (status.state() == UpstreamState.SLEEPING) {
-            dormancy.awaitWake();
+            try (UpstreamSpan waking = UpstreamSpan.waiting("wake-up of " + config.name(), config.name())) {
+                dormancy.awaitWake();
+            }
         }
         UpstreamClient connection = shared.current();
         if (connection == null || status.state() != UpstreamState.READY) {

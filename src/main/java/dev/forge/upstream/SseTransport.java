@@ -99,7 +99,7 @@ final class SseTransport implements UpstreamTransport {
         JsonNode id = message.get("id");
         JsonNode ours = message.has("method") ? id : null;
         Listener listener = this.listener;
-        Request post = exchange.start(HttpMethod.POST, target, List.of(), Json.bytes(message), timeout, new HttpExchange.Receiver() {
+        Request post = exchange.start(HttpMethod.POST, target, TraceHeader.with(message, List.of()), Json.bytes(message), timeout, new HttpExchange.Receiver() {
             @Override
             public void event(String type, String lastEventId, byte[] data, int length) {} // servers answer "Accepted"
 

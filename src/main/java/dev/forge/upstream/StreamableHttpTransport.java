@@ -100,7 +100,7 @@ final class StreamableHttpTransport implements UpstreamTransport {
         }
         open.add(stream);
         // a request's exchange lasts as long as its call, which aborts it; anything else must be taken in time
-        stream.request = exchange.start(HttpMethod.POST, url, extra, Json.bytes(message), request ? null : timeout, stream);
+        stream.request = exchange.start(HttpMethod.POST, url, TraceHeader.with(message, extra), Json.bytes(message), request ? null : timeout, stream);
         if (closed) {
             stream.abort(); // closed while it left: nobody will read its answer
         }
