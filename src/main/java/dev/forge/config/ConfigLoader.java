@@ -97,6 +97,10 @@ public final class ConfigLoader {
                 : duration(where, root, "request_timeout", Duration.ofSeconds(30));
         Duration idle = duration(where, root, "session_idle_timeout", Duration.ofMinutes(30));
         Duration taskAfter = taskAfter(where, root);
+        if (taskAfter != null && taskAfter.compareTo(request) >= 0) { // the request would time out before its task is made
+            throw new ConfigException("task_after / MCP_TASK_AFTER: " + taskAfter.toMillis() + " ms (expected: less than the request"
+                    + " timeout, " + request.toMillis() + " ms, or off)");
+        }
         String logLevel = parseLogLevel(firstOf(env("LOG_LEVEL"), "info"));
         String mode = firstOf(env("FORGE_ENV"), env("NODE_ENV"), "development");
         boolean prometheus = parseBoolean("PROMETHEUS_ENABLED", firstOf(env("PROMETHEUS_ENABLED"), "true"));

@@ -56,10 +56,14 @@ final class ModernCall implements ClientSession.Asker {
     private long rounds;
     /** The call's outcome whatever round is open: the upstream's answer, or the error it was given up with. */
     private final CompletableFuture<ObjectNode> finished = new CompletableFuture<>();
+    /** Told when the questions outstanding change (a task shows them); nothing until a task follows the call. */
+    private volatile Runnable questionsChanged = () -> { };
+    /** The task that follows the call now (null: none): its retries are over, tasks/update answers it. */
+    private volatile String taskId;
 
     /**
      * @param shaped gives an input_required result its modern shape
-     * @param onOver runs once, when the upstream's answer has reached the client or the call is given up
+     * @param onOver runs once, as the upstream's answer goes to the client or the call is given up
      */
     /** @param register makes the call findable by a retry, and gives the requestState that names it */
     ModernCall(java.util.function.Function<ModernCall, String> register, ClientSession session, String method, String target,
@@ -111,6 +115,7 @@ final class ModernCall implements ClientSession.Asker {
             endRoundWithQuestions(after);
         }
         complete(after);
+        questionsChanged.run();
         return answers;
     }
 
@@ -120,6 +125,29 @@ final class ModernCall implements ClientSession.Asker {
             asked.values().removeIf(a -> a.answer() == answer);
         }
         answer.complete(failure(JsonRpcError.REQUEST_CANCELLED, "withdrawn by the upstream"));
+        questionsChanged.run();
+    }
+
+    /** The questions not yet answered, as a client answers them: key → {method, params}. */
+    synchronized ObjectNode outstanding() {
+        ObjectNode requests = Json.object();
+        asked.forEach((key, question) -> {
+            ObjectNode request = requests.putObject(key);
+            request.put("method", question.method());
+            request.set("params", question.params());
+        });
+        return requests;
+    }
+
+    /** A task follows the call from now on: it is told when the questions change, and retries are refused. */
+    void followedBy(String task, Runnable onQuestionsChanged) {
+        this.questionsChanged = onQuestionsChanged;
+        this.taskId = task;
+    }
+
+    /** The task following the call, or null. */
+    String taskId() {
+        return taskId;
     }
 
     /** How the call ends: the upstream's answer, or the error it was given up with (a task follows this). */
@@ -136,10 +164,10 @@ final class ModernCall implements ClientSession.Asker {
             finalAnswer = response;
             ended = round != null && !round.isDone() && deliverFinal(after);
         }
-        complete(after);
         if (ended) {
-            onOver.run();
+            onOver.run(); // first: once the client has the answer, its requestState must already be spent
         }
+        complete(after);
     }
 
     /**
@@ -176,10 +204,10 @@ final class ModernCall implements ClientSession.Asker {
                 }
             }
         }
-        complete(after);
         if (ended) {
-            onOver.run();
+            onOver.run(); // first: once the client has the answer, its requestState must already be spent
         }
+        complete(after);
         return next;
     }
 
@@ -215,8 +243,8 @@ final class ModernCall implements ClientSession.Asker {
             }
         }
         finished.complete(failure(JsonRpcError.INTERNAL_ERROR, why));
-        complete(after);
         onOver.run();
+        complete(after);
     }
 
     /** Under the lock: the final answer goes to the round open now; the call is over. */
@@ -235,12 +263,7 @@ final class ModernCall implements ClientSession.Asker {
         }
         ObjectNode result = Json.object();
         result.put("resultType", "input_required");
-        ObjectNode requests = result.putObject("inputRequests");
-        asked.forEach((key, question) -> {
-            ObjectNode request = requests.putObject(key);
-            request.put("method", question.method());
-            request.set("params", question.params());
-        });
+        result.set("inputRequests", outstanding());
         if (state == null) {
             state = register.apply(this);
         }

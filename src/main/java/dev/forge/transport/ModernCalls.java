@@ -70,7 +70,8 @@ final class ModernCalls {
         CompletableFuture.delayedExecutor(answerWithin.toMillis(), TimeUnit.MILLISECONDS, VIRTUAL).execute(() -> {
             if (!call.over() && call.retries() == retriesBefore) {
                 call.session.cancelHere(call.firstId);
-                call.abandon("the client did not retry with the input asked for within " + answerWithin.toSeconds() + " s");
+                call.abandon("the client did not answer the input asked for within " + answerWithin.toSeconds() + " s ("
+                        + (call.taskId() == null ? "a retry with inputResponses" : "tasks/update") + ")");
             }
         });
     }

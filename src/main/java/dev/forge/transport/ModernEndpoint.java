@@ -195,6 +195,10 @@ final class ModernEndpoint {
                     + " gave for this request, or its call has ended (answered, given up, or not retried in time); send the"
                     + " request again without requestState and inputResponses");
         }
+        if (call.taskId() != null) {
+            throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: this call is now the task '" + call.taskId()
+                    + "'; follow it with tasks/get and answer its questions with tasks/update");
+        }
         if (call.firstId.equals(request.id())) {
             throw new ModernRefusal(400, JsonRpcError.INVALID_REQUEST, "Invalid Request: a retry with inputResponses needs an id"
                     + " of its own, not the first request's (" + request.id() + ")");

@@ -100,7 +100,7 @@ final class ModernListen {
                 var agreed = honored.putArray("taskIds");
                 for (JsonNode taskId : taskIds) {
                     ModernTask task = tasks.find(taskId.asString(null), scope, principal);
-                    if (task != null) { // another caller's task, or none: not followed, and not said to exist
+                    if (task != null && !watched.contains(task)) { // another caller's task, or none: not followed, not said to exist
                         agreed.add(task.id);
                         watched.add(task);
                     }

@@ -6,20 +6,24 @@ import dev.forge.protocol.Message;
 import dev.forge.session.ClientSession;
 import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A modern call the client now follows by a task handle (the {@code io.modelcontextprotocol/tasks} extension)
- * instead of waiting on its request. The call itself is a {@link ModernCall} and goes on as one: each of its rounds
- * ends with the upstream's answer or with questions, and the task shows which — {@code completed} or {@code failed}
- * with the answer, or {@code input_required} with the questions, which {@code tasks/update} answers as a retry would.
+ * instead of waiting on its request. The call itself is a {@link ModernCall} and goes on as one. While it runs, the
+ * task is {@code input_required} exactly when the call has questions outstanding (shown as {@code inputRequests},
+ * answered by {@code tasks/update} as a retry would answer them), else {@code working}; the call's end makes it
+ * {@code completed} (a result, a tool's own error too) or {@code failed} (a JSON-RPC error). Only the call's end ends
+ * the task: a round that ends is just the call waiting for answers.
  *
- * <p>State changes under this object's lock; what follows a change (the next round, a cancel upstream, telling the
- * clients that listen) happens after it is released.
+ * <p>State changes, and the notifications of them, happen under this object's lock (queueing a notification never
+ * blocks), so a listen stream gets the states in order and ends on the last. Updates reach the call one at a time,
+ * in the order they were taken; the call's side (a write to an upstream) runs outside this object's lock.
  */
 final class ModernTask {
 
@@ -29,24 +33,28 @@ final class ModernTask {
     final String id;
     final String scope;
     final String subject;
-    private final ModernCall call;
-    /** Run when a round ends with questions: they must be answered in time, or the call is given up. */
-    private final Runnable awaitAnswers;
+    /** The call, until the task ends (then let go: its session and answer need not live as long as the task). */
+    private ModernCall call;
+    /** Given the call when its questions must be answered in time, or the call is given up. */
+    private final java.util.function.Consumer<ModernCall> awaitAnswers;
     private final long ttlMs;
     private final Instant createdAt;
     private Instant lastUpdatedAt;
-    private String status = "working";
+    /** Null while the call runs; then completed, failed or cancelled. */
+    private String ended;
     private String statusMessage;
-    /** What a terminal task ended with: the result (completed) or the JSON-RPC error (failed). */
+    /** What the task ended with: the result (completed) or the JSON-RPC error (failed). */
     private JsonNode outcome;
-    /** The questions outstanding, as the client answers them: key → {method, params}. */
-    private ObjectNode inputRequests;
-    private CompletableFuture<ObjectNode> round;
+    /** The questions shown last, to tell a change of them from none. */
+    private ObjectNode shownQuestions = Json.object();
     private long updates;
+    /** Updates go to the call one at a time, in the order taken. */
+    private final ReentrantLock updating = new ReentrantLock();
     /** The listen streams following this task: each gets every change. */
     private final Set<ClientSession> watchers = new LinkedHashSet<>();
 
-    ModernTask(String id, String scope, String subject, ModernCall call, Runnable awaitAnswers, long ttlMs) {
+    ModernTask(String id, String scope, String subject, ModernCall call, java.util.function.Consumer<ModernCall> awaitAnswers,
+               long ttlMs) {
         this.awaitAnswers = awaitAnswers;
         this.id = id;
         this.scope = scope;
@@ -70,71 +78,65 @@ final class ModernTask {
     }
 
     synchronized boolean terminal() {
-        return switch (status) {
-            case "completed", "failed", "cancelled" -> true;
-            default -> false;
-        };
+        return ended != null;
     }
 
-    /** Begins following the call from the round open now; its end is the task's end, whatever round is open. */
-    void start(CompletableFuture<ObjectNode> first) {
-        follow(first);
-        call.finished().whenComplete((response, failure) -> ended(response, failure));
-    }
-
-    /** Follows a round of the call: questions it ends with are the task's to show. */
-    private void follow(CompletableFuture<ObjectNode> next) {
+    /** Begins following the call: its questions, from now on, and its end. */
+    void start() {
+        ModernCall followed;
         synchronized (this) {
-            round = next;
+            followed = call;
         }
-        next.whenComplete((response, failure) -> settled(next, response, failure));
+        followed.followedBy(id, this::questionsChanged);
+        followed.finished().whenComplete(this::callEnded);
+        questionsChanged();
     }
 
-    private void settled(CompletableFuture<ObjectNode> ended, ObjectNode response, Throwable failure) {
-        if (failure != null || response == null || !"input_required".equals(response.path("result").path("resultType").asString(""))) {
-            ended(response, failure); // the round ended with the call's own end
-            return;
-        }
+    /** The call's questions changed (asked, answered, withdrawn): listeners hear of it; new ones must be answered in time. */
+    private void questionsChanged() {
+        ModernCall waiting;
         synchronized (this) {
-            if (ended != round || terminal()) {
-                return; // a round an update has replaced, or a task already cancelled
+            if (ended != null) {
+                return;
             }
-            status = "input_required";
-            inputRequests = response.get("result").get("inputRequests") instanceof ObjectNode asked ? asked.deepCopy() : Json.object();
-            statusMessage = "waiting for the client's input: " + String.join(", ", inputRequests.propertyNames());
+            ObjectNode now = call.outstanding();
+            if (now.equals(shownQuestions)) {
+                return;
+            }
+            shownQuestions = now;
             lastUpdatedAt = Instant.now();
+            tell();
+            waiting = now.isEmpty() ? null : call;
         }
-        awaitAnswers.run();
-        tell();
+        if (waiting != null) {
+            awaitAnswers.accept(waiting);
+        }
     }
 
-    /** The call ended: with a result the task is completed (a tool's own error too), with a JSON-RPC error failed. */
-    private void ended(ObjectNode response, Throwable failure) {
+    /** The call ended: with a result the task is completed, with a JSON-RPC error failed. */
+    private void callEnded(ObjectNode response, Throwable failure) {
         synchronized (this) {
-            if (terminal()) {
+            if (ended != null) {
                 return;
             }
             if (failure != null || response == null) {
-                fail(new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "the call ended without an answer").toNode());
+                end("failed", new JsonRpcError(JsonRpcError.INTERNAL_ERROR, "the call ended without an answer").toNode());
             } else if (response.get("error") instanceof ObjectNode error) {
-                fail(error);
+                end("failed", error);
             } else {
-                status = "completed";
-                outcome = response.get("result");
-                inputRequests = null;
-                statusMessage = null;
+                end("completed", response.get("result"));
             }
-            lastUpdatedAt = Instant.now();
+            tell();
         }
-        tell();
     }
 
-    /** Under the lock. */
-    private void fail(ObjectNode error) {
-        status = "failed";
-        outcome = error;
-        inputRequests = null;
-        statusMessage = error.path("message").asString("the call failed");
+    /** Under the lock: the task's last state. */
+    private void end(String status, JsonNode with) {
+        ended = status;
+        outcome = with;
+        statusMessage = "failed".equals(status) ? with.path("message").asString("the call failed") : null;
+        lastUpdatedAt = Instant.now();
+        call = null;
     }
 
     /**
@@ -142,71 +144,79 @@ final class ModernTask {
      * anything else (never asked, already answered) are ignored, as the extension asks. True if any was taken.
      */
     boolean update(JsonNode inputResponses) {
-        ObjectNode taken = Json.object();
-        synchronized (this) {
-            if (!"input_required".equals(status) || inputRequests == null || !(inputResponses instanceof ObjectNode given)) {
-                return false;
-            }
-            for (var answer : given.properties()) {
-                if (inputRequests.has(answer.getKey())) {
-                    taken.set(answer.getKey(), answer.getValue());
-                }
-            }
-            if (taken.isEmpty()) {
-                return false;
-            }
-            taken.propertyNames().forEach(inputRequests::remove);
-            if (inputRequests.isEmpty()) {
-                status = "working";
-                statusMessage = null;
-                inputRequests = null;
-            }
-            lastUpdatedAt = Instant.now();
-            updates++;
+        if (!(inputResponses instanceof ObjectNode given)) {
+            return false;
         }
-        // the next round ends with the answer, or at once with the questions still open
-        follow(call.nextRound(tools.jackson.databind.node.JsonNodeFactory.instance.stringNode("task-" + id + "-" + updates), taken));
-        return true;
+        updating.lock();
+        try {
+            ModernCall answered;
+            ObjectNode taken = Json.object();
+            synchronized (this) {
+                if (ended != null) {
+                    return false;
+                }
+                answered = call;
+                ObjectNode outstanding = call.outstanding();
+                for (var answer : given.properties()) {
+                    if (outstanding.has(answer.getKey())) {
+                        taken.set(answer.getKey(), answer.getValue());
+                    }
+                }
+                if (taken.isEmpty()) {
+                    return false;
+                }
+                updates++;
+            }
+            // the round opened here ends with the call's answer or its next questions, which the task follows anyway
+            answered.nextRound(JsonNodeFactory.instance.stringNode("task-" + id + "-" + updates), taken);
+            return true;
+        } finally {
+            updating.unlock();
+        }
     }
 
     /** {@code tasks/cancel}: the upstream's call is cancelled and the task ends so, unless it already ended. */
     void cancel(String why) {
+        end(why, "cancelled", null);
+    }
+
+    /** Past its ttl: a call still running is cancelled upstream, and the task fails saying why. */
+    void expire(String why) {
+        end(why, "failed", new JsonRpcError(JsonRpcError.INTERNAL_ERROR, why).toNode());
+    }
+
+    private void end(String why, String status, ObjectNode error) {
+        ModernCall running;
         synchronized (this) {
-            if (terminal()) {
+            if (ended != null) {
                 return;
             }
-            status = "cancelled";
+            running = call;
+            end(status, error);
             statusMessage = why;
-            inputRequests = null;
-            lastUpdatedAt = Instant.now();
+            tell();
         }
-        call.session.cancelHere(call.firstId);
-        call.abandon(why);
-        tell();
+        running.session.cancelHere(running.firstId);
+        running.abandon(why);
     }
 
     /** A listen stream starts following the task; it gets the state now, then every change. */
-    void watch(ClientSession stream) {
-        ObjectNode now;
-        synchronized (this) {
-            watchers.add(stream);
-            now = notification();
-        }
-        stream.sendHere(now);
+    synchronized void watch(ClientSession stream) {
+        watchers.add(stream);
+        stream.sendHere(notification());
     }
 
     synchronized void unwatch(ClientSession stream) {
         watchers.remove(stream);
     }
 
+    /** Under the lock: every listener gets the state now (queued, never blocking), in the order states change. */
     private void tell() {
-        List<ClientSession> to;
-        ObjectNode message;
-        synchronized (this) {
-            to = List.copyOf(watchers);
-            message = notification();
+        if (watchers.isEmpty()) {
+            return;
         }
-        for (ClientSession stream : to) {
+        ObjectNode message = notification();
+        for (ClientSession stream : watchers) {
             stream.sendHere(message.deepCopy()); // each stream tags its copy with its subscription id
         }
     }
@@ -218,11 +228,14 @@ final class ModernTask {
 
     /** Under the lock: the Task, and with {@code detailed} what its status carries (questions, result, error). */
     private ObjectNode shape(boolean detailed) {
+        String status = ended != null ? ended : shownQuestions.isEmpty() ? "working" : "input_required";
         ObjectNode task = Json.object();
         task.put("taskId", id);
         task.put("status", status);
-        if (statusMessage != null) {
-            task.put("statusMessage", statusMessage);
+        String message = statusMessage != null ? statusMessage : "input_required".equals(status)
+                ? "waiting for the client's input: " + String.join(", ", shownQuestions.propertyNames()) : null;
+        if (message != null) {
+            task.put("statusMessage", message);
         }
         task.put("createdAt", createdAt.toString());
         task.put("lastUpdatedAt", lastUpdatedAt.toString());
@@ -230,7 +243,7 @@ final class ModernTask {
         task.put("pollIntervalMs", POLL_INTERVAL_MS);
         if (detailed) {
             switch (status) {
-                case "input_required" -> task.set("inputRequests", inputRequests.deepCopy());
+                case "input_required" -> task.set("inputRequests", shownQuestions.deepCopy());
                 case "completed" -> task.set("result", outcome);
                 case "failed" -> task.set("error", outcome);
                 default -> { }

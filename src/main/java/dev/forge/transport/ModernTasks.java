@@ -1,6 +1,7 @@
 package dev.forge.transport;
 
 import dev.forge.auth.Principal;
+import dev.forge.protocol.Message;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -8,7 +9,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -19,11 +24,13 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>A task id is an unguessable token, good only for the endpoint and caller that got it. Tasks live in this
  * replica, for {@link #TTL} from their creation (a call still running then is cancelled); at most {@link #MAX_TASKS}
- * at once, past which calls are answered as they finish, without a task.
+ * at once and {@link #MAX_TASKS_PER_CALLER} per caller, past which calls are answered as they finish, without a task.
  */
 final class ModernTasks {
 
     static final int MAX_TASKS = 10_000;
+    /** Tasks one caller may have at once (on one endpoint): one busy client cannot take every other client's. */
+    static final int MAX_TASKS_PER_CALLER = 1_000;
     /** How long a task, and its result, is kept from its creation. */
     static final Duration TTL = Duration.ofMinutes(15);
     private static final Executor VIRTUAL = task -> Thread.ofVirtual().name("modern-task").start(task);
@@ -33,10 +40,20 @@ final class ModernTasks {
     private final ModernCalls calls;
     /** Null: tasks are not offered. */
     private final Duration after;
+    /** Times the moments a call becomes a task and a task expires; a timer whose call ended first is taken off. */
+    private final ScheduledThreadPoolExecutor timers;
 
     ModernTasks(ModernCalls calls, Duration after) {
         this.calls = calls;
         this.after = after;
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "modern-task-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        timers.setKeepAliveTime(30, TimeUnit.SECONDS); // no thread while nothing is timed
+        timers.allowCoreThreadTimeOut(true);
     }
 
     /** True if this gateway offers the extension (server/discover says so). */
@@ -49,33 +66,38 @@ final class ModernTasks {
      * handle (the task made, and findable, before the handle is answered), the task then following the call.
      */
     CompletableFuture<ObjectNode> answerOrTask(ModernCall call, CompletableFuture<ObjectNode> round, String scope,
-                                               Principal principal, tools.jackson.databind.JsonNode id,
-                                               java.util.function.UnaryOperator<ObjectNode> shaped) {
-        if (after == null || tasks.size() >= MAX_TASKS) {
+                                               Principal principal, JsonNode id, UnaryOperator<ObjectNode> shaped) {
+        if (after == null) {
             return round;
         }
         CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
+        ScheduledFuture<?> timer = timers.schedule(() -> VIRTUAL.execute(() -> becomeTask(call, answer, scope, principal, id, shaped)),
+                after.toMillis(), TimeUnit.MILLISECONDS);
         round.whenComplete((response, failure) -> {
+            timer.cancel(false); // answered in time: the timer (and what it holds) goes at once
             if (failure != null) {
                 answer.completeExceptionally(failure);
             } else {
-                answer.complete(response); // false once a task answered instead: the task follows the round
+                answer.complete(response); // false once a task answered instead: the task follows the call
             }
-        });
-        CompletableFuture.delayedExecutor(after.toMillis(), TimeUnit.MILLISECONDS, VIRTUAL).execute(() -> {
-            if (answer.isDone()) {
-                return;
-            }
-            ModernTask task = new ModernTask(newId(), scope, subject(principal), call, () -> calls.awaitRetry(call), TTL.toMillis());
-            tasks.put(task.id, task);
-            if (!answer.complete(shaped.apply(dev.forge.protocol.Message.result(id, task.created()).node()))) {
-                tasks.remove(task.id); // answered meanwhile
-                return;
-            }
-            task.start(round);
-            CompletableFuture.delayedExecutor(TTL.toMillis(), TimeUnit.MILLISECONDS, VIRTUAL).execute(() -> expire(task));
         });
         return answer;
+    }
+
+    private void becomeTask(ModernCall call, CompletableFuture<ObjectNode> answer, String scope, Principal principal, JsonNode id,
+                            UnaryOperator<ObjectNode> shaped) {
+        String subject = subject(principal);
+        if (answer.isDone() || tasks.size() >= MAX_TASKS || count(scope, subject) >= MAX_TASKS_PER_CALLER) {
+            return; // answered meanwhile, or too many tasks: the call is answered when it ends, as without the extension
+        }
+        ModernTask task = new ModernTask(newId(), scope, subject, call, calls::awaitRetry, TTL.toMillis());
+        tasks.put(task.id, task);
+        if (!answer.complete(shaped.apply(Message.result(id, task.created()).node()))) {
+            tasks.remove(task.id); // answered meanwhile
+            return;
+        }
+        task.start();
+        timers.schedule(() -> VIRTUAL.execute(() -> expire(task)), TTL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The task a request names, if it is one of ours and the same caller asks on the same endpoint; else null. */
@@ -88,8 +110,12 @@ final class ModernTasks {
         return tasks.size();
     }
 
+    private long count(String scope, String subject) {
+        return tasks.values().stream().filter(t -> t.scope.equals(scope) && t.subject.equals(subject)).count();
+    }
+
     private void expire(ModernTask task) {
-        task.cancel("the task outlived its ttlMs (" + TTL.toMillis() + " ms) and was given up");
+        task.expire("the task outlived its ttlMs (" + TTL.toMillis() + " ms): its call was cancelled and the task dropped");
         tasks.remove(task.id);
     }
 
