@@ -35,6 +35,7 @@ docs:
 test: $(PEERS)
 	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
 	@scripts/require-nginx.sh
+	@scripts/require-prometheus.sh
 	mvn -B -Dstyle.color=never verify
 
 # newer releases of every dependency and plugin in pom.xml and of the <properties> that hold their versions
