@@ -19,15 +19,25 @@ final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
         line.put("logger", event.getLoggerName());
         line.put("thread", event.getThreadName());
         line.put("message", event.getFormattedMessage());
-        String trace = event.getMDCPropertyMap().get("trace_id");
-        if (trace != null) {
-            line.put("trace_id", trace);
-            line.put("span_id", event.getMDCPropertyMap().get("span_id"));
+        java.util.Map<String, String> mdc = mdcOf(event);
+        if (mdc.get("trace_id") != null) {
+            line.put("trace_id", mdc.get("trace_id"));
+            line.put("span_id", mdc.get("span_id"));
         }
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.put("exception", ThrowableProxyUtil.asString(thrown));
         }
         return Json.text(line) + "\n";
+    }
+
+    /** The event's MDC; none for an event made outside a logger context (logback then has no MDC adapter to ask). */
+    private static java.util.Map<String, String> mdcOf(ILoggingEvent event) {
+        try {
+            java.util.Map<String, String> mdc = event.getMDCPropertyMap();
+            return mdc == null ? java.util.Map.of() : mdc;
+        } catch (NullPointerException noAdapter) {
+            return java.util.Map.of();
+        }
     }
 }

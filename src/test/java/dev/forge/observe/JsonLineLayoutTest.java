@@ -25,4 +25,21 @@ class JsonLineLayoutTest {
         assertThat(json.get("message").asString()).isEqualTo("line 1 with \"quotes\"\nand a newline");
         assertThat(json.get("exception").asString()).contains("IllegalStateException: boom");
     }
+
+    @Test
+    void aLineWrittenInsideATracedRequestNamesItsTrace() {
+        LoggerContext context = new LoggerContext();
+        ch.qos.logback.classic.util.LogbackMDCAdapter mdc = new ch.qos.logback.classic.util.LogbackMDCAdapter();
+        context.setMDCAdapter(mdc);
+        mdc.put("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
+        mdc.put("span_id", "00f067aa0ba902b7");
+        try {
+            LoggingEvent event = new LoggingEvent("x", context.getLogger("dispatch"), Level.INFO, "answered", null, null);
+            JsonNode json = Json.parse(new JsonLineLayout().doLayout(event));
+            assertThat(json.path("trace_id").asString()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(json.path("span_id").asString()).isEqualTo("00f067aa0ba902b7");
+        } finally {
+            mdc.clear();
+        }
+    }
 }
