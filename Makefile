@@ -36,6 +36,7 @@ test: $(PEERS)
 	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
 	@scripts/require-nginx.sh
 	@scripts/require-prometheus.sh
+	@scripts/require-chromium.sh
 	mvn -B -Dstyle.color=never verify
 
 # newer releases of every dependency and plugin in pom.xml and of the <properties> that hold their versions

@@ -1,6 +1,5 @@
 package dev.forge;
 
-import dev.forge.api.AdminPage;
 import dev.forge.api.CatalogApi;
 import dev.forge.api.GatewaysApi;
 import dev.forge.api.LocalItemsApi;
@@ -116,7 +115,8 @@ final class GatewayRole implements AutoCloseable {
                     edge.streamable, edge.legacy);
             Listeners.mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), edge.streamable, edge.legacy);
             new TokensApi(f.security.tokens).routes(routes);
-            routes.get("/admin", new AdminPage(federation, f.version)::serve);
+            new dev.forge.admin.Console(f.security.access, f.security.consoleSignIns, f.version, federation, edge.meters, router,
+                    f.security.tokens).routes(routes);
             new GatewaysApi(f.gateways).routes(routes);
             new ServersApi(f.servers, federation).routes(routes);
             new CatalogApi(federation, f.toolStates).routes(routes);

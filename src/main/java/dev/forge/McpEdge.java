@@ -29,7 +29,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -54,6 +53,9 @@ final class McpEdge implements AutoCloseable {
     final OpsEndpoints ops;
 
     /** @param port this process's port once it listens (where the other replicas reach it) */
+    /** Forge's own meters: what /metrics exposes and the console reads. */
+    final MeterRegistry meters;
+
     McpEdge(Foundation f, Federation federation, MetaTools metaTools, IntSupplier port, BooleanSupplier draining) {
         ForgeConfig config = f.config;
         InMemorySessionStore here = new InMemorySessionStore(f.clock, config.sessionIdleTimeout(),
@@ -69,7 +71,9 @@ final class McpEdge implements AutoCloseable {
         sessions.onClose(session -> federation.closeSession(session.id()));
 
         PrometheusMeterRegistry prometheus = config.prometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
-        MeterRegistry registry = prometheus != null ? prometheus : new CompositeMeterRegistry();
+        // metrics off still counts: the console shows each upstream's calls from these meters
+        MeterRegistry registry = prometheus != null ? prometheus : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        this.meters = registry;
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);

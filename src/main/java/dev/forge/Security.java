@@ -40,6 +40,8 @@ final class Security implements AutoCloseable {
     final ClientAddress clientAddress;
     final ResponseHeaders headers;
     final AccessGuard access;
+    /** Browsers signed in to the console. */
+    final dev.forge.auth.ConsoleSessions consoleSignIns;
     final RateLimitGuard rateLimits;
     final ResourceMetadata resourceMetadata;
     private final RedisLink redis;
@@ -63,8 +65,9 @@ final class Security implements AutoCloseable {
         RateLimiter authBudget = budget("auth", config.authRateLimitPerMinute());
         this.clientAddress = new ClientAddress(config.trustedProxies());
         this.headers = new ResponseHeaders(config.corsEnabled(), allowedOrigins);
+        this.consoleSignIns = new dev.forge.auth.ConsoleSessions(clock);
         this.access = new AccessGuard(config, new TokenVerifier(config, revocations, clock), failedLogins(authBudget), audit,
-                serverName);
+                serverName, consoleSignIns);
         this.rateLimits = new RateLimitGuard(requestBudget, authBudget, config.metricsPublic(), audit);
         this.resourceMetadata = new ResourceMetadata(config);
         explain(config);

@@ -34,10 +34,12 @@ public final class AccessGuard {
     private final AuthEvents audit;
     private final UnaryOperator<String> serverName;
     private final Challenges challenges;
+    private final ConsoleSessions console;
 
     /** {@code serverName}: a virtual server's name from the id or name in its path. */
     public AccessGuard(SecurityConfig config, TokenVerifier verifier, FailedLogins failedLogins, AuthEvents audit,
-                       UnaryOperator<String> serverName) {
+                       UnaryOperator<String> serverName, ConsoleSessions console) {
+        this.console = console;
         this.config = config;
         this.verifier = verifier;
         this.failedLogins = failedLogins;
@@ -92,8 +94,47 @@ public final class AccessGuard {
         }
     }
 
+    /**
+     * The console's sign-in: the credential typed into its form, checked as a request would be (failures counted
+     * against the address, audited); the principal, or an {@link AuthException} saying why not.
+     */
+    public Principal signIn(Context ctx, String authorization) {
+        try {
+            notBlocked(ctx);
+            Principal principal = authenticate(ctx, Surface.ADMIN_UI, authorization);
+            if (!principal.mayRead()) {
+                throw new AuthException("this credential may not read the admin surface (it needs scope " + Scopes.ADMIN_READ + ")");
+            }
+            return principal;
+        } catch (AuthException e) {
+            audit.authFailure(ClientAddress.of(ctx), ctx.method().name(), ctx.path(), e.getMessage());
+            failedLogins.count(failedLoginKey(ctx));
+            throw e;
+        } catch (TooManyAttempts e) {
+            throw new AuthException("too many failed sign-ins from " + ClientAddress.of(ctx) + "; retry after "
+                    + e.retryAfterSeconds + " s");
+        }
+    }
+
+    /** True when the basic-auth password is set: the console's sign-in then offers a user name and password. */
+    public boolean acceptsBasic() {
+        return config.basicAuthPassword() != null;
+    }
+
+    /** True when no credential is needed here (auth off, or a loopback caller with no keys configured). */
+    public boolean openWithoutCredentials(Context ctx) {
+        return !config.authRequired() || !config.hasTokenKeys() && isLoopback(ClientAddress.of(ctx));
+    }
+
     private Principal authenticate(Context ctx, Surface surface) {
         String header = ctx.header("Authorization");
+        if ((header == null || header.isBlank()) && surface == Surface.ADMIN_UI) {
+            header = console.authorization(ctx.cookie(ConsoleSessions.COOKIE)); // a browser signed in to the console
+        }
+        return authenticate(ctx, surface, header);
+    }
+
+    private Principal authenticate(Context ctx, Surface surface, String header) {
         if (header == null || header.isBlank()) {
             if (!config.authRequired()) {
                 return Principal.LOCAL;
@@ -173,7 +214,16 @@ public final class AccessGuard {
         if (credentialShown) {
             failedLogins.count(failedLoginKey(ctx)); // the next attempt checks the budget
         }
+        if (surface == Surface.ADMIN_UI && isRead(ctx) && wantsPage(ctx)) { // a person at a browser: the sign-in page
+            ctx.redirect("/admin/login?next=" + java.net.URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8), io.javalin.http.HttpStatus.SEE_OTHER);
+            return;
+        }
         challenges.unauthorized(ctx, surface, reason, credentialShown);
+    }
+
+    private static boolean wantsPage(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains("text/html");
     }
 
     private static String failedLoginKey(Context ctx) {
@@ -184,7 +234,10 @@ public final class AccessGuard {
     private String neededScope(Context ctx, Surface surface) {
         return switch (surface) {
             case MCP -> Scopes.forEndpoint(catalogScope(ctx));
-            case ADMIN_UI, METRICS -> Scopes.ADMIN_READ;
+            case METRICS -> Scopes.ADMIN_READ;
+            // the console's forms change things, except signing out and the router's questions (as POST /route)
+            case ADMIN_UI -> isRead(ctx) || ctx.path().equals("/admin/logout") || ctx.path().startsWith("/admin/router")
+                    ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
             case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") && !revealsSecrets(ctx) || isQuery(ctx)
                     ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
             case OPEN -> null;

@@ -8,17 +8,20 @@ public enum Surface {
     METRICS,
     /** An MCP endpoint (Streamable HTTP, SSE, {@code /rpc}): needs the endpoint's {@code mcp} scope. */
     MCP,
-    /** The admin pages: read scope; basic auth is accepted here and nowhere else. */
+    /**
+     * The console's pages: read scope to look, write scope to change; basic auth and the console's sign-in cookie are
+     * accepted here and nowhere else. Its sign-in page and assets are {@link #OPEN}.
+     */
     ADMIN_UI,
     /** The REST admin API: read scope to look, write scope to change. */
     ADMIN_API;
 
     public static Surface of(String path) {
         return switch (path) {
-            case "/health", "/ready", "/version", "/openapi.json" -> OPEN;
+            case "/health", "/ready", "/version", "/openapi.json", "/admin/login" -> OPEN;
             case "/metrics" -> METRICS;
             case "/rpc", "/mcp", "/sse", "/message" -> MCP;
-            default -> path.startsWith("/.well-known/") ? OPEN
+            default -> path.startsWith("/.well-known/") || path.startsWith("/admin/assets/") ? OPEN
                     : path.equals("/admin") || path.startsWith("/admin/") ? ADMIN_UI
                     : isEndpointPath(path) ? MCP
                     : ADMIN_API;

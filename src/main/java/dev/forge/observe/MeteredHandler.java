@@ -21,9 +21,14 @@ public final class MeteredHandler implements RoutedHandler {
             "resources/subscribe", "resources/unsubscribe", "completion/complete", "logging/setLevel", "tasks/get",
             "tasks/result", "tasks/cancel", "tasks/list");
 
+    /** The per-upstream tool-call timer's name. */
+    public static final String TOOL_CALLS = "forge.tool.calls";
+
     private final RoutedHandler inner;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer[]> timers = new ConcurrentHashMap<>();
+    /** Tool calls by the upstream that served them (the console's per-upstream figures); one pair per upstream. */
+    private final ConcurrentHashMap<String, Timer[]> byUpstream = new ConcurrentHashMap<>();
 
     public MeteredHandler(RoutedHandler inner, MeterRegistry registry) {
         this.inner = inner;
@@ -35,10 +40,31 @@ public final class MeteredHandler implements RoutedHandler {
                                                 ToolRoute tool) {
         long start = System.nanoTime();
         Timer[] pair = timers.computeIfAbsent(KNOWN_METHODS.contains(request.method()) ? request.method() : "other", this::register);
+        Timer[] upstream = tool.route() == null ? null : byUpstream.computeIfAbsent(tool.upstream(), this::registerUpstream);
         return inner.handle(session, inFlight, request, tool).whenComplete((response, failure) -> {
             boolean ok = failure == null && response != null && !response.has("error");
-            pair[ok ? 0 : 1].record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            long took = System.nanoTime() - start;
+            pair[ok ? 0 : 1].record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (upstream != null) {
+                upstream[ok ? 0 : 1].record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
         });
+    }
+
+    private Timer[] registerUpstream(String upstream) {
+        return new Timer[] {upstreamTimer(upstream, "ok"), upstreamTimer(upstream, "error")};
+    }
+
+    /** With its p99 over the last minute, computed here: what the console shows an operator now. */
+    private Timer upstreamTimer(String upstream, String outcome) {
+        return Timer.builder(TOOL_CALLS)
+                .description("tools/call by the upstream that served it, and outcome")
+                .tag("upstream", upstream)
+                .tag("outcome", outcome)
+                .publishPercentiles(0.99)
+                .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
+                .distributionStatisticBufferLength(3)
+                .register(registry);
     }
 
     private Timer[] register(String method) {

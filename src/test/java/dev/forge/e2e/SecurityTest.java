@@ -316,7 +316,7 @@ class SecurityTest {
         HttpResponse<String> page = RawMcp.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin")).header("Authorization", basic)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<h2>Upstreams</h2>").contains("everything");
+        assertThat(page.body()).contains("<h2>Upstreams").contains("data-upstream=\"everything\"");
         HttpResponse<String> api = RawMcp.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/gateways")).header("Authorization", basic)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(401);
