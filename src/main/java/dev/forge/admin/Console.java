@@ -42,14 +42,17 @@ public final class Console {
     private final Map<String, byte[]> assets = new HashMap<>();
     private final OverviewSection overview;
     private final TokensSection tokens;
+    private final GatewaysSection gateways;
 
     public Console(AccessGuard guard, ConsoleSessions signIns, String version, Federation federation, MeterRegistry registry,
-                   ToolRouter router, dev.forge.auth.TokenService tokenService) {
+                   ToolRouter router, dev.forge.auth.TokenService tokenService, dev.forge.registry.GatewayRegistry gatewayRegistry,
+                   java.time.Duration connectTimeout) {
         this.guard = guard;
         this.signIns = signIns;
         this.version = version;
         this.overview = new OverviewSection(this, federation, new UpstreamFigures(registry), router);
         this.tokens = new TokensSection(this, tokenService);
+        this.gateways = new GatewaysSection(this, gatewayRegistry, federation, connectTimeout);
         ASSETS.keySet().forEach(name -> assets.put(name, asset(name)));
     }
 
@@ -60,6 +63,7 @@ public final class Console {
         routes.post("/admin/logout", changing(this::signOut));
         overview.routes(routes);
         tokens.routes(routes);
+        gateways.routes(routes);
     }
 
     /** The frame of a page for this request: who is here, what they may do, the anti-forgery token. */

@@ -121,6 +121,41 @@ public final class Federation implements Upstream.ChangeListener, AutoCloseable 
         });
     }
 
+    /**
+     * Connects to an upstream apart from everything (not federated, its notifications dropped), waits at most
+     * {@code within} for it to be ready with its lists, says what it found, and stops it: the console's "test
+     * connection". Through the same guards as any upstream (the SSRF guard, the child environment's allowlist).
+     */
+    public Trial trial(UpstreamConfig config, java.time.Duration within) {
+        Upstream upstream = new Upstream(config, http, children, connectTimeout, scheduler, changed -> { }, version, progress,
+                routed -> { }, limits, clientProcesses);
+        try {
+            Thread.ofVirtual().name("upstream-trial").start(upstream::connect);
+            try {
+                upstream.firstAttempt().get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (upstream.state() == dev.forge.upstream.UpstreamState.READY) {
+                    upstream.listsSettled().get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                // reported as it stands: still connecting
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the state and last error say what went wrong
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            boolean ready = upstream.state() == dev.forge.upstream.UpstreamState.READY;
+            tools.jackson.databind.node.ObjectNode info = upstream.serverInfo();
+            String server = info == null ? "" : (info.path("name").asString("") + " " + info.path("version").asString("")).trim();
+            List<Trial.Tool> tools = ready ? upstream.lists().tools().stream().map(t -> new Trial.Tool(t.path("name").asString(""),
+                    t.path("description").asString(""))).toList() : List.of();
+            String error = ready ? null : upstream.lastError() != null ? upstream.lastError()
+                    : "no answer within " + within.toSeconds() + " s";
+            return new Trial(upstream.state().label(), upstream.protocolVersion(), server, tools, error);
+        } finally {
+            upstream.stop();
+        }
+    }
+
     private Upstream newUpstream(UpstreamConfig config) {
         return new Upstream(config, http, children, connectTimeout, scheduler, this, version, progress, this::routedNotification,
                 limits, clientProcesses);

@@ -342,6 +342,14 @@ public final class GatewayRegistry {
         return validate(body, bodies, null);
     }
 
+    /**
+     * A gateway as it would be registered, checked as a registration is (the same messages), not stored: what the
+     * console's "test connection" tries. {@code currentName}: the gateway being edited, whose name it may keep.
+     */
+    public UpstreamConfig checked(JsonNode body, String currentName) {
+        return validate(body, bodies, currentName);
+    }
+
     /** As an update of {@code current}: {@code inherit_env} comes from forge.yaml alone, so it may be kept, never added or changed. */
     UpstreamConfig validateUpdate(GatewayRecord current, JsonNode body) {
         boolean keepsInheritance = body != null && body.has("inherit_env")

@@ -41,6 +41,22 @@
       var button = event.target.closest("[data-copy]");
       if (button) copy(button);
     });
+    // a button with data-trial posts its form to its formaction and shows the answer in the named region, in place
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-trial]");
+      if (!button) return;
+      event.preventDefault();
+      var region = document.getElementById(button.getAttribute("data-trial"));
+      var token = document.querySelector("meta[name=csrf-token]").getAttribute("content");
+      region.innerHTML = "<p class=\"hint\">Connecting…</p>";
+      button.disabled = true;
+      fetch(button.getAttribute("formaction"), { method: "POST", credentials: "same-origin",
+        headers: { "X-CSRF-Token": token }, body: new URLSearchParams(new FormData(button.form)) })
+        .then(function (r) { return r.text(); })
+        .then(function (html) { region.innerHTML = html; })
+        .catch(function () { region.innerHTML = "<p class=\"error\">The gateway did not answer.</p>"; })
+        .then(function () { button.disabled = false; });
+    });
     document.addEventListener("submit", function (event) {
       var message = event.target.getAttribute("data-confirm");
       if (message && !window.confirm(message)) event.preventDefault();

@@ -1,0 +1,146 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forge.Gateway;
+import dev.forge.config.ForgeConfig;
+import dev.forge.support.Browser;
+import dev.forge.support.NodeHttpServer;
+import dev.forge.support.RawMcp;
+import dev.forge.support.TestGateways;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Gateways in the console, in Debian's chromium: adding server-everything over Streamable HTTP after a test connection
+ * that shows its handshake and tools, a refused form that keeps what was typed but not its secrets, editing, disabling
+ * and enabling, deleting — each checked where a user would notice it, down to an MCP client's tool list.
+ */
+class ConsoleGatewaysJourneyTest {
+
+    static Gateway gateway;
+    static NodeHttpServer everything;
+    static String base;
+    Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        everything = NodeHttpServer.everything("streamableHttp");
+        ForgeConfig config = TestGateways.config(List.of(), List.of()).withSecurity(TestGateways.security(Map.of(
+                "JWT_SECRET", ConsoleJourneyTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000")));
+        gateway = TestGateways.start(config);
+        base = TestGateways.baseUrl(gateway);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) gateway.close();
+        if (everything != null) everything.close();
+    }
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        browser = Browser.start();
+        browser.open(base + "/admin/login");
+        browser.type("#token", ConsoleJourneyTest.token("admin"));
+        browser.find("#sign-in-button").click();
+        browser.await(d -> d.findElement(By.cssSelector("#upstreams, p.empty")));
+    }
+
+    @AfterEach
+    void closeBrowser() throws Exception {
+        if (browser != null) browser.close();
+    }
+
+    /** The tools an MCP client of the all-upstreams endpoint is offered. */
+    static String toolList() throws Exception {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"_meta\":{"
+                + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+        return RawMcp.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                .header("Authorization", "Bearer " + ConsoleJourneyTest.token("admin")).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/list").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    void fillForm(String name, String url, String headers) {
+        browser.type("#gateway-name", name);
+        browser.find("#gateway-transport option[value=streamable-http]").click();
+        browser.type("#gateway-url", url);
+        browser.type("#gateway-headers", headers);
+    }
+
+    @Test
+    void anOperatorTestsAddsEditsDisablesAndDeletesAGateway() throws Exception {
+        browser.open(base + "/admin/gateways");
+        browser.find("#add-gateway").click();
+        fillForm("http-everything", everything.url("/mcp"), "Authorization: Bearer upstream-secret-1");
+        browser.find("#test-connection").click();
+        WebElement trial = browser.await(d -> d.findElement(By.cssSelector("#trial.ready")));
+        assertThat(trial.getText()).contains("connected").contains("legacy era").contains("echo");
+        assertThat(Integer.parseInt(trial.findElement(By.tagName("strong")).getText().replace(" tools", ""))).isGreaterThan(5);
+        assertThat(browser.find("#gateway-name").getAttribute("value")).as("the form is as it was").isEqualTo("http-everything");
+        browser.screenshot("gateway-test");
+
+        browser.find("#save-gateway").click();
+        WebElement notice = browser.await(d -> d.findElement(By.cssSelector("p.notice")));
+        assertThat(notice.getText()).startsWith("Added the gateway 'http-everything': ready");
+        WebElement row = browser.find("#gateways tr[data-gateway=http-everything]");
+        assertThat(row.getText()).contains("ready").contains("legacy").contains("streamable-http");
+        assertThat(toolList()).contains("http-everything__echo");
+        browser.screenshot("gateways");
+
+        // the edit form shows the stored header's name, never its value; saving keeps it
+        browser.find("#gateways a[href='/admin/gateways/http-everything']").click();
+        browser.await(d -> d.findElement(By.id("gateway-headers")));
+        assertThat(browser.find("#gateway-headers").getAttribute("value")).isEqualTo("Authorization: ***");
+        assertThat(browser.driver().getPageSource()).doesNotContain("upstream-secret-1");
+        browser.type("#gateway-description", "server-everything over HTTP");
+        browser.find("#save-gateway").click();
+        assertThat(browser.await(d -> d.findElement(By.cssSelector("p.notice"))).getText()).startsWith("Saved the gateway 'http-everything': ready");
+
+        browser.find("#gateways tr[data-gateway=http-everything] button.quiet").click(); // Disable
+        browser.await(d -> d.findElement(By.cssSelector("#gateways tr[data-gateway=http-everything]")).getText().contains("disabled"));
+        assertThat(toolList()).doesNotContain("http-everything__echo");
+        browser.find("#gateways tr[data-gateway=http-everything] button.quiet").click(); // Enable
+        browser.await(d -> d.findElement(By.cssSelector("p.notice")).getText().startsWith("Enabled"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> toolList().contains("http-everything__echo"));
+
+        browser.find("#gateways tr[data-gateway=http-everything] button.danger").click();
+        browser.driver().switchTo().alert().accept();
+        browser.await(d -> d.findElement(By.cssSelector("p.notice")).getText().startsWith("Deleted the gateway 'http-everything'"));
+        assertThat(browser.all("#gateways tr[data-gateway=http-everything]")).isEmpty();
+    }
+
+    @Test
+    void aRefusedFormSaysWhyAndKeepsWhatWasTypedButNotItsSecrets() throws Exception {
+        browser.open(base + "/admin/gateways/new");
+        fillForm("Not A Name", everything.url("/mcp"), "Authorization: Bearer typed-secret-2");
+        browser.find("#save-gateway").click();
+        WebElement error = browser.await(d -> d.findElement(By.cssSelector("p.error")));
+        assertThat(error.getText()).contains("name");
+        assertThat(browser.find("#gateway-name").getAttribute("value")).isEqualTo("Not A Name");
+        assertThat(browser.find("#gateway-headers").getAttribute("value")).isEqualTo("Authorization:");
+        assertThat(browser.driver().getPageSource()).doesNotContain("typed-secret-2");
+
+        // nothing listens there: the test connection says so in words, and nothing is saved
+        browser.type("#gateway-name", "nowhere");
+        browser.type("#gateway-url", "http://127.0.0.1:" + NodeHttpServer.freePort() + "/mcp");
+        browser.find("#test-connection").click();
+        WebElement failed = browser.await(d -> d.findElement(By.cssSelector("#trial.failed")));
+        assertThat(failed.getText()).isNotBlank().doesNotContain("connected");
+        browser.screenshot("gateway-test-failed");
+        browser.open(base + "/admin/gateways");
+        assertThat(browser.all("#gateways tr[data-gateway=nowhere]")).isEmpty();
+    }
+}
