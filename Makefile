@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -q -Dstyle.color=never
 PEERS := .cache/peers/.installed-lock
 
-.PHONY: run test build docs deps peers bench bench-alloc bench-memory bench-replicas bench-translate bench-router router-eval conformance clean generate-secrets
+.PHONY: run test build docs deps peers bench bench-alloc bench-memory bench-replicas bench-translate bench-router router-eval conformance clean generate-secrets console-screenshots
 
 # First start: writes .env (JWT_SECRET, FORGE_ENCRYPTION_KEY, …; mode 600, existing values kept), so the demo
 # gateway requires tokens like a real one; it prints how to get one.
@@ -52,6 +52,13 @@ peers: $(PEERS)
 
 $(PEERS): peers/package.json peers/package-lock.json
 	scripts/install-peers.sh
+
+# the console's pages as its browser tests see them, into docs/console (the screenshots the README links to)
+console-screenshots: $(PEERS)
+	@test -n "$(JAVA_HOME)" || { echo "no JDK >= 21"; exit 1; }
+	@scripts/require-chromium.sh
+	mvn -B -Dstyle.color=never test -Dtest='Console*JourneyTest' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dforge.console.screenshots=$(CURDIR)/docs/console
 
 # every MCP path side by side (rps, p50, ratios; fails on any bad answer), then allocation per tools/call.
 # Needs wrk and nginx (apt-get install wrk nginx-light); see docs/PERFORMANCE.md.
