@@ -116,7 +116,8 @@ final class GatewayRole implements AutoCloseable {
             Listeners.mcpRoutes(routes, "/gateways/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), edge.streamable, edge.legacy);
             new TokensApi(f.security.tokens).routes(routes);
             new dev.forge.admin.Console(f.security.access, f.security.consoleSignIns, f.version, federation, edge.meters, router,
-                    f.security.tokens, f.gateways, config.connectTimeout()).routes(routes);
+                    f.security.tokens, f.gateways, config.connectTimeout(), f.servers,
+                    new dev.forge.admin.RegistryChanges(f.security.audit, this::registryChanged)).routes(routes);
             new GatewaysApi(f.gateways).routes(routes);
             new ServersApi(f.servers, federation).routes(routes);
             new CatalogApi(federation, f.toolStates).routes(routes);

@@ -43,16 +43,18 @@ public final class Console {
     private final OverviewSection overview;
     private final TokensSection tokens;
     private final GatewaysSection gateways;
+    private final ServersSection servers;
 
     public Console(AccessGuard guard, ConsoleSessions signIns, String version, Federation federation, MeterRegistry registry,
                    ToolRouter router, dev.forge.auth.TokenService tokenService, dev.forge.registry.GatewayRegistry gatewayRegistry,
-                   java.time.Duration connectTimeout) {
+                   java.time.Duration connectTimeout, dev.forge.registry.ServerRegistry serverRegistry, RegistryChanges changes) {
         this.guard = guard;
         this.signIns = signIns;
         this.version = version;
         this.overview = new OverviewSection(this, federation, new UpstreamFigures(registry), router);
-        this.tokens = new TokensSection(this, tokenService);
-        this.gateways = new GatewaysSection(this, gatewayRegistry, federation, connectTimeout);
+        this.tokens = new TokensSection(this, tokenService, changes);
+        this.gateways = new GatewaysSection(this, gatewayRegistry, federation, connectTimeout, changes);
+        this.servers = new ServersSection(this, serverRegistry, federation, tokenService, changes, guard);
         ASSETS.keySet().forEach(name -> assets.put(name, asset(name)));
     }
 
@@ -64,6 +66,7 @@ public final class Console {
         overview.routes(routes);
         tokens.routes(routes);
         gateways.routes(routes);
+        servers.routes(routes);
     }
 
     /** The frame of a page for this request: who is here, what they may do, the anti-forgery token. */

@@ -60,8 +60,10 @@ public final class GatewaysSection {
     private final GatewayRegistry registry;
     private final Federation federation;
     private final Duration trialTime;
+    private final RegistryChanges changes;
 
-    GatewaysSection(Console console, GatewayRegistry registry, Federation federation, Duration trialTime) {
+    GatewaysSection(Console console, GatewayRegistry registry, Federation federation, Duration trialTime, RegistryChanges changes) {
+        this.changes = changes;
         this.console = console;
         this.registry = registry;
         this.federation = federation;
@@ -110,14 +112,18 @@ public final class GatewaysSection {
     private void save(Context ctx, String editing) {
         GatewayForm form = formOf(ctx);
         Page page = console.page(ctx, editing == null ? "Add a gateway" : "Edit " + editing, "gateways");
+        String method = editing == null ? "POST" : "PUT";
+        String path = editing == null ? "/gateways" : "/gateways/" + editing;
         try {
             GatewayRecord saved = editing == null ? registry.register(body(form, null)) : registry.update(editing,
                     body(form, stored(editing)));
+            changes.record(ctx, method, path, editing == null ? 201 : 200);
             GatewayRow row = row(saved);
             Console.redirect(ctx, "/admin/gateways", (editing == null ? "Added" : "Saved") + " the gateway '" + saved.name()
                     + "': " + row.status() + (row.tools() > 0 ? ", " + row.tools() + " tools" : "")
                     + (row.problem().isEmpty() ? "." : " (" + row.problem() + ")."));
         } catch (RegistryException e) {
+            changes.record(ctx, method, path, e.status());
             form(ctx, e.status(), page.withError(e.getMessage()), editing, form.withoutSecrets(), null);
         }
     }
@@ -151,19 +157,25 @@ public final class GatewaysSection {
 
     private void setEnabled(Context ctx) {
         boolean enabled = Boolean.parseBoolean(ctx.formParam("enabled"));
+        String path = "/gateways/" + ctx.pathParam("name") + "/state";
         try {
             GatewayRecord record = registry.setEnabled(ctx.pathParam("name"), enabled);
+            changes.record(ctx, "POST", path, 200);
             Console.redirect(ctx, "/admin/gateways", (enabled ? "Enabled" : "Disabled") + " the gateway '" + record.name() + "'.");
         } catch (RegistryException e) {
+            changes.record(ctx, "POST", path, e.status());
             list(ctx, console.page(ctx, "Gateways", "gateways").withError(e.getMessage()), e.status());
         }
     }
 
     private void delete(Context ctx) {
+        String path = "/gateways/" + ctx.pathParam("name");
         try {
             GatewayRecord gone = registry.delete(ctx.pathParam("name"));
+            changes.record(ctx, "DELETE", path, 200);
             Console.redirect(ctx, "/admin/gateways", "Deleted the gateway '" + gone.name() + "'.");
         } catch (RegistryException e) {
+            changes.record(ctx, "DELETE", path, e.status());
             list(ctx, console.page(ctx, "Gateways", "gateways").withError(e.getMessage()), e.status());
         }
     }

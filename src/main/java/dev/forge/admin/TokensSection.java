@@ -25,8 +25,10 @@ public final class TokensSection {
 
     private final Console console;
     private final TokenService tokens;
+    private final RegistryChanges changes;
 
-    TokensSection(Console console, TokenService tokens) {
+    TokensSection(Console console, TokenService tokens, RegistryChanges changes) {
+        this.changes = changes;
         this.console = console;
         this.tokens = tokens;
     }
@@ -37,8 +39,10 @@ public final class TokensSection {
         routes.post("/admin/tokens/{id}/revoke", console.changing(ctx -> {
             try {
                 TokenRecord revoked = tokens.revoke(ctx.pathParam("id"), Principal.of(ctx).subject());
+                changes.record(ctx, "DELETE", "/tokens/" + revoked.id(), 200);
                 Console.redirect(ctx, "/admin/tokens", "Revoked the token '" + revoked.name() + "'.");
             } catch (RegistryException e) {
+                changes.record(ctx, "DELETE", "/tokens/" + ctx.pathParam("id"), e.status());
                 show(ctx, e.status(), console.page(ctx, "Tokens", "tokens").withError(e.getMessage()), null);
             }
         }));
@@ -60,10 +64,13 @@ public final class TokensSection {
             TokenService.Issued issued = tokens.issue(new TokenService.Request(ctx.formParam("name"), ctx.formParam("subject"),
                     ctx.formParam("role"), scopes, expires == null || expires.isBlank() ? null : Durations.parse("expires", expires)),
                     Principal.of(ctx).subject());
+            changes.record(ctx, "POST", "/tokens", 201);
             show(ctx, 201, page.withNotice("Created the token '" + issued.record().name() + "'. Copy it now: it is not"
                     + " shown again."), issued.token());
         } catch (RegistryException | ConfigException e) {
-            show(ctx, 422, page.withError(e.getMessage()), null);
+            int status = e instanceof RegistryException r ? r.status() : 422;
+            changes.record(ctx, "POST", "/tokens", status);
+            show(ctx, status, page.withError(e.getMessage()), null);
         }
     }
 

@@ -116,6 +116,11 @@ public final class AccessGuard {
         }
     }
 
+    /** Where clients reach this gateway: {@code PUBLIC_URL} when set, else the scheme and host this request used. */
+    public String baseUrl(Context ctx) {
+        return ResourceMetadata.baseUrl(config, ctx);
+    }
+
     /** True when the basic-auth password is set: the console's sign-in then offers a user name and password. */
     public boolean acceptsBasic() {
         return config.basicAuthPassword() != null;

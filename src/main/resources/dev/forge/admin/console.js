@@ -35,8 +35,78 @@
     selection.addRange(range);
   }
 
+  // A picker: a filter box narrows its list as you type (every word must match), and the count of ticked boxes is
+  // set against the tool limit of the client chosen, with a warning above it. Without this script it is a plain list.
+  function picker(box) {
+    var filter = box.querySelector("[data-filter]");
+    var items = box.querySelectorAll("li[data-text]");
+    var none = box.querySelector("[data-none]");
+    var selected = box.querySelector("[data-selected]");
+    var client = box.querySelector("[data-limit]");
+    var custom = box.querySelector("[data-custom]");
+    var customLabel = box.querySelector("[data-custom-label]");
+    var warning = box.querySelector("[data-warning]");
+
+    function narrow() {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      items.forEach(function (item) {
+        var text = item.getAttribute("data-text").toLowerCase();
+        var match = words.every(function (word) { return text.indexOf(word) >= 0; });
+        item.hidden = !match;
+        if (match) shown++;
+      });
+      none.hidden = shown > 0 || items.length === 0;
+    }
+
+    function count() {
+      var ticked = box.querySelectorAll("li[data-text] input[type=checkbox]:checked").length;
+      selected.textContent = String(ticked);
+      var option = client.options[client.selectedIndex];
+      customLabel.hidden = client.value !== "custom";
+      var limit = parseInt(client.value === "custom" ? custom.value : client.value, 10);
+      var over = limit > 0 && ticked > limit;
+      warning.hidden = !over;
+      if (over) {
+        warning.textContent = ticked + " tools selected: more than the " + limit + " that "
+          + option.getAttribute("data-client") + " takes.";
+      }
+    }
+
+    filter.hidden = false;
+    filter.addEventListener("input", narrow);
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault(); // a search, not the form's submission
+    });
+    box.addEventListener("change", count);
+    custom.addEventListener("input", count);
+    count();
+  }
+
+  // Tabs: the sections of a [data-tabs] region shown one at a time; without this script all of them show.
+  function tabs(region) {
+    var list = region.querySelector(".tab-list");
+    var buttons = list.querySelectorAll("[data-tab]");
+    function choose(id) {
+      buttons.forEach(function (b) {
+        var on = b.getAttribute("data-tab") === id;
+        b.classList.toggle("on", on);
+        b.setAttribute("aria-selected", on ? "true" : "false");
+        document.getElementById(b.getAttribute("data-tab")).hidden = !on;
+      });
+    }
+    list.hidden = false;
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-tab]");
+      if (button) choose(button.getAttribute("data-tab"));
+    });
+    if (buttons.length) choose(buttons[0].getAttribute("data-tab"));
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-refresh]").forEach(refresh);
+    document.querySelectorAll("[data-picker]").forEach(picker);
+    document.querySelectorAll("[data-tabs]").forEach(tabs);
     document.addEventListener("click", function (event) {
       var button = event.target.closest("[data-copy]");
       if (button) copy(button);
