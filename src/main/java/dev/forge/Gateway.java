@@ -103,7 +103,7 @@ public final class Gateway implements AutoCloseable {
             Listeners shared = new Listeners(f.security, new OriginGuard(config.allowedHosts(), config.allowedOrigins()),
                     this::draining, gatewayRole == null ? () -> {} : gatewayRole::registryChanged, f.tls);
             if (gatewayRole != null) {
-                listeners.add(gatewayRole.listener(shared, edge, federation, router));
+                listeners.add(gatewayRole.listener(shared, edge, federation, router, managerRole == null ? null : managerRole.services()));
             }
             if (managerRole != null) {
                 listeners.add(managerRole.listener(shared, edge, federation));

@@ -21,6 +21,9 @@ import dev.forge.registry.RegistryTransfer;
 import dev.forge.registry.SeedFiles;
 import dev.forge.router.RouterApi;
 import dev.forge.router.ToolRouter;
+import dev.forge.auth.Role;
+import dev.forge.services.RemoteServices;
+import dev.forge.services.ServiceControl;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,7 +108,7 @@ final class GatewayRole implements AutoCloseable {
     }
 
     /** The listener on {@code PORT}: MCP endpoints first (the hot path), then the admin API and the operations endpoints. */
-    Javalin listener(Listeners listeners, McpEdge edge, Federation federation, ToolRouter router) {
+    Javalin listener(Listeners listeners, McpEdge edge, Federation federation, ToolRouter router, ServiceControl servicesHere) {
         ForgeConfig config = f.config;
         String root = config.rootUpstream() == null ? Catalog.ALL : Catalog.gatewayScope(config.rootUpstream());
         this.listener = listeners.create(config.host(), config.port(), root, routes -> {
@@ -117,7 +120,8 @@ final class GatewayRole implements AutoCloseable {
             new TokensApi(f.security.tokens).routes(routes);
             new dev.forge.admin.Console(f.security.access, f.security.consoleSignIns, f.version, federation, edge.meters, router,
                     f.security.tokens, f.gateways, config.connectTimeout(), f.servers,
-                    new dev.forge.admin.RegistryChanges(f.security.audit, this::registryChanged)).routes(routes);
+                    new dev.forge.admin.RegistryChanges(f.security.audit, this::registryChanged),
+                    servicesHere != null ? servicesHere : servicesApart(), f.security.audit).routes(routes);
             new GatewaysApi(f.gateways).routes(routes);
             new ServersApi(f.servers, federation).routes(routes);
             new CatalogApi(federation, f.toolStates).routes(routes);
@@ -129,6 +133,20 @@ final class GatewayRole implements AutoCloseable {
             Listeners.opsRoutes(routes, edge.ops);
         });
         return listener;
+    }
+
+    /**
+     * For the console, a service manager running apart: read with the gateway's credential, acted on with a
+     * minute's credential in the name of the operator the console admitted to change things. Null when there is none.
+     */
+    private ServiceControl servicesApart() {
+        ForgeConfig config = f.config;
+        if (config.runs(ServerRole.SERVICE_MANAGER) || !config.serviceManager().dynamicServices()) {
+            return null;
+        }
+        String reader = f.security.tokens.internal("forge-gateway", Duration.ofDays(366));
+        return new RemoteServices(config.serviceManager().managerUrl(), f.http, () -> reader,
+                subject -> f.security.tokens.internal(subject, Role.ADMIN, Duration.ofMinutes(1)), config.requestTimeout());
     }
 
     /** Once listening: a service manager apart is read for its services; the registry is followed. */

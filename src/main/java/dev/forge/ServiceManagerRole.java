@@ -20,6 +20,7 @@ final class ServiceManagerRole implements AutoCloseable {
     private final Foundation f;
     private final List<ServiceConfig> services;
     private ServiceSupervisor supervisor;
+    private ServicesApi api;
     private Javalin listener;
 
     /** Claims the services' names first: no gateway registered through the API may take one. */
@@ -53,12 +54,18 @@ final class ServiceManagerRole implements AutoCloseable {
         supervisor = new ServiceSupervisor(federation, f.scheduler, f.clock);
         services.forEach(supervisor::manage);
         f.config.serviceManager().unconfigured().forEach(supervisor::awaitConfiguration);
+        api = new ServicesApi(federation, supervisor, f.config.requestTimeout(), f.clock);
+    }
+
+    /** The services, as its API answers and acts, for the console of a gateway in this process (after {@link #attach}). */
+    ServicesApi services() {
+        return api;
     }
 
     Javalin listener(Listeners listeners, McpEdge edge, Federation federation) {
         listener = listeners.create(f.config.host(), f.config.serviceManager().port(), Catalog.ALL, routes -> {
             Listeners.opsRoutes(routes, edge.ops);
-            new ServicesApi(federation, supervisor, f.config.requestTimeout(), f.clock).routes(routes);
+            api.routes(routes);
             Listeners.mcpRoutes(routes, "/services/{name}", ctx -> Catalog.gatewayScope(ctx.pathParam("name")), edge.streamable, edge.legacy);
         });
         return listener;

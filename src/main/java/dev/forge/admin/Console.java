@@ -44,10 +44,19 @@ public final class Console {
     private final TokensSection tokens;
     private final GatewaysSection gateways;
     private final ServersSection servers;
+    private final ServicesSection services;
+    private final RouterSection routerPage;
+    private final AuditSection auditPage;
+    private final boolean routerHere;
 
+    /**
+     * @param services the service manager: in this process, reached through its API, or null when there is none
+     * @param audit    the audit log: where the console's changes are recorded and the trail it shows is read from
+     */
     public Console(AccessGuard guard, ConsoleSessions signIns, String version, Federation federation, MeterRegistry registry,
                    ToolRouter router, dev.forge.auth.TokenService tokenService, dev.forge.registry.GatewayRegistry gatewayRegistry,
-                   java.time.Duration connectTimeout, dev.forge.registry.ServerRegistry serverRegistry, RegistryChanges changes) {
+                   java.time.Duration connectTimeout, dev.forge.registry.ServerRegistry serverRegistry, RegistryChanges changes,
+                   dev.forge.services.ServiceControl services, dev.forge.audit.AuditLog audit) {
         this.guard = guard;
         this.signIns = signIns;
         this.version = version;
@@ -55,6 +64,10 @@ public final class Console {
         this.tokens = new TokensSection(this, tokenService, changes);
         this.gateways = new GatewaysSection(this, gatewayRegistry, federation, connectTimeout, changes);
         this.servers = new ServersSection(this, serverRegistry, federation, tokenService, changes, guard);
+        this.services = new ServicesSection(this, services, audit);
+        this.routerPage = new RouterSection(this, router);
+        this.auditPage = new AuditSection(this, audit);
+        this.routerHere = router != null;
         ASSETS.keySet().forEach(name -> assets.put(name, asset(name)));
     }
 
@@ -67,13 +80,16 @@ public final class Console {
         tokens.routes(routes);
         gateways.routes(routes);
         servers.routes(routes);
+        services.routes(routes);
+        routerPage.routes(routes);
+        auditPage.routes(routes);
     }
 
     /** The frame of a page for this request: who is here, what they may do, the anti-forgery token. */
     Page page(Context ctx, String title, String section) {
         Principal principal = Principal.of(ctx);
         return new Page(title, section, principal.subject(), principal.mayWrite(), ctx.cookie(ConsoleSessions.COOKIE) != null,
-                Csrf.token(ctx), version, ctx.queryParam("notice"), ctx.queryParam("error"));
+                Csrf.token(ctx), version, ctx.queryParam("notice"), ctx.queryParam("error"), routerHere);
     }
 
     /** Renders a template with its parameters (the frame among them) as the answer. */

@@ -64,6 +64,6 @@ public final class OverviewSection {
         }
         return new RouterRow(true, router.indexSize(), router.rankingByMeaning(),
                 router.lastUpdate() == null ? "not yet" : Console.when(router.lastUpdate()), router.queriesServed(),
-                router.queriesServed() == 0 ? "–" : String.format("%.1f ms", router.latencyMillis(0.95)));
+                router.queriesServed() == 0 ? "–" : String.format("%.1f ms", router.latencyMillis(95)));
     }
 }

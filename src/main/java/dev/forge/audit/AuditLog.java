@@ -34,9 +34,11 @@ public final class AuditLog implements AuthEvents, AutoCloseable {
     private final LoggerContext ownContext;
     private final boolean recordArguments;
     private final Clock clock;
+    private final Path file;
 
-    private AuditLog(org.slf4j.Logger out, LoggerContext ownContext, boolean recordArguments, Clock clock) {
+    private AuditLog(org.slf4j.Logger out, LoggerContext ownContext, boolean recordArguments, Clock clock, Path file) {
         this.out = out;
+        this.file = file;
         this.ownContext = ownContext;
         this.recordArguments = recordArguments;
         this.clock = clock;
@@ -45,7 +47,7 @@ public final class AuditLog implements AuthEvents, AutoCloseable {
     /** Audit lines in {@code file} (see {@link RollingFile}: rolled daily and by size, {@code retention} kept), or in the main log when file is null. */
     public static AuditLog open(Path file, Duration retention, boolean recordArguments, Clock clock) {
         if (file == null) {
-            return new AuditLog(LoggerFactory.getLogger("forge.audit"), null, recordArguments, clock);
+            return new AuditLog(LoggerFactory.getLogger("forge.audit"), null, recordArguments, clock, null);
         }
         LoggerContext context = new LoggerContext(); // its own: reconfiguring the main log never drops audit lines
         context.setName("forge-audit");
@@ -65,7 +67,12 @@ public final class AuditLog implements AuthEvents, AutoCloseable {
         Logger logger = context.getLogger("forge.audit");
         logger.setAdditive(false);
         logger.addAppender(async);
-        return new AuditLog(logger, context, recordArguments, clock);
+        return new AuditLog(logger, context, recordArguments, clock, file);
+    }
+
+    /** The file the lines go to (the newest of its rolled files); null when they go to the main log. */
+    public Path file() {
+        return file;
     }
 
     @Override

@@ -101,12 +101,20 @@ public final class TokenService {
      * others but not stored, since nobody else ever holds it. Null when there is no secret to sign with.
      */
     public String internal(String subject, Duration lifetime) {
+        return internal(subject, Role.DEVELOPER, lifetime);
+    }
+
+    /**
+     * As {@link #internal(String, Duration)}, with a role: the console of a gateway acting on its service manager for
+     * an operator it has admitted to change things passes on that operator's name and right, for a moment.
+     */
+    public String internal(String subject, Role role, Duration lifetime) {
         if (key == null) {
             return null;
         }
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime))).claim("role", Role.DEVELOPER.label());
+                .expirationTime(Date.from(now.plus(lifetime))).claim("role", role.label());
         if (issuer != null) {
             claims.issuer(issuer);
         }

@@ -58,12 +58,8 @@ public final class RouterApi {
             error(ctx, 422, "limit: " + limitNode + " (expected: 1 to " + ToolRouter.MAX_LIMIT + ")");
             return;
         }
-        Principal principal = Principal.of(ctx);
         long start = System.nanoTime();
-        List<RankedTool> ranked = router.route(task, body.path("context").asString(null),
-                principal.toolLimited() ? ToolRouter.MAX_LIMIT : limit).stream()
-                .filter(r -> ToolAccess.allows(principal, Catalog.ALL, r.tool().upstream(), r.tool().name()))
-                .limit(limit).toList();
+        List<RankedTool> ranked = rank(Principal.of(ctx), task, body.path("context").asString(null), limit);
         ObjectNode result = Json.object();
         result.put("task", task);
         ArrayNode tools = result.putArray("tools");
@@ -79,6 +75,16 @@ public final class RouterApi {
         }
         result.put("took_ms", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0);
         AdminApi.json(ctx, 200, result);
+    }
+
+    /**
+     * The best tools for a task among those {@code principal} may call, best first, {@code limit} at most (1 to
+     * {@value ToolRouter#MAX_LIMIT}): what {@code POST /route} answers, and the console shows.
+     */
+    public List<RankedTool> rank(Principal principal, String task, String context, int limit) {
+        return router.route(task, context, principal.toolLimited() ? ToolRouter.MAX_LIMIT : limit).stream()
+                .filter(r -> ToolAccess.allows(principal, Catalog.ALL, r.tool().upstream(), r.tool().name()))
+                .limit(limit).toList();
     }
 
     private void feedback(Context ctx) {

@@ -21,9 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The service manager's API: the managed services, their state and memory, lifecycle actions and their logs.
- * Each service's MCP endpoint is {@code /services/{name}/mcp} on the same port.
+ * Each service's MCP endpoint is {@code /services/{name}/mcp} on the same port. The reads and the lifecycle actions
+ * are also answered in-process ({@link ServiceControl}), for the console of a gateway running in the same process.
  */
-public final class ServicesApi {
+public final class ServicesApi implements ServiceControl {
 
     private static final int DEFAULT_LOG_LINES = 200;
     /** The state of a service whose {@code ${VAR}}s are not all set. */
@@ -44,27 +45,10 @@ public final class ServicesApi {
     }
 
     public void routes(RoutesConfig routes) {
-        routes.get("/services", ctx -> {
-            java.util.TreeMap<String, ObjectNode> byName = new java.util.TreeMap<>();
-            supervisor.services().forEach(s -> byName.put(s.name(), view(s)));
-            supervisor.unconfigured().forEach(s -> byName.put(s.name(), view(s)));
-            ArrayNode list = Json.array();
-            byName.values().forEach(list::add);
-            AdminApi.json(ctx, 200, list);
-        });
+        routes.get("/services", ctx -> answer(ctx, list()));
         routes.post("/services", this::register);
         routes.put("/services/{name}/environment", this::configure);
-        routes.get("/services/{name}", ctx -> {
-            UnconfiguredService waiting = supervisor.unconfigured(ctx.pathParam("name"));
-            if (waiting != null) {
-                AdminApi.json(ctx, 200, view(waiting));
-                return;
-            }
-            ServiceConfig service = service(ctx);
-            if (service != null) {
-                AdminApi.json(ctx, 200, view(service));
-            }
-        });
+        routes.get("/services/{name}", ctx -> answer(ctx, describe(ctx.pathParam("name"))));
         routes.delete("/services/{name}", ctx -> {
             UnconfiguredService waiting = supervisor.unconfigured(ctx.pathParam("name"));
             if (waiting != null) {
@@ -81,39 +65,87 @@ public final class ServicesApi {
             AdminApi.json(ctx, 200, Json.object().put("deleted", service.name()));
         });
         routes.get("/services/{name}/logs", this::logs);
-        for (String action : java.util.List.of("start", "stop", "restart", "sleep", "wake")) {
-            routes.post("/services/{name}/" + action, ctx -> act(ctx, action));
+        for (String action : ACTIONS) {
+            routes.post("/services/{name}/" + action, ctx -> answer(ctx, act(ctx.pathParam("name"), action,
+                    dev.forge.auth.Principal.of(ctx).subject())));
         }
     }
 
-    private void act(Context ctx, String action) {
-        UnconfiguredService waiting = supervisor.unconfigured(ctx.pathParam("name"));
+    private static void answer(Context ctx, Answer answer) {
+        AdminApi.json(ctx, answer.status(), answer.body());
+    }
+
+    @Override
+    public Answer list() {
+        java.util.TreeMap<String, ObjectNode> byName = new java.util.TreeMap<>();
+        supervisor.services().forEach(s -> byName.put(s.name(), view(s)));
+        supervisor.unconfigured().forEach(s -> byName.put(s.name(), view(s)));
+        ArrayNode list = Json.array();
+        byName.values().forEach(list::add);
+        return new Answer(200, list);
+    }
+
+    @Override
+    public Answer describe(String name) {
+        UnconfiguredService waiting = supervisor.unconfigured(name);
         if (waiting != null) {
-            AdminApi.error(ctx, 409, "needs_configuration", needsConfiguration(waiting));
-            return;
+            return new Answer(200, view(waiting));
         }
-        ServiceConfig service = service(ctx);
+        ServiceConfig service = service(name);
+        return service == null ? notFound(name) : new Answer(200, view(service));
+    }
+
+    @Override
+    public Answer act(String name, String action, String subject) {
+        UnconfiguredService waiting = supervisor.unconfigured(name);
+        if (waiting != null) {
+            return error(409, "needs_configuration", needsConfiguration(waiting));
+        }
+        ServiceConfig service = service(name);
         if (service == null) {
-            return;
+            return notFound(name);
         }
         Upstream upstream = federation.find(service.name());
         switch (action) {
             case "start", "wake" -> upstream.wake();
-            case "stop" -> upstream.halt("stopped by " + dev.forge.auth.Principal.of(ctx).subject());
+            case "stop" -> upstream.halt("stopped by " + subject);
             case "sleep" -> {
-                if (!upstream.sleep("put to sleep by " + dev.forge.auth.Principal.of(ctx).subject())) {
-                    AdminApi.error(ctx, 409, "conflict", "service " + service.name() + " is " + label(upstream.state())
+                if (!upstream.sleep("put to sleep by " + subject)) {
+                    return error(409, "conflict", "service " + service.name() + " is " + label(upstream.state())
                             + "; only a running service can sleep");
-                    return;
                 }
             }
             case "restart" -> {
                 upstream.halt("restarting");
                 upstream.wake();
             }
-            default -> throw new IllegalArgumentException(action);
+            default -> {
+                return error(404, "not_found", "no action '" + action + "' (expected: " + String.join(", ", ACTIONS) + ")");
+            }
         }
-        AdminApi.json(ctx, 202, view(service));
+        return new Answer(202, view(service));
+    }
+
+    @Override
+    public Answer logs(String name, long after, int limit) {
+        ServiceConfig service = service(name);
+        if (service == null) {
+            return notFound(name);
+        }
+        ArrayNode lines = Json.array();
+        for (LogRing.Line line : federation.find(service.name()).logs().after(after, limit)) {
+            lines.addObject().put("at", line.at().toString()).put("stream", line.stream()).put("text", line.text())
+                    .put("seq", line.seq());
+        }
+        return new Answer(200, Json.object().put("service", service.name()).set("lines", lines));
+    }
+
+    private static Answer error(int status, String kind, String message) {
+        return new Answer(status, Json.object().put("error", kind).put("message", message));
+    }
+
+    private static Answer notFound(String name) {
+        return error(404, "not_found", "no service named '" + name + "'");
     }
 
     private void register(Context ctx) {
@@ -243,36 +275,42 @@ public final class ServicesApi {
     }
 
     private void logs(Context ctx) {
-        ServiceConfig service = service(ctx);
-        if (service == null) {
+        int limit = DEFAULT_LOG_LINES;
+        long after = 0;
+        String asked = ctx.queryParam("lines");
+        String since = ctx.queryParam("after");
+        try {
+            if (asked != null) {
+                limit = Math.max(1, Integer.parseInt(asked));
+            }
+        } catch (NumberFormatException e) {
+            AdminApi.error(ctx, 422, "invalid", "lines: '" + asked + "' (expected: a positive integer)");
             return;
         }
-        int limit = DEFAULT_LOG_LINES;
-        String asked = ctx.queryParam("lines");
-        if (asked != null) {
-            try {
-                limit = Math.max(1, Integer.parseInt(asked));
-            } catch (NumberFormatException e) {
-                AdminApi.error(ctx, 422, "invalid", "lines: '" + asked + "' (expected: a positive integer)");
-                return;
+        try {
+            if (since != null) {
+                after = Math.max(0, Long.parseLong(since));
             }
+        } catch (NumberFormatException e) {
+            AdminApi.error(ctx, 422, "invalid", "after: '" + since + "' (expected: the seq of a line already read)");
+            return;
         }
-        ArrayNode lines = Json.array();
-        for (LogRing.Line line : federation.find(service.name()).logs().tail(limit)) {
-            lines.addObject().put("at", line.at().toString()).put("stream", line.stream()).put("text", line.text());
-        }
-        AdminApi.json(ctx, 200, Json.object().put("service", service.name()).set("lines", lines));
+        answer(ctx, logs(ctx.pathParam("name"), after, limit));
     }
 
     /** The service the path names, or null after answering 404. */
     private ServiceConfig service(Context ctx) {
-        String name = ctx.pathParam("name");
-        ServiceConfig service = supervisor.service(name);
-        if (service == null || federation.find(name) == null) {
-            AdminApi.error(ctx, 404, "not_found", "no service named '" + name + "'");
-            return null;
+        ServiceConfig service = service(ctx.pathParam("name"));
+        if (service == null) {
+            AdminApi.error(ctx, 404, "not_found", "no service named '" + ctx.pathParam("name") + "'");
         }
         return service;
+    }
+
+    /** The managed service of that name, or null when there is none (or it has left the federation). */
+    private ServiceConfig service(String name) {
+        ServiceConfig service = supervisor.service(name);
+        return service == null || federation.find(name) == null ? null : service;
     }
 
     ObjectNode view(ServiceConfig service) {

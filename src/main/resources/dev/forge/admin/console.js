@@ -1,4 +1,4 @@
-// The console's few behaviours, without a framework: live tables, copy buttons, confirmations.
+// The console's few behaviours, without a framework: live tables, followed logs, copy buttons, confirmations.
 // Every change the page makes is a form post with the page's anti-forgery token; this script only adds comfort.
 (function () {
   "use strict";
@@ -12,6 +12,42 @@
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) { if (html !== null) region.innerHTML = html; })
         .catch(function () { /* the next round tries again */ });
+    }, every);
+  }
+
+  // A list with data-tail follows a log: every data-every ms it asks for the lines after the last one it has
+  // (data-after; the answer's X-Log-Next says where it now stands), appends them, keeps the newest data-keep, and
+  // stays scrolled to the end unless the reader has scrolled up to read.
+  function tail(list) {
+    var every = Number(list.getAttribute("data-every")) || 2000;
+    var keep = Number(list.getAttribute("data-keep")) || 1000;
+    var busy = false;
+    list.scrollTop = list.scrollHeight;
+    setInterval(function () {
+      if (document.hidden || busy) return;
+      busy = true;
+      var url = list.getAttribute("data-tail") + "?after=" + encodeURIComponent(list.getAttribute("data-after") || "0");
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (r) {
+          if (!r.ok) return null;
+          var next = r.headers.get("X-Log-Next");
+          return r.text().then(function (html) { return { html: html, next: next }; });
+        })
+        .then(function (got) {
+          if (!got) return;
+          if (got.next) list.setAttribute("data-after", got.next);
+          if (!got.html.trim()) return;
+          var pinned = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+          var arrived = document.createElement("ol");
+          arrived.innerHTML = got.html;
+          var placeholder = list.querySelector("li.placeholder");
+          if (placeholder && arrived.firstElementChild) placeholder.remove();
+          while (arrived.firstElementChild) list.appendChild(arrived.firstElementChild);
+          while (list.children.length > keep) list.removeChild(list.firstElementChild);
+          if (pinned) list.scrollTop = list.scrollHeight;
+        })
+        .catch(function () { /* the next round tries again */ })
+        .then(function () { busy = false; });
     }, every);
   }
 
@@ -107,6 +143,7 @@
     document.querySelectorAll("[data-refresh]").forEach(refresh);
     document.querySelectorAll("[data-picker]").forEach(picker);
     document.querySelectorAll("[data-tabs]").forEach(tabs);
+    document.querySelectorAll("[data-tail]").forEach(tail);
     document.addEventListener("click", function (event) {
       var button = event.target.closest("[data-copy]");
       if (button) copy(button);
