@@ -60,11 +60,11 @@ public final class Console {
         this.guard = guard;
         this.signIns = signIns;
         this.version = version;
-        this.overview = new OverviewSection(this, federation, new UpstreamFigures(registry), router);
         this.tokens = new TokensSection(this, tokenService, changes);
         this.gateways = new GatewaysSection(this, gatewayRegistry, federation, connectTimeout, changes);
         this.servers = new ServersSection(this, serverRegistry, federation, tokenService, changes, guard);
         this.services = new ServicesSection(this, services, audit);
+        this.overview = new OverviewSection(this, federation, new UpstreamFigures(registry), router, this.services::rows);
         this.routerPage = new RouterSection(this, router);
         this.auditPage = new AuditSection(this, audit);
         this.routerHere = router != null;

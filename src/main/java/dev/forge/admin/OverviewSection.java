@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The console's first page: each upstream's state, era, transport, tools and its calls now (rate, errors, p99), and
- * the tool router's index. Its tables are also served alone, for the page's script to refresh them every few seconds.
+ * The console's first page: each upstream's state, era, transport, tools and its calls now (rate, errors, p99), the
+ * service manager's services with their memory, and the tool router's index. Its tables are also served alone, for the page's script to refresh them every few seconds.
  */
 public final class OverviewSection {
 
@@ -27,8 +27,11 @@ public final class OverviewSection {
     private final Federation federation;
     private final UpstreamFigures figures;
     private final ToolRouter router;
+    private final java.util.function.Supplier<List<ServicesSection.ServiceRow>> services;
 
-    OverviewSection(Console console, Federation federation, UpstreamFigures figures, ToolRouter router) {
+    OverviewSection(Console console, Federation federation, UpstreamFigures figures, ToolRouter router,
+                    java.util.function.Supplier<List<ServicesSection.ServiceRow>> services) {
+        this.services = services;
         this.console = console;
         this.federation = federation;
         this.figures = figures;
@@ -41,7 +44,8 @@ public final class OverviewSection {
     }
 
     private Map<String, Object> params(Context ctx) {
-        return Map.of("page", console.page(ctx, "Overview", "overview"), "upstreams", upstreams(), "router", router());
+        return Map.of("page", console.page(ctx, "Overview", "overview"), "upstreams", upstreams(), "router", router(),
+                "services", services.get());
     }
 
     List<UpstreamRow> upstreams() {

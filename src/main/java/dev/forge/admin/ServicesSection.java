@@ -85,6 +85,16 @@ public final class ServicesSection {
         return console.page(ctx, title, "services");
     }
 
+    /** Every service as the list shows it; none when there is no service manager or it does not answer. */
+    List<ServiceRow> rows() {
+        List<ServiceRow> rows = new ArrayList<>();
+        ServiceControl.Answer answer = services == null ? null : services.list();
+        if (answer != null && answer.ok()) {
+            answer.body().forEach(s -> rows.add(row(s)));
+        }
+        return rows;
+    }
+
     /** The list; {@code ?part=table} is the table alone, for the page's script to refresh. */
     private void list(Context ctx, int status, Page page) {
         Map<String, Object> params = new HashMap<>();

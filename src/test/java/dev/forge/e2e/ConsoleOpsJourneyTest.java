@@ -130,6 +130,10 @@ class ConsoleOpsJourneyTest {
     void anAdminPutsAServiceToSleepAndWakesItFromThePage() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> state("scratch").equals("running"));
         signIn(base, token("admin"));
+        // the overview shows the services with their memory
+        WebElement onOverview = browser.await(d -> d.findElement(By.cssSelector("#overview-services tr[data-service=scratch]")));
+        browser.await(d -> d.findElement(By.cssSelector("#overview-services tr[data-service=scratch]")).getText().contains("MiB"));
+        assertThat(onOverview.getText()).contains("running");
         browser.find("nav a[href='/admin/services']").click();
         browser.await(d -> rowState("scratch").equals("running"));
         WebElement scratch = row("scratch");
