@@ -121,7 +121,8 @@ final class GatewayRole implements AutoCloseable {
             new dev.forge.admin.Console(f.security.access, f.security.consoleSignIns, f.version, federation, edge.meters, router,
                     f.security.tokens, f.gateways, config.connectTimeout(), f.servers,
                     new dev.forge.admin.RegistryChanges(f.security.audit, this::registryChanged),
-                    servicesHere != null ? servicesHere : servicesApart(), f.security.audit).routes(routes);
+                    servicesHere != null ? servicesHere : servicesApart(), f.security.audit, f.toolStates, edge.localCalls)
+                    .routes(routes);
             new GatewaysApi(f.gateways).routes(routes);
             new ServersApi(f.servers, federation).routes(routes);
             new CatalogApi(federation, f.toolStates).routes(routes);

@@ -50,6 +50,8 @@ final class McpEdge implements AutoCloseable {
     final StreamableHttpEndpoint streamable;
     final LegacySseEndpoint legacy;
     final PlainRpcEndpoint plainRpc;
+    /** Requests made in the gateway on a principal's behalf (the console trying a tool), through the same pipeline. */
+    final dev.forge.transport.LocalCalls localCalls;
     final OpsEndpoints ops;
 
     /** @param port this process's port once it listens (where the other replicas reach it) */
@@ -95,6 +97,7 @@ final class McpEdge implements AutoCloseable {
                 config.taskAfter());
         this.legacy = new LegacySseEndpoint(handler, sessions, scopeExists, ownerHop);
         this.plainRpc = new PlainRpcEndpoint(handler, sessions, config.requestTimeout());
+        this.localCalls = new dev.forge.transport.LocalCalls(handler, sessions, config.requestTimeout());
         this.ops = new OpsEndpoints(federation, prometheus, f.clock, f.version, draining,
                 () -> Map.of("gateways", f.gateways.invalid(), "rest_tools", f.restTools.invalid(), "local_items", f.localItems.invalid(),
                         "servers", f.servers.invalid()));

@@ -48,6 +48,7 @@ public final class Console {
     private final RouterSection routerPage;
     private final AuditSection auditPage;
     private final boolean routerHere;
+    private final ToolsSection tools;
 
     /**
      * @param services the service manager: in this process, reached through its API, or null when there is none
@@ -56,7 +57,8 @@ public final class Console {
     public Console(AccessGuard guard, ConsoleSessions signIns, String version, Federation federation, MeterRegistry registry,
                    ToolRouter router, dev.forge.auth.TokenService tokenService, dev.forge.registry.GatewayRegistry gatewayRegistry,
                    java.time.Duration connectTimeout, dev.forge.registry.ServerRegistry serverRegistry, RegistryChanges changes,
-                   dev.forge.services.ServiceControl services, dev.forge.audit.AuditLog audit) {
+                   dev.forge.services.ServiceControl services, dev.forge.audit.AuditLog audit,
+                   dev.forge.store.ToolStateRepository toolStates, dev.forge.transport.LocalCalls calls) {
         this.guard = guard;
         this.signIns = signIns;
         this.version = version;
@@ -68,6 +70,8 @@ public final class Console {
         this.routerPage = new RouterSection(this, router);
         this.auditPage = new AuditSection(this, audit);
         this.routerHere = router != null;
+        this.tools = new ToolsSection(this, federation, new dev.forge.api.ToolSwitch(federation, toolStates), changes,
+                new ToolTrial(this, federation, calls, version));
         ASSETS.keySet().forEach(name -> assets.put(name, asset(name)));
     }
 
@@ -83,6 +87,7 @@ public final class Console {
         services.routes(routes);
         routerPage.routes(routes);
         auditPage.routes(routes);
+        tools.routes(routes);
     }
 
     /** The frame of a page for this request: who is here, what they may do, the anti-forgery token. */
@@ -101,6 +106,13 @@ public final class Console {
         ctx.header("Referrer-Policy", "same-origin");
         ctx.header("Cache-Control", "no-store");
         ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
+    }
+
+    /** A template rendered to text: a piece of a page that the page's script puts in place. */
+    String fragment(String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        templates.render(template, params, out);
+        return out.toString();
     }
 
     /**

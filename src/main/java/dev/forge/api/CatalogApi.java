@@ -18,11 +18,11 @@ import tools.jackson.databind.node.ObjectNode;
 public final class CatalogApi {
 
     private final Federation federation;
-    private final ToolStateRepository toolStates;
+    private final ToolSwitch toolSwitch;
 
     public CatalogApi(Federation federation, ToolStateRepository toolStates) {
         this.federation = federation;
-        this.toolStates = toolStates;
+        this.toolSwitch = new ToolSwitch(federation, toolStates);
     }
 
     public void routes(RoutesConfig routes) {
@@ -67,14 +67,9 @@ public final class CatalogApi {
      */
     private ObjectNode setState(Context ctx) {
         String name = ctx.pathParam("name");
-        boolean known = view().tool(name) != null
-                || federation.catalog().disabledTools().stream().anyMatch(t -> name.equals(t.path("name").asString(null)));
-        if (!known) {
-            throw new RegistryException(404, "No tool '" + name + "'");
-        }
+        toolSwitch.requireKnown(name);
         boolean enabled = GatewaysApi.activate(ctx);
-        toolStates.set(name, enabled);
-        federation.setDisabledTools(toolStates.disabled());
+        toolSwitch.set(name, enabled);
         return Json.object().put("name", name).put("enabled", enabled);
     }
 

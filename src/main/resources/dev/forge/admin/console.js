@@ -1,4 +1,5 @@
-// The console's few behaviours, without a framework: live tables, followed logs, copy buttons, confirmations.
+// The console's few behaviours, without a framework: live tables, followed logs, copy buttons, confirmations,
+// streamed results.
 // Every change the page makes is a form post with the page's anti-forgery token; this script only adds comfort.
 (function () {
   "use strict";
@@ -139,6 +140,110 @@
     if (buttons.length) choose(buttons[0].getAttribute("data-tab"));
   }
 
+  // A form with data-stream posts through fetch and asks for an event stream: what the call reports while it runs
+  // (progress, log lines) shows as it comes, then the result's HTML, rendered by the server, takes its place. The
+  // Stop button (or leaving the page) ends the request, and the gateway cancels the call. Without this script the
+  // form posts plainly and the page comes back with the result.
+  function stream(form) {
+    var region = document.getElementById(form.getAttribute("data-stream"));
+    var submit = form.querySelector("button[type=submit]");
+    var controller = new AbortController();
+    var live = element("div", "run running", "");
+    live.id = "run-live";
+    var outcome = element("p", "outcome", "");
+    outcome.setAttribute("role", "status");
+    var said = element("span", "said", "Calling the tool…");
+    outcome.append(element("span", "verdict", "running"), " ", said);
+    var bar = document.createElement("progress"); // no value: it says "working" until the tool says how far along
+    var notes = element("ol", "notes", "");
+    var stop = element("button", "toggle", "Stop");
+    stop.type = "button";
+    stop.addEventListener("click", function () { controller.abort(); });
+    outcome.append(" ", stop);
+    live.append(outcome, bar, notes);
+    region.replaceChildren(live);
+    form.querySelectorAll(".invalid").forEach(function (field) { field.classList.remove("invalid"); });
+    form.querySelectorAll(".field-error").forEach(function (said) { said.remove(); });
+    submit.disabled = true;
+
+    function show(type, data) {
+      if (type === "note") {
+        var note = JSON.parse(data);
+        notes.append(element("li", note.kind, note.text));
+        if (note.percent >= 0) { bar.max = 100; bar.value = note.percent; }
+        said.textContent = "Running: " + note.text;
+      } else if (type === "result") {
+        region.innerHTML = data;
+        var result = region.querySelector("[data-invalid]");
+        var invalid = result ? result.getAttribute("data-invalid").split(" ").filter(Boolean) : [];
+        invalid.forEach(function (name, i) {
+          var control = document.getElementById(name);
+          if (!control) return;
+          control.closest(".field, fieldset").classList.add("invalid");
+          if (i === 0) control.focus();
+        });
+      }
+    }
+
+    fetch(form.action, { method: "POST", credentials: "same-origin", signal: controller.signal,
+      headers: { Accept: "text/event-stream", "X-CSRF-Token": csrf() }, body: new URLSearchParams(new FormData(form)) })
+      .then(function (response) {
+        if (!response.ok || (response.headers.get("Content-Type") || "").indexOf("text/event-stream") < 0) {
+          return response.text().then(function (text) { throw new Error(response.status + ": " + text.slice(0, 300)); });
+        }
+        var reader = response.body.getReader();
+        var decoder = new TextDecoder();
+        var buffer = "";
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) return;
+            buffer += decoder.decode(chunk.value, { stream: true });
+            for (var end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+              dispatch(buffer.slice(0, end), show);
+              buffer = buffer.slice(end + 2);
+            }
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function (error) {
+        if (!live.isConnected) return; // the result came; nothing is left to say
+        live.className = "run refused";
+        outcome.setAttribute("role", "alert");
+        outcome.firstChild.textContent = controller.signal.aborted ? "stopped" : "failed";
+        said.textContent = controller.signal.aborted ? "Stopped: the gateway cancels the call." : "The call failed: " + error.message;
+      })
+      .finally(function () {
+        submit.disabled = false;
+        stop.remove();
+      });
+  }
+
+  // One event of a text/event-stream: its type and its data lines joined; comments (keep-alives) are skipped.
+  function dispatch(block, show) {
+    var type = "message";
+    var data = [];
+    block.split("\n").forEach(function (line) {
+      if (line.indexOf("event: ") === 0) type = line.slice(7);
+      else if (line.indexOf("data: ") === 0) data.push(line.slice(6));
+      else if (line === "data:") data.push("");
+    });
+    if (data.length) show(type, data.join("\n"));
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function csrf() {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    return meta ? meta.getAttribute("content") : "";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-refresh]").forEach(refresh);
     document.querySelectorAll("[data-picker]").forEach(picker);
@@ -166,7 +271,12 @@
     });
     document.addEventListener("submit", function (event) {
       var message = event.target.getAttribute("data-confirm");
-      if (message && !window.confirm(message)) event.preventDefault();
+      if (message && !window.confirm(message)) {
+        event.preventDefault();
+      } else if (event.target.hasAttribute("data-stream") && window.fetch && window.ReadableStream) {
+        event.preventDefault();
+        stream(event.target);
+      }
     });
   });
 })();
