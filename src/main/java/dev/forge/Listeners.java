@@ -75,7 +75,9 @@ final class Listeners {
                         && withinBodyLimit(ctx)
                         && security.clientAddress.admit(ctx)
                         && security.headers.admit(ctx)
-                        && (!isMcpPath(ctx.path()) || origins.admit(ctx))
+                        // DNS rebinding: a page elsewhere reaching this machine by a name bound to 127.0.0.1 is refused
+                        // on every surface that acts (MCP, the console, the admin API), not only where MCP is served
+                        && (openToAll(ctx.path()) || origins.admit(ctx))
                         && notDraining(ctx)
                         && security.access.admit(ctx)
                         && security.rateLimits.admit(ctx);
@@ -163,7 +165,9 @@ final class Listeners {
         return false;
     }
 
-    private static boolean isMcpPath(String path) {
-        return path.endsWith("/mcp") || path.endsWith("/sse") || path.endsWith("/message") || path.equals("/rpc");
+    /** Health and the like, which anyone may read and which change nothing; the console's sign-in is not among them. */
+    private static boolean openToAll(String path) {
+        return Surface.of(path) == Surface.OPEN && !path.startsWith("/admin");
     }
+
 }

@@ -67,7 +67,7 @@ public final class Console {
         this.servers = new ServersSection(this, serverRegistry, federation, tokenService, changes, guard);
         this.services = new ServicesSection(this, services, audit);
         this.overview = new OverviewSection(this, federation, new UpstreamFigures(registry), router, this.services::rows);
-        this.routerPage = new RouterSection(this, router);
+        this.routerPage = new RouterSection(this, router, changes);
         this.auditPage = new AuditSection(this, audit);
         this.routerHere = router != null;
         this.tools = new ToolsSection(this, federation, new dev.forge.api.ToolSwitch(federation, toolStates), changes,
@@ -93,8 +93,9 @@ public final class Console {
     /** The frame of a page for this request: who is here, what they may do, the anti-forgery token. */
     Page page(Context ctx, String title, String section) {
         Principal principal = Principal.of(ctx);
+        Flash flash = Flash.take(ctx);
         return new Page(title, section, principal.subject(), principal.mayWrite(), ctx.cookie(ConsoleSessions.COOKIE) != null,
-                Csrf.token(ctx), version, ctx.queryParam("notice"), ctx.queryParam("error"), routerHere);
+                Csrf.token(ctx), version, flash.notice(), flash.error(), routerHere);
     }
 
     /** Renders a template with its parameters (the frame among them) as the answer. */
@@ -140,9 +141,16 @@ public final class Console {
 
     /** After a change, back to a page with a notice saying what was done (the address never holds a secret). */
     static void redirect(Context ctx, String path, String notice) {
-        String target = notice == null ? path : path + (path.contains("?") ? "&" : "?") + "notice="
-                + java.net.URLEncoder.encode(notice, StandardCharsets.UTF_8);
-        ctx.redirect(target, HttpStatus.SEE_OTHER);
+        if (notice != null) {
+            Flash.notice(ctx, notice);
+        }
+        ctx.redirect(path, HttpStatus.SEE_OTHER);
+    }
+
+    /** As {@link #redirect}, with an error to show there. */
+    static void redirectWithError(Context ctx, String path, String error) {
+        Flash.error(ctx, error);
+        ctx.redirect(path, HttpStatus.SEE_OTHER);
     }
 
     private void login(Context ctx, String error) {
@@ -181,7 +189,7 @@ public final class Console {
     private void signOut(Context ctx) {
         signIns.close(ctx.cookie(ConsoleSessions.COOKIE));
         Cookies.clear(ctx, ConsoleSessions.COOKIE);
-        ctx.redirect("/admin/login?notice=" + java.net.URLEncoder.encode("Signed out.", StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+        redirect(ctx, "/admin/login", "Signed out.");
     }
 
     /** Where to go after signing in: a console page only, never another site. */

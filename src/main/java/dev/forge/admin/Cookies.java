@@ -12,6 +12,12 @@ final class Cookies {
                 + (secure(ctx) ? "; Secure" : ""));
     }
 
+    /** For the next page only: gone within a minute if no page reads it. */
+    static void setBriefly(Context ctx, String name, String value) {
+        ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=/admin; Max-Age=60; HttpOnly; SameSite=Strict"
+                + (secure(ctx) ? "; Secure" : ""));
+    }
+
     static void clear(Context ctx, String name) {
         ctx.res().addHeader("Set-Cookie", name + "=; Path=/admin; Max-Age=0; HttpOnly; SameSite=Strict" + (secure(ctx) ? "; Secure" : ""));
     }

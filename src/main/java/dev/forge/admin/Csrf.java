@@ -8,9 +8,11 @@ import java.util.HexFormat;
 
 /**
  * Cross-site request forgery, refused: every change the console makes is a POST that must carry, in a form field or
- * a header, the same random token as the console's own cookie. Another site can make a browser send the cookie
- * (and a cached basic-auth password), but cannot read it to put it in the form. The cookie is also
- * {@code SameSite=Strict}, so most browsers never send it cross-site at all.
+ * a header, this browser's token. Signed in, the token is derived from the sign-in's own secret cookie (a keyed hash
+ * no other site can compute, and which changes with each sign-in); before that (the sign-in form itself, or a
+ * console that needs no sign-in) it is the value of a random cookie of its own. Another site can make a browser send
+ * the cookies (and a cached basic-auth password) but cannot read them to put the token in its form; the cookies are
+ * also {@code SameSite=Strict}, so most browsers never send them cross-site at all.
  */
 final class Csrf {
 
@@ -18,11 +20,21 @@ final class Csrf {
     static final String FIELD = "_csrf";
     static final String HEADER = "X-CSRF-Token";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Keys the tokens derived from sign-ins: this process's own, as the sign-ins are. */
+    private static final byte[] KEY = new byte[32];
+
+    static {
+        RANDOM.nextBytes(KEY);
+    }
 
     private Csrf() {}
 
-    /** This browser's token, made (and set as its cookie) on its first page. */
+    /** This browser's token: its sign-in's, or the random cookie's (made on its first page). */
     static String token(Context ctx) {
+        String signIn = ctx.cookie(dev.forge.auth.ConsoleSessions.COOKIE);
+        if (signIn != null) {
+            return derived(signIn);
+        }
         String token = ctx.cookie(COOKIE);
         if (token == null || token.length() != 64) {
             byte[] bytes = new byte[32];
@@ -33,11 +45,22 @@ final class Csrf {
         return token;
     }
 
-    /** True if the request carries the token its cookie holds. */
+    /** True if the request carries this browser's token. */
     static boolean valid(Context ctx) {
-        String cookie = ctx.cookie(COOKIE);
+        String signIn = ctx.cookie(dev.forge.auth.ConsoleSessions.COOKIE);
+        String expected = signIn != null ? derived(signIn) : ctx.cookie(COOKIE);
         String sent = ctx.header(HEADER) != null ? ctx.header(HEADER) : ctx.formParam(FIELD);
-        return cookie != null && sent != null
-                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+        return expected != null && sent != null
+                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String derived(String signIn) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(signIn.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 }

@@ -37,6 +37,8 @@ public final class GatewaysSection {
     public record GatewayForm(String name, String transport, String url, String command, String headers, String env,
                               String sessionMode, String timeout, String description) {
 
+        private static final String MASK = "***";
+
         static final GatewayForm EMPTY = new GatewayForm("", "streamable-http", "", "", "", "", "per-client", "30s", "");
 
         /** The same values without the secrets typed into them: what a page may show again. */
@@ -44,12 +46,14 @@ public final class GatewaysSection {
             return new GatewayForm(name, transport, url, command, namesOnly(headers), namesOnly(env), sessionMode, timeout, description);
         }
 
+        /** Each line's name; a value kept as {@code ***} (a stored one) stays so, any other is for the user to type again. */
         private static String namesOnly(String lines) {
             StringBuilder out = new StringBuilder();
             for (String line : lines.split("\n")) {
                 int split = separator(line);
                 if (split > 0) {
-                    out.append(line, 0, split + 1).append(' ').append('\n');
+                    boolean kept = line.substring(split + 1).trim().equals(MASK);
+                    out.append(line, 0, split + 1).append(kept ? " " + MASK : " ").append('\n');
                 }
             }
             return out.toString().strip();
@@ -61,6 +65,9 @@ public final class GatewaysSection {
     private final Federation federation;
     private final Duration trialTime;
     private final RegistryChanges changes;
+    /** Test connections at once: each may start a process; more wait for a moment, not in a queue. */
+    private static final int MAX_TRIALS = 4;
+    private final java.util.concurrent.Semaphore trials = new java.util.concurrent.Semaphore(MAX_TRIALS);
 
     GatewaysSection(Console console, GatewayRegistry registry, Federation federation, Duration trialTime, RegistryChanges changes) {
         this.changes = changes;
@@ -139,11 +146,15 @@ public final class GatewaysSection {
         String refused = null;
         try {
             UpstreamConfig config = registry.checked(body(form, editing == null ? null : stored(editing)), editing);
-            trial = federation.trial(config, trialTime);
+            trial = trials.tryAcquire() ? tryOnce(config) : null;
+            if (trial == null) {
+                refused = "another " + MAX_TRIALS + " connections are being tried; try again in a moment";
+            }
         } catch (RegistryException e) {
             trial = null;
             refused = e.getMessage();
         }
+        changes.tried(ctx, form.name(), form.transport(), trial == null ? "refused" : trial.state());
         Map<String, Object> params = new HashMap<>();
         params.put("trial", trial);
         params.put("refused", refused);
@@ -153,6 +164,14 @@ public final class GatewaysSection {
         }
         Page page = console.page(ctx, editing == null ? "Add a gateway" : "Edit " + editing, "gateways");
         form(ctx, 200, page, editing, form.withoutSecrets(), params);
+    }
+
+    private Trial tryOnce(UpstreamConfig config) {
+        try {
+            return federation.trial(config, trialTime);
+        } finally {
+            trials.release();
+        }
     }
 
     private void setEnabled(Context ctx) {
@@ -240,7 +259,13 @@ public final class GatewaysSection {
                 throw new RegistryException(422, field + ": the line '" + line.strip().replaceAll("(?<=.{12}).+", "…")
                         + "' has no ':' or '=' between a name and a value");
             }
-            pairs.put(line.substring(0, split).trim(), line.substring(split + 1).trim());
+            String name = line.substring(0, split).trim();
+            String value = line.substring(split + 1).trim();
+            if (value.isEmpty()) { // a value not shown again after a refused form: stored empty, it would fail later, unseen
+                throw new RegistryException(422, field + ": '" + name + "' has no value (values typed into a refused form"
+                        + " are not shown again: type it once more, or *** to keep a stored one)");
+            }
+            pairs.put(name, value);
         }
         return pairs;
     }

@@ -31,7 +31,7 @@ public final class OverviewSection {
 
     OverviewSection(Console console, Federation federation, UpstreamFigures figures, ToolRouter router,
                     java.util.function.Supplier<List<ServicesSection.ServiceRow>> services) {
-        this.services = services;
+        this.services = cachedBriefly(services);
         this.console = console;
         this.federation = federation;
         this.figures = figures;
@@ -47,6 +47,27 @@ public final class OverviewSection {
         return Map.of("page", console.page(ctx, "Overview", "overview"), "upstreams", upstreams(), "router", router(),
                 "services", services.get());
     }
+
+    /**
+     * The services, asked at most every few seconds: every open overview refreshes every 3 s, and a service manager in
+     * another process is asked over HTTP.
+     */
+    private static java.util.function.Supplier<List<ServicesSection.ServiceRow>> cachedBriefly(
+            java.util.function.Supplier<List<ServicesSection.ServiceRow>> services) {
+        java.util.concurrent.atomic.AtomicReference<Asked> last = new java.util.concurrent.atomic.AtomicReference<>();
+        return () -> {
+            Asked seen = last.get();
+            long now = System.nanoTime();
+            if (seen != null && now - seen.atNanos() < 2_000_000_000L) {
+                return seen.rows();
+            }
+            List<ServicesSection.ServiceRow> rows = services.get();
+            last.set(new Asked(now, rows));
+            return rows;
+        };
+    }
+
+    private record Asked(long atNanos, List<ServicesSection.ServiceRow> rows) {}
 
     List<UpstreamRow> upstreams() {
         return federation.upstreams().stream().sorted(Comparator.comparing(Upstream::name)).map(this::row).toList();

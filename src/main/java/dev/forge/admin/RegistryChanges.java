@@ -21,6 +21,11 @@ public final class RegistryChanges {
         this.replicas = replicas;
     }
 
+    /** A test connection tried from the console: audited, since it may start a process or reach an address. */
+    void tried(Context ctx, String gateway, String transport, String outcome) {
+        audit.gatewayTrial(Principal.of(ctx).subject(), gateway, transport, outcome);
+    }
+
     /** One change: {@code method} and {@code apiPath} as the admin API would have been asked, and its status. */
     void record(Context ctx, String method, String apiPath, int status) {
         audit.registryChange(Principal.of(ctx).subject(), method, apiPath, status);

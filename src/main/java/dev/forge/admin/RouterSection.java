@@ -37,7 +37,10 @@ public final class RouterSection {
     private final ToolRouter router;
     private final RouterApi api;
 
-    RouterSection(Console console, ToolRouter router) {
+    private final RegistryChanges changes;
+
+    RouterSection(Console console, ToolRouter router, RegistryChanges changes) {
+        this.changes = changes;
         this.console = console;
         this.router = router;
         this.api = router == null ? null : new RouterApi(router);
@@ -84,6 +87,7 @@ public final class RouterSection {
         }
         boolean helped = Boolean.parseBoolean(verdict);
         router.recordFeedback(tool, task, helped);
+        changes.record(ctx, "POST", "/feedback", 201); // as the API's POST /feedback is audited
         String again = "/admin/router?task=" + encode(task) + "&limit=" + limit(ctx.formParam("limit"))
                 + (trimmed(ctx.formParam("context")) == null ? "" : "&context=" + encode(ctx.formParam("context").trim()));
         Console.redirect(ctx, again, "Thanks: recorded that '" + tool + "' " + (helped ? "fits" : "does not fit")

@@ -193,15 +193,19 @@ public final class ServersSection {
         Page page = console.page(ctx, "Server " + server.name(), SECTION);
         try {
             String expires = ctx.formParam("expires");
+            // the client's own subject, not the operator's: its calls are audited and rate-limited as that client
             TokenService.Issued issued = tokens.issue(new TokenService.Request(ctx.formParam("token-name"),
-                    Principal.of(ctx).subject(), "developer", List.of(Scopes.forEndpoint(Catalog.serverScope(server.name()))),
+                    "client:" + server.name(), "developer", List.of(Scopes.forEndpoint(Catalog.serverScope(server.name()))),
                     expires == null || expires.isBlank() ? null : Durations.parse("expires", expires.trim())),
-                    Principal.of(ctx).subject());
+                    Principal.of(ctx));
+            changes.record(ctx, "POST", "/tokens", 201);
             show(ctx, 201, page.withNotice("Created the token '" + issued.record().name() + "'. Copy a configuration now:"
                     + " the token is not shown again."),
                     server, null, issued);
         } catch (RegistryException | ConfigException e) {
-            show(ctx, e instanceof RegistryException r ? r.status() : 422, page.withError(e.getMessage()), server, null, null);
+            int status = e instanceof RegistryException r ? r.status() : 422;
+            changes.record(ctx, "POST", "/tokens", status);
+            show(ctx, status, page.withError(e.getMessage()), server, null, null);
         }
     }
 

@@ -63,7 +63,7 @@ public final class TokensSection {
             String expires = ctx.formParam("expires");
             TokenService.Issued issued = tokens.issue(new TokenService.Request(ctx.formParam("name"), ctx.formParam("subject"),
                     ctx.formParam("role"), scopes, expires == null || expires.isBlank() ? null : Durations.parse("expires", expires)),
-                    Principal.of(ctx).subject());
+                    Principal.of(ctx));
             changes.record(ctx, "POST", "/tokens", 201);
             show(ctx, 201, page.withNotice("Created the token '" + issued.record().name() + "'. Copy it now: it is not"
                     + " shown again."), issued.token());

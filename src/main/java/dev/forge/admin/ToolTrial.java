@@ -197,8 +197,7 @@ public final class ToolTrial {
     }
 
     private static void missing(Context ctx) {
-        Console.redirect(ctx, "/admin/tools?error=" + java.net.URLEncoder.encode("No tool '" + ctx.pathParam("name") + "'.",
-                StandardCharsets.UTF_8), null);
+        Console.redirectWithError(ctx, "/admin/tools", "No tool '" + ctx.pathParam("name") + "'.");
     }
 
     /**

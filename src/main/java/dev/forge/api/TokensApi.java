@@ -31,7 +31,7 @@ public final class TokensApi {
 
     public void routes(RoutesConfig routes) {
         routes.post("/tokens", AdminApi.admin(ctx -> {
-            TokenService.Issued issued = tokens.issue(request(AdminApi.body(ctx)), Principal.of(ctx).subject());
+            TokenService.Issued issued = tokens.issue(request(AdminApi.body(ctx)), Principal.of(ctx));
             ObjectNode body = view(issued.record());
             body.put("token", issued.token());
             AdminApi.json(ctx, 201, body);

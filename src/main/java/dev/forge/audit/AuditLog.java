@@ -119,6 +119,17 @@ public final class AuditLog implements AuthEvents, AutoCloseable {
         write(e);
     }
 
+    /**
+     * A connection tried from the console before a gateway is saved (it may start a process, or reach an address):
+     * who tried what, and how it went ({@code ready}, {@code failed}, {@code connecting}, or {@code refused} when the
+     * form was not valid).
+     */
+    public void gatewayTrial(String subject, String gateway, String transport, String outcome) {
+        ObjectNode e = event("gateway_trial");
+        e.put("subject", subject).put("gateway", gateway).put("transport", transport).put("outcome", outcome);
+        write(e);
+    }
+
     /** {@code outcome}: ok, error (the tool said so) or failed (it never answered properly). */
     public void toolCall(String subject, String tool, String upstream, String outcome, long micros, JsonNode arguments) {
         toolCall(subject, tool, upstream, outcome, micros, arguments, null);

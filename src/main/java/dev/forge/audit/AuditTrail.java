@@ -18,12 +18,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The audit file read back for the console, newest event first: the current file from its end, then the files it
- * rolled to, newest first. Bounded: at most {@link #MAX_SCANNED} lines are looked at per question, and the answer
+ * rolled to, newest first. Bounded: at most {@link #MAX_SCANNED} lines ({@link #MAX_BYTES} bytes) are looked at per question, and the answer
  * says when that cap stopped the search short.
  */
 public final class AuditTrail {
 
     public static final int MAX_SCANNED = 50_000;
+    /** Bytes looked at per question, at most: long lines (a refused request's path) cannot make a search heavy. */
+    public static final long MAX_BYTES = 32L * 1024 * 1024;
     /** Lines are written in order, give or take the moment between an event and its line: older than this is done. */
     private static final Duration ORDER_SLACK = Duration.ofMinutes(1);
 
@@ -79,6 +81,7 @@ public final class AuditTrail {
     public Found read(Query query, int skip, int take) throws IOException {
         List<JsonNode> events = new ArrayList<>();
         int scanned = 0;
+        long bytes = 0;
         int matched = 0;
         int unreadable = 0;
         Instant oldestWanted = query.from() == null ? null : query.from().minus(ORDER_SLACK);
@@ -88,10 +91,11 @@ public final class AuditTrail {
                     if (line.isBlank()) {
                         continue;
                     }
-                    if (scanned == MAX_SCANNED) {
+                    if (scanned == MAX_SCANNED || bytes > MAX_BYTES) {
                         return new Found(events, false, scanned, true, unreadable);
                     }
                     scanned++;
+                    bytes += line.length();
                     JsonNode event;
                     try {
                         event = Json.parse(line);

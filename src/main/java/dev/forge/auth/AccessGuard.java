@@ -102,6 +102,7 @@ public final class AccessGuard {
         try {
             notBlocked(ctx);
             Principal principal = authenticate(ctx, Surface.ADMIN_UI, authorization);
+            failedLogins.count(failedLoginKey(ctx)); // every sign-in spends the address's budget: a flood of them is refused
             if (!principal.mayRead()) {
                 throw new AuthException("this credential may not read the admin surface (it needs scope " + Scopes.ADMIN_READ + ")");
             }
@@ -134,7 +135,7 @@ public final class AccessGuard {
     private Principal authenticate(Context ctx, Surface surface) {
         String header = ctx.header("Authorization");
         if ((header == null || header.isBlank()) && surface == Surface.ADMIN_UI) {
-            header = console.authorization(ctx.cookie(ConsoleSessions.COOKIE)); // a browser signed in to the console
+            header = console.authorization(ctx.cookie(ConsoleSessions.COOKIE), !isPoll(ctx)); // a browser signed in
         }
         return authenticate(ctx, surface, header);
     }
@@ -219,12 +220,20 @@ public final class AccessGuard {
         if (credentialShown) {
             failedLogins.count(failedLoginKey(ctx)); // the next attempt checks the budget
         }
-        if (surface == Surface.ADMIN_UI && isRead(ctx) && wantsPage(ctx)) { // a person at a browser: the sign-in page
+        if (surface == Surface.ADMIN_UI && isRead(ctx) && wantsPage(ctx) && !isPoll(ctx)) { // a person: the sign-in page
             ctx.redirect("/admin/login?next=" + java.net.URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8), io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
         challenges.unauthorized(ctx, surface, reason, credentialShown);
     }
+
+    /** A console page refreshing a part of itself (its script says so): not a person's request. */
+    public static boolean isPoll(Context ctx) {
+        return ctx.header(POLL_HEADER) != null;
+    }
+
+    /** The header the console's script sends with its own refreshes. */
+    public static final String POLL_HEADER = "X-Console-Poll";
 
     private static boolean wantsPage(Context ctx) {
         String accept = ctx.header("Accept");
@@ -241,7 +250,9 @@ public final class AccessGuard {
             case MCP -> Scopes.forEndpoint(catalogScope(ctx));
             case METRICS -> Scopes.ADMIN_READ;
             // the console's forms change things, except signing out and the router's questions (as POST /route)
-            case ADMIN_UI -> isRead(ctx) || ctx.path().equals("/admin/logout") || ctx.path().startsWith("/admin/router")
+            // the tokens page lists who holds what: as GET /tokens, a writer's
+            case ADMIN_UI -> (isRead(ctx) && !ctx.path().startsWith("/admin/tokens")) || ctx.path().equals("/admin/logout")
+                    || ctx.path().equals("/admin/router") || ctx.path().equals("/admin/router/feedback")
                     ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
             case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") && !revealsSecrets(ctx) || isQuery(ctx)
                     ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;

@@ -49,6 +49,47 @@ public final class TokenService {
         this.clock = clock;
     }
 
+    /**
+     * A token asked for by a caller of the API or the console: it may carry no right its issuer lacks (an admin token
+     * narrowed to the admin scopes cannot mint one that calls tools, nor a tool-limited one an unlimited one).
+     */
+    public Issued issue(Request request, Principal issuer) {
+        Role role = Role.parse(request.role() == null ? "developer" : request.role());
+        java.util.Collection<String> wanted = request.scopes().stream().anyMatch(s -> !s.startsWith(Scopes.TOOL_PREFIX))
+                || role == null ? request.scopes() : concat(role.defaultScopes(), request.scopes());
+        for (String scope : wanted) {
+            if (!mayGrant(issuer, scope)) {
+                throw new RegistryException(403, "scopes: '" + scope + "' is beyond what the issuing credential ("
+                        + issuer.subject() + ") may do itself");
+            }
+        }
+        if (issuer.toolLimited() && wanted.stream().noneMatch(s -> s.startsWith(Scopes.TOOL_PREFIX))
+                && wanted.stream().anyMatch(s -> s.equals(Scopes.MCP) || s.startsWith("mcp:"))) {
+            throw new RegistryException(403, "tools: the issuing credential may call only some tools, so the token must be"
+                    + " limited to them too (tool:NAME scopes)");
+        }
+        return issue(request, issuer.subject());
+    }
+
+    private static boolean mayGrant(Principal issuer, String scope) {
+        if (scope.startsWith(Scopes.TOOL_PREFIX)) {
+            return issuer.mayCall(scope.substring(Scopes.TOOL_PREFIX.length()));
+        }
+        if (scope.equals(Scopes.ADMIN_READ)) {
+            return issuer.mayRead();
+        }
+        if (scope.startsWith("mcp:")) {
+            return issuer.scopes().contains(Scopes.MCP) || issuer.scopes().contains(scope);
+        }
+        return issuer.scopes().contains(scope);
+    }
+
+    private static List<String> concat(java.util.Collection<String> a, java.util.Collection<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     public Issued issue(Request request, String issuedBy) {
         if (key == null) {
             throw new RegistryException(501, "tokens cannot be issued: no JWT_SECRET is configured (make generate-secrets writes one)");
@@ -115,6 +156,9 @@ public final class TokenService {
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime))).claim("role", role.label());
+        if (role == Role.ADMIN) { // acting on a service manager needs the admin scopes, never the calling of tools
+            claims.claim("scope", Scopes.ADMIN_READ + " " + Scopes.ADMIN_WRITE);
+        }
         if (issuer != null) {
             claims.issuer(issuer);
         }

@@ -347,7 +347,14 @@ public final class GatewayRegistry {
      * console's "test connection" tries. {@code currentName}: the gateway being edited, whose name it may keep.
      */
     public UpstreamConfig checked(JsonNode body, String currentName) {
-        return validate(body, bodies, currentName);
+        if (currentName == null) {
+            return validate(body, bodies, null);
+        }
+        GatewayRecord current = target(currentName);
+        // as an update: a masked value (***) stands for the stored one while its destination does not change
+        JsonNode unmasked = current.unreadable() == null && body instanceof tools.jackson.databind.node.ObjectNode o
+                ? MaskedUpdate.unmasked(o, current) : body;
+        return validateUpdate(current, unmasked);
     }
 
     /** As an update of {@code current}: {@code inherit_env} comes from forge.yaml alone, so it may be kept, never added or changed. */

@@ -5,16 +5,23 @@
   "use strict";
 
   // A region with data-refresh is fetched again every data-every ms and replaced, while the tab is visible.
+  // A refresh says it is one (X-Console-Poll): it does not keep a sign-in alive, and a sign-in that has ended answers
+  // it with 401 rather than the sign-in page. One at a time: a slow answer is not asked for again meanwhile.
   function refresh(region) {
     var every = Number(region.getAttribute("data-every")) || 5000;
+    var busy = false;
     setInterval(function () {
-      if (document.hidden) return;
-      fetch(region.getAttribute("data-refresh"), { credentials: "same-origin", headers: { Accept: "text/html" } })
+      if (document.hidden || busy) return;
+      busy = true;
+      fetch(region.getAttribute("data-refresh"), { credentials: "same-origin", headers: POLL })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) { if (html !== null) region.innerHTML = html; })
-        .catch(function () { /* the next round tries again */ });
+        .catch(function () { /* the next round tries again */ })
+        .then(function () { busy = false; });
     }, every);
   }
+
+  var POLL = { Accept: "text/html", "X-Console-Poll": "1" };
 
   // A list with data-tail follows a log: every data-every ms it asks for the lines after the last one it has
   // (data-after; the answer's X-Log-Next says where it now stands), appends them, keeps the newest data-keep, and
@@ -28,7 +35,7 @@
       if (document.hidden || busy) return;
       busy = true;
       var url = list.getAttribute("data-tail") + "?after=" + encodeURIComponent(list.getAttribute("data-after") || "0");
-      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      fetch(url, { credentials: "same-origin", headers: POLL })
         .then(function (r) {
           if (!r.ok) return null;
           var next = r.headers.get("X-Log-Next");

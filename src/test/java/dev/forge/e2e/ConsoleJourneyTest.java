@@ -148,9 +148,14 @@ class ConsoleJourneyTest {
     @Test
     void aViewerSeesButIsOfferedNoChangeAndAForgedChangeIsRefused() throws Exception {
         signIn(token("viewer"));
-        browser.open(base + "/admin/tokens");
         assertThat(browser.find(".who").getText()).contains("read only");
-        assertThat(browser.all("#create-token")).isEmpty();
+        // the tokens page lists who holds what: like GET /tokens, it is a writer's
+        assertThat(browser.all("nav a[href='/admin/tokens']")).isEmpty();
+        HttpResponse<String> tokensPage = RawMcp.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin/tokens"))
+                .header("Authorization", "Bearer " + token("viewer")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tokensPage.statusCode()).isEqualTo(403);
+        browser.open(base + "/admin/gateways");
+        assertThat(browser.all("#add-gateway")).isEmpty();
         assertThat(browser.all("button.danger")).isEmpty();
 
         // a change without the page's anti-forgery token is refused, even for an admin
