@@ -35,7 +35,9 @@ class ErrorCatalogTest {
     private static final Pattern JOINED_LITERALS = Pattern.compile("\"\\s*\\+\\s*\"");
     /** Where an HTTP error's code is chosen: the admin API's and the edge's reply, and any body built as {"error": code}. */
     private static final Pattern CALL = Pattern.compile(
-            "AdminApi\\.error\\(|EdgeErrors\\.reply\\(|\\.put\\(\"error\",|(?<![.\\w])(?:error|reply)\\(ctx,|(?<![.\\w])write\\(ctx, surface,");
+            "AdminApi\\.error\\(|EdgeErrors\\.reply\\(|\\.put\\(\"error\",|(?<![.\\w])(?:error|reply)\\(ctx,|(?<![.\\w])write\\(ctx, surface,"
+                    // the service manager's answers, made apart from a request (the console asks them too)
+                    + "|(?<![.\\w])error\\(\\d{3}");
     /** A code is an argument, a switch arm or a branch of a ternary; not an argument of a nested call ({@code pathParam("name")}). */
     private static final Pattern CODE_LITERAL = Pattern.compile("(?<=[,>?:]\\s{0,40})\"([a-z][a-z_]*)\"");
 
