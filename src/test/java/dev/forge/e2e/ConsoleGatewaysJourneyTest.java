@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
-import dev.forge.support.Browser;
 import dev.forge.support.NodeHttpServer;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
@@ -14,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,18 +24,16 @@ import org.openqa.selenium.WebElement;
  * that shows its handshake and tools, a refused form that keeps what was typed but not its secrets, editing, disabling
  * and enabling, deleting — each checked where a user would notice it, down to an MCP client's tool list.
  */
-class ConsoleGatewaysJourneyTest {
+class ConsoleGatewaysJourneyTest extends dev.forge.support.ConsoleBrowserTest {
 
     static Gateway gateway;
     static NodeHttpServer everything;
     static String base;
-    Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         everything = NodeHttpServer.everything("streamableHttp");
-        ForgeConfig config = TestGateways.config(List.of(), List.of()).withSecurity(TestGateways.security(Map.of(
-                "JWT_SECRET", ConsoleJourneyTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000")));
+        ForgeConfig config = secured(List.of(), Map.of());
         gateway = TestGateways.start(config);
         base = TestGateways.baseUrl(gateway);
     }
@@ -49,17 +45,11 @@ class ConsoleGatewaysJourneyTest {
     }
 
     @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Browser.start();
+    void signInFirst() throws Exception {
         browser.open(base + "/admin/login");
-        browser.type("#token", ConsoleJourneyTest.token("admin"));
+        browser.type("#token", token("admin"));
         browser.find("#sign-in-button").click();
         browser.await(d -> d.findElement(By.cssSelector("#upstreams, p.empty")));
-    }
-
-    @AfterEach
-    void closeBrowser() throws Exception {
-        if (browser != null) browser.close();
     }
 
     /** The tools an MCP client of the all-upstreams endpoint is offered. */
@@ -67,7 +57,7 @@ class ConsoleGatewaysJourneyTest {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"_meta\":{"
                 + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
         return RawMcp.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
-                .header("Authorization", "Bearer " + ConsoleJourneyTest.token("admin")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token("admin")).header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2026-07-28")
                 .header("Mcp-Method", "tools/list").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();

@@ -2,14 +2,11 @@ package dev.forge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
-import dev.forge.support.Browser;
 import dev.forge.support.Peers;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
-import dev.forge.support.Tokens;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,9 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -30,20 +25,16 @@ import org.openqa.selenium.WebElement;
  * federates server-everything: signing in (and being refused), the overview's live figures, creating and revoking a
  * token, and what a viewer may not do. Each journey leaves a screenshot of the page it ends on.
  */
-class ConsoleJourneyTest {
+class ConsoleJourneyTest extends dev.forge.support.ConsoleBrowserTest {
 
-    static final String SECRET = "console-secret-0123456789-abcdefghijklmn";
     static Gateway gateway;
     static String base;
-    Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("forge-console");
-        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of())
-                .withSecurity(TestGateways.security(Map.of("JWT_SECRET", SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000",
-                        "BASIC_AUTH_USER", "admin", "BASIC_AUTH_PASSWORD", "console-password-123",
-                        "AUDIT_LOG_PATH", dir.resolve("audit.log").toString())));
+        ForgeConfig config = secured(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), Map.of(
+                "BASIC_AUTH_USER", "admin", "BASIC_AUTH_PASSWORD", "console-password-123", "AUDIT_LOG_PATH", dir.resolve("audit.log").toString()));
         gateway = TestGateways.start(config);
         base = TestGateways.baseUrl(gateway);
     }
@@ -53,20 +44,7 @@ class ConsoleJourneyTest {
         if (gateway != null) gateway.close();
     }
 
-    @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Browser.start();
-    }
 
-    @AfterEach
-    void closeBrowser() throws Exception {
-        if (browser != null) browser.close();
-    }
-
-    static String token(String role) {
-        JWTClaimsSet claims = Tokens.claims(role + "@example.com").claim("role", role).build();
-        return Tokens.hs256(SECRET, claims);
-    }
 
     /** One tool call through the gateway, in the modern era (no session to open): its answer's text. */
     static String echo(String token, String message) throws Exception {
@@ -80,11 +58,7 @@ class ConsoleJourneyTest {
     }
 
     void signIn(String token) {
-        browser.open(base + "/admin");
-        browser.await(d -> d.getCurrentUrl().contains("/admin/login"));
-        browser.type("#token", token);
-        browser.find("#sign-in-button").click();
-        browser.await(d -> d.findElements(By.cssSelector("main h1")).stream().anyMatch(h -> !h.getText().equals("Sign in")));
+        signIn(base, token);
     }
 
     @Test

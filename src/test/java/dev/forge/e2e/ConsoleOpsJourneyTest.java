@@ -3,14 +3,12 @@ package dev.forge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.forge.Gateway;
 import dev.forge.config.ConfigLoader;
 import dev.forge.config.ServerRole;
 import dev.forge.config.ServiceConfig;
 import dev.forge.config.ServiceManagerConfig;
 import dev.forge.protocol.Json;
-import dev.forge.support.Browser;
 import dev.forge.support.Peers;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
@@ -25,9 +23,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -40,14 +36,12 @@ import org.openqa.selenium.WebElement;
  * and what a viewer is not offered. A gateway with its service manager apart shows and changes that manager's
  * services too. Each journey leaves a screenshot of the page it ends on.
  */
-class ConsoleOpsJourneyTest {
+class ConsoleOpsJourneyTest extends dev.forge.support.ConsoleBrowserTest {
 
-    static final String SECRET = "console-ops-secret-0123456789-abcdefghij";
     static Gateway gateway;
     static String base;
     static String managerUrl;
     static Path auditFile;
-    Browser browser;
 
     static ServiceConfig service(String json) {
         return new ConfigLoader(Map.of()).service("test", Json.parse(json), Duration.ofSeconds(20));
@@ -68,9 +62,7 @@ class ConsoleOpsJourneyTest {
                         {"name":"chatty","command":%s}""".formatted(command(Peers.everythingStdio()))),
                 service("""
                         {"name":"notes","command":%s,"auto_start":false}""".formatted(command(Peers.memoryStdio()))));
-        gateway = TestGateways.start(TestGateways.config(List.of(), List.of())
-                .withSecurity(TestGateways.security(Map.of("JWT_SECRET", SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000",
-                        "AUDIT_LOG_PATH", auditFile.toString())))
+        gateway = TestGateways.start(secured(List.of(), Map.of("AUDIT_LOG_PATH", auditFile.toString()))
                 .withRoles(EnumSet.allOf(ServerRole.class), new ServiceManagerConfig(0, services, false, URI.create("http://127.0.0.1:0"))));
         base = TestGateways.baseUrl(gateway);
         managerUrl = "http://127.0.0.1:" + gateway.serviceManagerPort();
@@ -81,24 +73,8 @@ class ConsoleOpsJourneyTest {
         if (gateway != null) gateway.close();
     }
 
-    @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Browser.start();
-    }
 
-    @AfterEach
-    void closeBrowser() throws Exception {
-        if (browser != null) browser.close();
-    }
 
-    static String token(String subject, String role) {
-        JWTClaimsSet claims = Tokens.claims(subject).claim("role", role).build();
-        return Tokens.hs256(SECRET, claims);
-    }
-
-    static String token(String role) {
-        return token(role + "@example.com", role);
-    }
 
     /** One tool call through the gateway's {@code /rpc}: the answer's text. */
     static String call(String token, String tool, String message) throws Exception {
@@ -110,13 +86,6 @@ class ConsoleOpsJourneyTest {
         return Json.parse(Tokens.send("GET", managerUrl + "/services/" + service, token("admin"), null).body()).path("state").asString();
     }
 
-    void signIn(String url, String token) {
-        browser.open(url + "/admin");
-        browser.await(d -> d.getCurrentUrl().contains("/admin/login"));
-        browser.type("#token", token);
-        browser.find("#sign-in-button").click();
-        browser.await(d -> d.findElements(By.cssSelector("main h1")).stream().anyMatch(h -> !h.getText().equals("Sign in")));
-    }
 
     WebElement row(String service) {
         return browser.find("#services tr[data-service=" + service + "]");

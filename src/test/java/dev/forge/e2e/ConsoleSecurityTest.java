@@ -28,7 +28,7 @@ class ConsoleSecurityTest {
     @BeforeAll
     static void start() throws Exception {
         gateway = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(TestGateways.security(Map.of(
-                "JWT_SECRET", ConsoleJourneyTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000"))));
+                "JWT_SECRET", dev.forge.support.ConsoleBrowserTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000"))));
         base = TestGateways.baseUrl(gateway);
     }
 
@@ -48,18 +48,18 @@ class ConsoleSecurityTest {
 
     @Test
     void aConsolePageAskedForFromAnotherOriginIsRefused() throws Exception {
-        assertThat(get("/admin/gateways", ConsoleJourneyTest.token("admin"), null).statusCode()).isEqualTo(200);
-        HttpResponse<String> rebound = get("/admin/gateways", ConsoleJourneyTest.token("admin"), "attacker.example");
+        assertThat(get("/admin/gateways", dev.forge.support.ConsoleBrowserTest.token("admin"), null).statusCode()).isEqualTo(200);
+        HttpResponse<String> rebound = get("/admin/gateways", dev.forge.support.ConsoleBrowserTest.token("admin"), "attacker.example");
         assertThat(rebound.statusCode()).isEqualTo(403);
         assertThat(rebound.body()).contains("Origin");
-        assertThat(get("/gateways", ConsoleJourneyTest.token("admin"), "attacker.example").statusCode())
+        assertThat(get("/gateways", dev.forge.support.ConsoleBrowserTest.token("admin"), "attacker.example").statusCode())
                 .as("the admin API too").isEqualTo(403);
     }
 
     @Test
     void aMessageWrittenIntoTheAddressIsNotShownAsTheConsoles() throws Exception {
         HttpResponse<String> page = get("/admin?notice=Call+the+help+desk&error=Your+session+expired",
-                ConsoleJourneyTest.token("admin"), null);
+                dev.forge.support.ConsoleBrowserTest.token("admin"), null);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).doesNotContain("help desk").doesNotContain("session expired");
     }
@@ -67,7 +67,7 @@ class ConsoleSecurityTest {
     @Test
     void aTokenCannotBeMintedWithRightsItsIssuerLacks() throws Exception {
         JWTClaimsSet narrowed = Tokens.claims("ops@example.com").claim("role", "admin").claim("scope", "admin:read admin:write").build();
-        String issuer = Tokens.hs256(ConsoleJourneyTest.SECRET, narrowed);
+        String issuer = Tokens.hs256(dev.forge.support.ConsoleBrowserTest.SECRET, narrowed);
         HttpResponse<String> beyond = Tokens.send("POST", base + "/tokens", issuer,
                 "{\"name\":\"wider\",\"sub\":\"x@example.com\",\"role\":\"developer\"}");
         assertThat(beyond.statusCode()).as(beyond.body()).isEqualTo(403);

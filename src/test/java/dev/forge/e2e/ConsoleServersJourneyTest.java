@@ -3,11 +3,9 @@ package dev.forge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
 import dev.forge.protocol.Json;
-import dev.forge.support.Browser;
 import dev.forge.support.Peers;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
@@ -21,9 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -37,20 +33,17 @@ import tools.jackson.databind.JsonNode;
  * configuration with a token scoped to that server (which its endpoint takes and the all-tools endpoint refuses), the
  * registry's refusal of a bad name shown on the page, deleting, and what a viewer sees.
  */
-class ConsoleServersJourneyTest {
+class ConsoleServersJourneyTest extends dev.forge.support.ConsoleBrowserTest {
 
-    static final String SECRET = "console-servers-secret-0123456789-abcdefgh";
     static Gateway gateway;
     static String base;
     static Path auditFile;
-    Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         auditFile = Files.createTempDirectory("forge-console-servers").resolve("audit.log");
-        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of())
-                .withSecurity(TestGateways.security(Map.of("JWT_SECRET", SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000",
-                        "AUDIT_LOG_PATH", auditFile.toString())));
+        ForgeConfig config = secured(List.of(TestGateways.stdio("everything", Peers.everythingStdio())),
+                Map.of("AUDIT_LOG_PATH", auditFile.toString()));
         gateway = TestGateways.start(config);
         base = TestGateways.baseUrl(gateway);
     }
@@ -60,26 +53,10 @@ class ConsoleServersJourneyTest {
         if (gateway != null) gateway.close();
     }
 
-    @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Browser.start();
-    }
 
-    @AfterEach
-    void closeBrowser() throws Exception {
-        if (browser != null) browser.close();
-    }
-
-    static String token(String role) {
-        JWTClaimsSet claims = Tokens.claims(role + "@example.com").claim("role", role).build();
-        return Tokens.hs256(SECRET, claims);
-    }
 
     void signIn(String token) {
-        browser.open(base + "/admin/login");
-        browser.type("#token", token);
-        browser.find("#sign-in-button").click();
-        browser.await(d -> d.findElements(By.cssSelector("main h1")).stream().anyMatch(h -> !h.getText().equals("Sign in")));
+        signIn(base, token);
     }
 
     /** Narrows the tool list to {@code query} and ticks the one tool named {@code tool}. */
@@ -103,11 +80,7 @@ class ConsoleServersJourneyTest {
     }
 
     static JsonNode answer(HttpResponse<String> response) {
-        String body = response.body();
-        if (body.startsWith("event:") || body.startsWith("data:")) { // an SSE answer: its last data line
-            body = body.lines().filter(l -> l.startsWith("data:")).reduce((a, b) -> b).orElseThrow().substring(5).trim();
-        }
-        return Json.parse(body);
+        return ModernEdgeTest.answer(response);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.forge.Gateway;
 import dev.forge.config.ForgeConfig;
-import dev.forge.support.Browser;
 import dev.forge.support.Peers;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
@@ -19,9 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -33,21 +30,18 @@ import org.openqa.selenium.WebElement;
  * (a plain answer, an image, a long call's progress as it comes, a required field left empty), and what a viewer and a
  * principal without the right to call a tool meet.
  */
-class ConsoleToolsJourneyTest {
+class ConsoleToolsJourneyTest extends dev.forge.support.ConsoleBrowserTest {
 
-    static final String SECRET = "console-tools-secret-0123456789-abcdefgh";
     static Gateway gateway;
     static String base;
     static Path audit;
-    Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("forge-console-tools");
         audit = dir.resolve("audit.log");
-        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of())
-                .withSecurity(TestGateways.security(Map.of("JWT_SECRET", SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000",
-                        "AUDIT_LOG_PATH", audit.toString())));
+        ForgeConfig config = secured(List.of(TestGateways.stdio("everything", Peers.everythingStdio())),
+                Map.of("AUDIT_LOG_PATH", audit.toString()));
         gateway = TestGateways.start(config);
         base = TestGateways.baseUrl(gateway);
     }
@@ -57,19 +51,7 @@ class ConsoleToolsJourneyTest {
         if (gateway != null) gateway.close();
     }
 
-    @BeforeEach
-    void openBrowser() throws Exception {
-        browser = Browser.start();
-    }
 
-    @AfterEach
-    void closeBrowser() throws Exception {
-        if (browser != null) browser.close();
-    }
-
-    static String token(String role) {
-        return Tokens.hs256(SECRET, Tokens.claims(role + "@example.com").claim("role", role).build());
-    }
 
     /** A token of the admin role with exactly these scopes. */
     static String scoped(String subject, String scopes) {
@@ -98,11 +80,7 @@ class ConsoleToolsJourneyTest {
     }
 
     void signIn(String token) {
-        browser.open(base + "/admin/login");
-        browser.type("#token", token);
-        browser.find("#sign-in-button").click();
-        // signed in: the answer's redirect has left the sign-in page for the console's first page
-        browser.await(d -> !d.getCurrentUrl().contains("/admin/login") && !d.findElements(By.id("overview-tables")).isEmpty());
+        signIn(base, token);
     }
 
     List<String> toolRows() {
