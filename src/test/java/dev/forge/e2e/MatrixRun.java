@@ -48,6 +48,8 @@ final class MatrixRun implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<MatrixCell, CompletableFuture<JsonNode>> seen = new LinkedHashMap<>();
     private final Map<String, String> outcomes = new ConcurrentHashMap<>();
+    /** Where the clients reach the gateway (the balancer, behind replicas). */
+    private volatile String base;
     private final ExecutorService cells = Executors.newFixedThreadPool(ENTRIES_AT_ONCE,
             Thread.ofPlatform().name("matrix-cells-", 0).daemon().factory());
 
@@ -93,6 +95,7 @@ final class MatrixRun implements AutoCloseable {
             }
         }
         String base = front.start(entries, running);
+        this.base = base;
         for (UpstreamKind kind : UpstreamKind.values()) {
             for (SessionMode mode : SessionMode.values()) {
                 List<MatrixCell> ofEntry = Arrays.stream(ClientTransport.values()).map(c -> new MatrixCell(kind, mode, c)).toList();
@@ -123,6 +126,10 @@ final class MatrixRun implements AutoCloseable {
                 observed.path("error").asString(""), observed.path("tookMs").asInt(), observed.path("askedSoFar")).isFalse();
         capability.check(where, observed);
         outcomes.put(MatrixTable.key(cell, capability), "pass");
+    }
+
+    String base() {
+        return base;
     }
 
     /** Waits (bounded) until every cell's client has finished, however it ended. */

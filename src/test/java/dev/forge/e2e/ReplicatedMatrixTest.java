@@ -6,8 +6,10 @@ import dev.forge.Gateway;
 import dev.forge.config.DatabaseUrl;
 import dev.forge.config.ForgeConfig;
 import dev.forge.support.Balancer;
+import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import dev.forge.support.Tokens;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The whole passthrough suite with no stickiness: the transport matrix ({@link MatrixRun}: every upstream kind in both
@@ -91,6 +94,40 @@ class ReplicatedMatrixTest {
             assertThat(metrics).as("replica on port %d served tool calls", replica.port())
                     .containsPattern("forge_mcp_requests_seconds_count\\{method=\"tools/call\",outcome=\"ok\",?[^}]*} [1-9]");
         }
+    }
+
+    /**
+     * A modern client (MCP 2026-07-28: no session) through the balancer: each request may land on another replica and
+     * is served where it lands — discovery and calls to a stdio upstream. (A multi-round call or a task is held by the
+     * replica that began it; the docs ask for sticky routing for those.)
+     */
+    @Test
+    void aModernClientIsServedByWhicheverReplicaItsRequestReaches() throws Exception {
+        String base = run.base();
+        JsonNode discovered = ModernEdgeTest.answer(modern(base, 1, "server/discover", null, ""));
+        assertThat(discovered.path("result").path("supportedVersions").toString()).contains("2026-07-28");
+        for (int i = 0; i < 2 * REPLICAS; i++) { // round-robin: every replica serves some
+            HttpResponse<String> call = modern(base, 10 + i, "tools/call", "stdio-shared__echo",
+                    "\"name\":\"stdio-shared__echo\",\"arguments\":{\"message\":\"modern " + i + "\"}");
+            assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+            assertThat(call.headers().firstValue("Mcp-Session-Id")).isEmpty();
+            assertThat(ModernEdgeTest.answer(call).path("result").toString()).contains("echo: modern " + i);
+        }
+    }
+
+    static HttpResponse<String> modern(String base, int id, String method, String name, String params) throws Exception {
+        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":{"
+                + (params.isEmpty() ? meta : params + "," + meta) + "}}";
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", method)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (name != null) {
+            request.header("Mcp-Name", name);
+        }
+        return RawMcp.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void sql(String statement) throws Exception {
