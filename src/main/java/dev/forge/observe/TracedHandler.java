@@ -50,7 +50,7 @@ public final class TracedHandler implements RoutedHandler {
         return answered.whenComplete((response, failure) -> {
             JsonNode error = response == null ? null : response.get("error");
             if (failure != null) {
-                span.end("failed", -32603, failure.getMessage());
+                span.end("failed", dev.forge.protocol.JsonRpcError.INTERNAL_ERROR, failure.getMessage());
             } else if (error != null) {
                 span.end("error", error.path("code").asInt(), error.path("message").asString(""));
             } else {
