@@ -39,6 +39,8 @@ public final class ServiceSupervisor implements AutoCloseable {
     private final Map<String, ServiceConfig> services = new ConcurrentHashMap<>();
     private final Map<String, Long> memory = new ConcurrentHashMap<>();
     private final Map<String, UnconfiguredService> unconfigured = new ConcurrentHashMap<>();
+    /** Waiting services one request is completing: still listed as waiting until the completed one is managed. */
+    private final java.util.Set<String> claimed = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final LongSupplier hostAvailable;
     private final Duration pressureIdleFloor;
@@ -70,11 +72,13 @@ public final class ServiceSupervisor implements AutoCloseable {
         services.remove(name);
         memory.remove(name);
         unconfigured.remove(name);
+        claimed.remove(name);
     }
 
     /** A service waiting for environment variables; listed until {@link #configured} or forgotten. */
     public void awaitConfiguration(UnconfiguredService service) {
         unconfigured.put(service.name(), service);
+        claimed.remove(service.name());
     }
 
     public UnconfiguredService unconfigured(String name) {
@@ -82,17 +86,22 @@ public final class ServiceSupervisor implements AutoCloseable {
     }
 
     public java.util.Collection<UnconfiguredService> unconfigured() {
-        return unconfigured.values();
+        return unconfigured.values().stream().filter(w -> !services.containsKey(w.name())).toList();
     }
 
-    /** Takes the waiting entry for one request to complete; false if another took it first. */
+    /**
+     * Takes the waiting entry for one request to complete; false if another took it first. The entry stays
+     * listed until {@link #configured}, so a concurrent request always finds the service in one state or the other.
+     */
     public boolean claim(UnconfiguredService waiting) {
-        return unconfigured.remove(waiting.name(), waiting);
+        return unconfigured.get(waiting.name()) == waiting && claimed.add(waiting.name());
     }
 
-    /** The claimed service is complete: it is managed from now on. */
+    /** The claimed service is complete: it is managed from now on (managed first, then no longer waiting). */
     public void configured(ServiceConfig service) {
         services.put(service.name(), service);
+        unconfigured.remove(service.name());
+        claimed.remove(service.name());
     }
 
     public ServiceConfig service(String name) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServicePriorityTest {
 
-    private static ServiceConfig service(String name, String priority, String reservation, boolean sleeps, boolean autoStart) {
+    static ServiceConfig service(String name, String priority, String reservation, boolean sleeps, boolean autoStart) {
         String command = Json.text(Json.valueToTree(Peers.memoryStdio()));
         return new ConfigLoader(Map.of()).service(name, Json.parse("""
                 {"name":"%s","command":%s,"auto_start":%s,
