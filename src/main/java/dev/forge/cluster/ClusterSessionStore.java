@@ -44,6 +44,8 @@ public final class ClusterSessionStore implements SessionStore {
     private static final String KEY = "forge:session:";
     private static final String EVERYONE = "forge:sessions";
     private static final String REPLICA = "forge:replica:";
+    /** Where each running replica is reached, by its tag: kept alive while it runs, gone soon after it stops. */
+    private static final String REPLICA_URL = "forge:replica-url:";
     /** Writes a new session's fields and its expiry in one step: no key is ever left without one. */
     private static final String CREATE = "redis.call('hset', KEYS[1], unpack(ARGV, 2)) return redis.call('pexpire', KEYS[1], ARGV[1])";
     /** Writes fields of a session that still exists; one ended or expired is not brought back (without an expiry). */
@@ -57,6 +59,8 @@ public final class ClusterSessionStore implements SessionStore {
     private final Duration idleTimeout;
     /** This process among the replicas: names its channel and the questions it asks clients. */
     private final String replica;
+    /** Whether this replica has told the others where it is reached (once it made an id that names it). */
+    private volatile boolean registered;
     /** Which replica holds each session's stream, as they announce it. */
     private final Map<String, String> streamHolders = new ConcurrentHashMap<>();
     /** When each local copy last pushed its session's expiry back (nanoTime): at most every quarter of the timeout. */
@@ -210,6 +214,9 @@ public final class ClusterSessionStore implements SessionStore {
             } catch (InterruptedException e) {
                 return;
             }
+            if (registered) {
+                register();
+            }
             for (ClientSession session : local.all()) {
                 if (session.hasStream() && !closed) {
                     refreshed.remove(session.id());
@@ -237,6 +244,29 @@ public final class ClusterSessionStore implements SessionStore {
     @Override
     public URI ownerElsewhere(ClientSession session) {
         return owners.get(session.id());
+    }
+
+    @Override
+    public String replicaTag() {
+        if (!registered) { // on the first id made here: by then this replica listens, so its address is known
+            registered = true;
+            register();
+        }
+        return replica;
+    }
+
+    /** Tells the others where this replica is, for as long as a session may stay idle (pushed back while it runs). */
+    private void register() {
+        connection.async().set(REPLICA_URL + replica, self.get().toString(), io.lettuce.core.SetArgs.Builder.px(ttl().toMillis()));
+    }
+
+    @Override
+    public URI replicaElsewhere(String tag) {
+        if (tag == null || tag.equals(replica) || !Thread.currentThread().isVirtual()) {
+            return null; // only a request's own (virtual) thread waits on Redis
+        }
+        String url = commands().get(REPLICA_URL + tag);
+        return url == null ? null : URI.create(url);
     }
 
     @Override

@@ -32,6 +32,19 @@ public interface SessionStore extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The tag this replica puts in the ids it makes for what only it can serve (a modern call's {@code requestState},
+     * a task), so that whichever replica a later request lands on can send it here; null for a process on its own.
+     */
+    default String replicaTag() {
+        return null;
+    }
+
+    /** Where the replica that put this tag in an id is reached: null when it is this one, or no running replica has it. */
+    default java.net.URI replicaElsewhere(String tag) {
+        return null;
+    }
+
     /** Hears every session that ends (deleted, stream closed, or reaped idle), after it has ended. */
     void onClose(Consumer<ClientSession> listener);
 

@@ -2,9 +2,7 @@ package dev.forge.transport;
 
 import dev.forge.auth.Principal;
 import dev.forge.session.SessionStore;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +22,6 @@ final class ModernCalls {
     private record Open(ModernCall call, String scope, String subject) {}
 
     private final Map<String, Open> open = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
     private final SessionStore sessions;
     private final Duration answerWithin;
 
@@ -37,15 +34,16 @@ final class ModernCalls {
         return open.size() >= MAX_OPEN;
     }
 
-    private String newState() {
-        byte[] bytes = new byte[18];
-        random.nextBytes(bytes);
-        return "forge-" + HexFormat.of().formatHex(bytes);
+    static final String STATE_PREFIX = "forge";
+
+    /** This replica's tag, for the ids it makes (null for a process on its own). */
+    String replicaTag() {
+        return sessions.replicaTag();
     }
 
     /** Registers a call that asked its first question, for its retries; the state names it. */
     String open(ModernCall call, String scope, Principal principal) {
-        String state = newState();
+        String state = ReplicaIds.make(STATE_PREFIX, sessions.replicaTag());
         open.put(state, new Open(call, scope, subject(principal)));
         return state;
     }

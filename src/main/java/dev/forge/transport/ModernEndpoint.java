@@ -56,6 +56,7 @@ final class ModernEndpoint {
     private final ModernListen listen;
     private final ModernCalls calls;
     private final ModernTasks tasks;
+    private final OwnerHop hop;
     /** Modern requests being answered, by who sent them and their id: what a notifications/cancelled names. */
     private final Map<String, ClientSession> running = new ConcurrentHashMap<>();
     /** Cancels that came before their request (the last few seconds' worth, at most 1,024): it is cancelled on arrival. */
@@ -68,7 +69,8 @@ final class ModernEndpoint {
     private volatile ObjectNode serverInfo;
 
     ModernEndpoint(Inbound inbound, SessionStore sessions, StreamableHttpEndpoint http, ModernListen listen, ModernCalls calls,
-                   ModernTasks tasks) {
+                   ModernTasks tasks, OwnerHop hop) {
+        this.hop = hop;
         this.calls = calls;
         this.tasks = tasks;
         this.inbound = inbound;
@@ -77,14 +79,18 @@ final class ModernEndpoint {
         this.listen = listen;
     }
 
-    void post(Context ctx, String scope, Message message, Accept accept) {
+    void post(Context ctx, String scope, Message message, Accept accept, byte[] body) {
         JsonNode id = message instanceof Message.Request r ? r.id() : null;
         try {
             ObjectNode params = message.node().get("params") instanceof ObjectNode p ? p : Json.object();
             ModernEnvelope envelope = ModernEnvelope.read(params);
             checkHeaders(ctx, message, params, envelope);
             switch (message) {
-                case Message.Request request -> serve(ctx, scope, request, envelope, accept);
+                case Message.Request request -> {
+                    if (!servedElsewhere(ctx, request, body)) {
+                        serve(ctx, scope, request, envelope, accept);
+                    }
+                }
                 case Message.Notification notification -> {
                     if ("notifications/cancelled".equals(notification.method())) {
                         // closing a request's stream cancels it too; this is for listen streams and clients that say so
@@ -106,6 +112,61 @@ final class ModernEndpoint {
         } catch (ModernRefusal e) {
             HttpErrors.reply(ctx, e.status(), id, e.error());
         }
+    }
+
+    /**
+     * Among replicas, a request that continues what another replica holds — the call its requestState names, the task
+     * it names, the tasks a listen follows (all of one replica) — is served there: the ids carry the replica's tag.
+     */
+    private boolean servedElsewhere(Context ctx, Message.Request request, byte[] body) {
+        String own = sessions.replicaTag();
+        if (own == null) {
+            return false;
+        }
+        String method = request.method();
+        ObjectNode params = request.params();
+        String tag;
+        String what;
+        if (MAY_ASK.contains(method) && params.has("requestState")) {
+            tag = ReplicaIds.tagOf(params.path("requestState").asString(null), ModernCalls.STATE_PREFIX);
+            what = "the call this requestState continues";
+        } else if (TASK_METHODS.contains(method)) {
+            tag = ReplicaIds.tagOf(params.path("taskId").asString(null), ModernTasks.ID_PREFIX);
+            what = "the task '" + params.path("taskId").asString("") + "'";
+        } else if ("subscriptions/listen".equals(method)) {
+            tag = oneReplicaOf(params.path("notifications").path("taskIds"));
+            what = null; // a listen is served here all the same: tasks held nowhere are not followed
+        } else {
+            return false;
+        }
+        if (tag == null || tag.equals(own)) {
+            return false;
+        }
+        java.net.URI replica = sessions.replicaElsewhere(tag);
+        String retry = MAY_ASK.contains(method) ? "; send the request again without requestState and inputResponses" : "";
+        if (replica == null) {
+            if (what == null) {
+                return false;
+            }
+            throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: " + what + " was held by a replica"
+                    + " of this gateway that is no longer running, and ended with it" + retry);
+        }
+        return hop.servedBy(ctx, replica, request, body, e -> HttpErrors.reply(ctx, 400, request.id(), JsonRpcError.INVALID_PARAMS,
+                "Invalid params: " + (what == null ? "the tasks this listen follows are" : what + " is") + " held by a replica"
+                        + " of this gateway that cannot be reached (" + e.getClass().getSimpleName() + ")" + retry));
+    }
+
+    /** The replica every task id in the array names, when they all name the same one; else null. */
+    private static String oneReplicaOf(JsonNode taskIds) {
+        String tag = null;
+        for (JsonNode id : taskIds) {
+            String named = ReplicaIds.tagOf(id.asString(null), ModernTasks.ID_PREFIX);
+            if (named == null || (tag != null && !tag.equals(named))) {
+                return null;
+            }
+            tag = named;
+        }
+        return tag;
     }
 
     private void serve(Context ctx, String scope, Message.Request request, ModernEnvelope envelope, Accept accept) {

@@ -2,9 +2,7 @@ package dev.forge.transport;
 
 import dev.forge.auth.Principal;
 import dev.forge.protocol.Message;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +34,6 @@ final class ModernTasks {
     private static final Executor VIRTUAL = task -> Thread.ofVirtual().name("modern-task").start(task);
 
     private final Map<String, ModernTask> tasks = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
     private final ModernCalls calls;
     /** Null: tasks are not offered. */
     private final Duration after;
@@ -119,10 +116,10 @@ final class ModernTasks {
         tasks.remove(task.id);
     }
 
+    static final String ID_PREFIX = "task";
+
     private String newId() {
-        byte[] bytes = new byte[18];
-        random.nextBytes(bytes);
-        return "task-" + HexFormat.of().formatHex(bytes);
+        return ReplicaIds.make(ID_PREFIX, calls.replicaTag());
     }
 
     private static String subject(Principal principal) {

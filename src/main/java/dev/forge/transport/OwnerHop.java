@@ -31,7 +31,8 @@ public final class OwnerHop {
     /** Marks a request replayed from another replica. */
     static final String HOP_HEADER = "Forge-Replica-Hop";
     private static final List<String> FORWARDED = List.of("Content-Type", "Accept", StreamableHttpEndpoint.SESSION_HEADER,
-            StreamableHttpEndpoint.VERSION_HEADER, "Authorization", "Last-Event-ID");
+            StreamableHttpEndpoint.VERSION_HEADER, "Authorization", "Last-Event-ID", ModernEndpoint.METHOD_HEADER,
+            ModernEndpoint.NAME_HEADER, "traceparent", "tracestate");
     private static final List<String> RETURNED = List.of("Content-Type", "Cache-Control", StreamableHttpEndpoint.SESSION_HEADER);
 
     /** One process: every request is served where it lands. */
@@ -58,6 +59,25 @@ public final class OwnerHop {
         if (owner == null || !ownerBound.test(session, request)) {
             return false;
         }
+        replay(ctx, owner, request, body, e -> gone(ctx, session, request, e));
+        return true;
+    }
+
+    /**
+     * A modern request that continues what another replica holds (a call waiting for its retry, a task): replayed on
+     * that replica as it came. False, to serve it here, for one process or a request that already made its hop.
+     *
+     * @param unreachable answers the client when that replica cannot be reached
+     */
+    boolean servedBy(Context ctx, URI replica, Message.Request request, byte[] body, java.util.function.Consumer<IOException> unreachable) {
+        if (sessions == null || ctx.header(HOP_HEADER) != null) {
+            return false;
+        }
+        replay(ctx, replica, request, body, unreachable);
+        return true;
+    }
+
+    private void replay(Context ctx, URI owner, Message.Request request, byte[] body, java.util.function.Consumer<IOException> unreachable) {
         String query = ctx.queryString();
         HttpRequest.Builder replay = HttpRequest.newBuilder(owner.resolve(ctx.path() + (query == null ? "" : "?" + query)))
                 .timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body)).header(HOP_HEADER, "1");
@@ -73,12 +93,12 @@ public final class OwnerHop {
         try {
             answer = http.send(replay.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) { // refused, reset, timed out
-            gone(ctx, session, request, e);
-            return true;
+            unreachable.accept(e);
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: stopping");
-            return true;
+            return;
         }
         ctx.status(answer.statusCode());
         for (String name : RETURNED) {
@@ -93,9 +113,8 @@ public final class OwnerHop {
             }
         } catch (IOException e) {
             // the client went away, or the replica did mid-answer: closing the stream tells the other side
-            LOG.debug("session {}: a replayed request ended early: {}", session.id(), e.getMessage());
+            LOG.debug("a request replayed on {} ended early: {}", owner, e.getMessage());
         }
-        return true;
     }
 
     /** The replica holding the session's upstream sessions cannot be reached: the session ends, the client starts over. */

@@ -67,7 +67,7 @@ public final class StreamableHttpEndpoint {
         ModernCalls calls = new ModernCalls(sessions, requestTimeout);
         ModernTasks tasks = new ModernTasks(calls, taskAfter);
         this.modern = new ModernEndpoint(inbound, sessions, this, new ModernListen(inbound, sessions, subscribers, requestTimeout, tasks),
-                calls, tasks);
+                calls, tasks, ownerHop);
         this.batches = batches;
         this.sessions = sessions;
         this.scopeExists = scopeExists;
@@ -123,7 +123,7 @@ public final class StreamableHttpEndpoint {
             return;
         }
         if (ModernEnvelope.claimed(body)) { // the era is the request's own, whatever came before it
-            modern.post(ctx, scope, message, accept);
+            modern.post(ctx, scope, message, accept, bytes);
             return;
         }
         if (ProtocolVersions.isModern(ctx.header(VERSION_HEADER))) {

@@ -98,8 +98,8 @@ class ReplicatedMatrixTest {
 
     /**
      * A modern client (MCP 2026-07-28: no session) through the balancer: each request may land on another replica and
-     * is served where it lands — discovery and calls to a stdio upstream. (A multi-round call or a task is held by the
-     * replica that began it; the docs ask for sticky routing for those.)
+     * is served where it lands — discovery and calls to a stdio upstream; a multi-round call's retry is carried to the
+     * replica holding the call, wherever the balancer sends it ({@link ReplicatedModernTest} crosses every time).
      */
     @Test
     void aModernClientIsServedByWhicheverReplicaItsRequestReaches() throws Exception {
@@ -113,11 +113,28 @@ class ReplicatedMatrixTest {
             assertThat(call.headers().firstValue("Mcp-Session-Id")).isEmpty();
             assertThat(ModernEdgeTest.answer(call).path("result").toString()).contains("echo: modern " + i);
         }
+        String tool = "stdio-shared__ask-elicitation";
+        for (int i = 0; i < REPLICAS; i++) { // rounds and retries spread over the replicas by the balancer
+            JsonNode round = ModernEdgeTest.answer(modern(base, 20 + i, "tools/call", tool, "\"name\":\"" + tool + "\",\"arguments\":{}",
+                    "{\"elicitation\":{}}")).path("result");
+            assertThat(round.path("resultType").asString()).as(round.toString()).isEqualTo("input_required");
+            String key = round.path("inputRequests").propertyNames().iterator().next();
+            HttpResponse<String> done = modern(base, 30 + i, "tools/call", tool, "\"name\":\"" + tool + "\",\"arguments\":{},"
+                    + "\"requestState\":\"" + round.path("requestState").asString() + "\",\"inputResponses\":{\"" + key
+                    + "\":{\"action\":\"accept\",\"content\":{\"color\":\"c" + i + "\"}}}", "{\"elicitation\":{}}");
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(ModernEdgeTest.answer(done).path("result").toString()).contains("elicited: accept c" + i);
+        }
     }
 
     static HttpResponse<String> modern(String base, int id, String method, String name, String params) throws Exception {
+        return modern(base, id, method, name, params, "{}");
+    }
+
+    static HttpResponse<String> modern(String base, int id, String method, String name, String params, String capabilities)
+            throws Exception {
         String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-                + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+                + "\"io.modelcontextprotocol/clientCapabilities\":" + capabilities + "}";
         String body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":{"
                 + (params.isEmpty() ? meta : params + "," + meta) + "}}";
         java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/mcp"))

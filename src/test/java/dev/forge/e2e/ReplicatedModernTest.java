@@ -1,0 +1,182 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forge.Gateway;
+import dev.forge.config.DatabaseUrl;
+import dev.forge.config.ForgeConfig;
+import dev.forge.protocol.Json;
+import dev.forge.support.Peers;
+import dev.forge.support.TestGateways;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A modern client (MCP 2026-07-28, no session) whose requests land on different replicas (Redis, PostgreSQL): what one
+ * replica holds — a call waiting for the client's retry, a task — is served wherever the next request lands, the
+ * request replayed on the replica named in the requestState or task id. Each test sends the first request to replica
+ * A and what follows to replica B, so every one of them crosses (a balancer would cross only some of the time).
+ */
+class ReplicatedModernTest {
+
+    static Gateway a;
+    static Gateway b;
+    static String schema;
+    static Path probeState;
+
+    @BeforeAll
+    static void start() throws Exception {
+        schema = "forge_modern_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        sql("CREATE SCHEMA " + schema);
+        probeState = Files.createTempDirectory("forge-replicated-probe"); // shared: either replica's probe reports cancels
+        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("probe", Peers.probe(),
+                        Map.of("PROBE_STATE_DIR", probeState.toString()))), List.of())
+                .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
+                .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0")))
+                .withTaskAfter(Duration.ofMillis(300));
+        a = TestGateways.start(config); // one after the other: the first creates the schema the other joins
+        b = TestGateways.start(config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (b != null) b.close();
+            if (a != null) a.close();
+        } finally {
+            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void aRetryWithInputResponsesOnAnotherReplicaCarriesTheCallOn() throws Exception {
+        JsonNode round = send(a, ModernTasksTest.request("ask-1", "tools/call",
+                "\"name\":\"probe__ask-elicitation\",\"arguments\":{}", ModernTasksTest.TAKES_NONE), "tools/call", "probe__ask-elicitation", 200)
+                .path("result");
+        assertThat(round.path("resultType").asString()).as("replica A's first round: " + round).isEqualTo("input_required");
+        String key = round.path("inputRequests").propertyNames().iterator().next();
+        String state = round.path("requestState").asString();
+
+        JsonNode done = send(b, ModernTasksTest.request("ask-2", "tools/call", "\"name\":\"probe__ask-elicitation\",\"arguments\":{},"
+                + "\"requestState\":\"" + state + "\",\"inputResponses\":{\"" + key + "\":{\"action\":\"accept\",\"content\":"
+                + "{\"color\":\"blue\"}}}", ModernTasksTest.TAKES_NONE), "tools/call", "probe__ask-elicitation", 200);
+        assertThat(done.path("id").asString()).isEqualTo("ask-2");
+        assertThat(done.path("result").path("resultType").asString()).as("the retry on replica B: " + done).isEqualTo("complete");
+        assertThat(done.path("result").toString()).contains("elicited: accept blue");
+    }
+
+    @Test
+    void aTaskBegunOnOneReplicaIsFollowedAnsweredAndListenedToOnAnother() throws Exception {
+        String taskId = ModernTasksTest.handle(send(a, ModernTasksTest.request("task-ask", "tools/call",
+                "\"name\":\"probe__ask-elicitation\",\"arguments\":{\"delayMs\":600}", ModernTasksTest.TAKES_TASKS),
+                "tools/call", "probe__ask-elicitation", 200));
+        BlockingQueue<String> lines = listen(b, taskId);
+        JsonNode ack = Json.parse(ModernEdgeTest.next(lines));
+        assertThat(ack.path("params").path("notifications").path("taskIds").toString())
+                .as("replica B's listen follows replica A's task").isEqualTo("[\"" + taskId + "\"]");
+
+        JsonNode waiting = pollUntil(b, taskId, "input_required");
+        String key = waiting.path("inputRequests").propertyNames().iterator().next();
+        JsonNode ack2 = onTask(b, "tasks/update", taskId, "\"inputResponses\":{\"" + key + "\":{\"action\":\"accept\",\"content\":"
+                + "{\"color\":\"green\"}}}", 200);
+        assertThat(ack2.path("result").path("resultType").asString()).isEqualTo("complete");
+        assertThat(pollUntil(b, taskId, "completed").path("result").toString()).contains("elicited: accept green");
+
+        JsonNode state;
+        do { // the listen stream saw it through to the end
+            state = Json.parse(ModernEdgeTest.next(lines));
+        } while (!"completed".equals(state.path("params").path("status").asString()));
+        assertThat(state.path("params").path("taskId").asString()).isEqualTo(taskId);
+    }
+
+    @Test
+    void aTaskCancelledOnAnotherReplicaCancelsTheUpstreamsCall() throws Exception {
+        String taskId = ModernTasksTest.handle(send(a, ModernTasksTest.request("task-cancel", "tools/call",
+                "\"name\":\"probe__wait-for-cancel\",\"arguments\":{\"tag\":\"replicated-cancel\"}", ModernTasksTest.TAKES_TASKS),
+                "tools/call", "probe__wait-for-cancel", 200));
+        onTask(b, "tasks/cancel", taskId, "", 200);
+        assertThat(pollUntil(b, taskId, "cancelled").has("result")).isFalse();
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String seen;
+        do { // the probe, on replica A, hears of it as notifications/cancelled
+            seen = send(a, ModernTasksTest.request("cancels-" + System.nanoTime(), "tools/call",
+                    "\"name\":\"probe__cancellations\",\"arguments\":{\"tag\":\"replicated-cancel\"}", ModernTasksTest.TAKES_NONE),
+                    "tools/call", "probe__cancellations", 200).path("result").toString();
+        } while (!seen.contains("\\\"waiting\\\":false") && System.nanoTime() < end);
+        assertThat(seen).contains("\\\"waiting\\\":false").contains("replicated-cancel");
+    }
+
+    @Test
+    void anIdNamingAReplicaThatIsNotRunningGetsAClearError() throws Exception {
+        JsonNode task = onTask(b, "tasks/get", "task-0badc0de-0123", "", 400).path("error");
+        assertThat(task.path("code").asInt()).isEqualTo(-32602);
+        assertThat(task.path("message").asString()).contains("task-0badc0de-0123").contains("no longer running");
+        JsonNode retry = send(b, ModernTasksTest.request("stale", "tools/call", "\"name\":\"probe__ask-elicitation\",\"arguments\":{},"
+                + "\"requestState\":\"forge-0badc0de-0123\",\"inputResponses\":{}", ModernTasksTest.TAKES_NONE),
+                "tools/call", "probe__ask-elicitation", 400).path("error");
+        assertThat(retry.path("code").asInt()).isEqualTo(-32602);
+        assertThat(retry.path("message").asString()).contains("no longer running").contains("without requestState");
+    }
+
+    private static JsonNode onTask(Gateway replica, String method, String taskId, String extra, int status) throws Exception {
+        String params = "\"taskId\":\"" + taskId + "\"" + (extra.isEmpty() ? "" : "," + extra);
+        return send(replica, ModernTasksTest.request(method + "-" + System.nanoTime(), method, params, ModernTasksTest.TAKES_TASKS),
+                method, taskId, status);
+    }
+
+    private static JsonNode pollUntil(Gateway replica, String taskId, String status) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode task;
+        do {
+            task = onTask(replica, "tasks/get", taskId, "", 200).path("result");
+            if (status.equals(task.path("status").asString())) {
+                return task;
+            }
+            Thread.sleep(task.path("pollIntervalMs").asLong(1000) / 10); // the client's polling, sped up
+        } while (System.nanoTime() < end);
+        throw new AssertionError("task " + taskId + " never reached " + status + " on the other replica; last: " + task);
+    }
+
+    private static BlockingQueue<String> listen(Gateway replica, String taskId) {
+        HttpRequest.Builder listen = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(replica) + "/mcp"))
+                .POST(HttpRequest.BodyPublishers.ofString(ModernTasksTest.request("listen-" + taskId, "subscriptions/listen",
+                        "\"notifications\":{\"taskIds\":[\"" + taskId + "\"]}", ModernTasksTest.TAKES_TASKS)));
+        ModernEdgeTest.headers("subscriptions/listen", null).forEach(listen::header);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        ModernEdgeTest.HTTP.sendAsync(listen.build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().filter(l -> l.startsWith("data:")).forEach(l -> lines.add(l.substring(5).trim())));
+        return lines;
+    }
+
+    private static JsonNode send(Gateway replica, String body, String method, String name, int status) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(replica) + "/mcp"))
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body));
+        ModernEdgeTest.headers(method, name).forEach(request::header);
+        HttpResponse<String> response = ModernEdgeTest.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return ModernEdgeTest.answer(response);
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
+             Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}
