@@ -65,7 +65,8 @@ final class Security implements AutoCloseable {
         RateLimiter authBudget = budget("auth", config.authRateLimitPerMinute());
         this.clientAddress = new ClientAddress(config.trustedProxies());
         this.headers = new ResponseHeaders(config.corsEnabled(), allowedOrigins);
-        this.consoleSignIns = new dev.forge.auth.ConsoleSessions(clock);
+        // with Redis, a browser signed in through one replica is signed in on all
+        this.consoleSignIns = redis == null ? new dev.forge.auth.ConsoleSessions(clock) : new dev.forge.auth.ConsoleSessions(clock, redis);
         this.access = new AccessGuard(config, new TokenVerifier(config, revocations, clock), failedLogins(authBudget), audit,
                 serverName, consoleSignIns);
         this.rateLimits = new RateLimitGuard(requestBudget, authBudget, config.metricsPublic(), audit);

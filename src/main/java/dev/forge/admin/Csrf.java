@@ -20,19 +20,14 @@ final class Csrf {
     static final String FIELD = "_csrf";
     static final String HEADER = "X-CSRF-Token";
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Keys the tokens derived from sign-ins: this process's own, as the sign-ins are. */
-    private static final byte[] KEY = new byte[32];
-
-    static {
-        RANDOM.nextBytes(KEY);
-    }
+    private static final byte[] PURPOSE = "forge console csrf".getBytes(StandardCharsets.UTF_8);
 
     private Csrf() {}
 
     /** This browser's token: its sign-in's, or the random cookie's (made on its first page). */
     static String token(Context ctx) {
         String signIn = ctx.cookie(dev.forge.auth.ConsoleSessions.COOKIE);
-        if (signIn != null) {
+        if (signIn != null && !signIn.isEmpty()) {
             return derived(signIn);
         }
         String token = ctx.cookie(COOKIE);
@@ -48,17 +43,21 @@ final class Csrf {
     /** True if the request carries this browser's token. */
     static boolean valid(Context ctx) {
         String signIn = ctx.cookie(dev.forge.auth.ConsoleSessions.COOKIE);
-        String expected = signIn != null ? derived(signIn) : ctx.cookie(COOKIE);
+        String expected = signIn != null && !signIn.isEmpty() ? derived(signIn) : ctx.cookie(COOKIE);
         String sent = ctx.header(HEADER) != null ? ctx.header(HEADER) : ctx.formParam(FIELD);
         return expected != null && sent != null
                 && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Keyed by the sign-in's cookie itself: only the browser (and the server it sends it to) can compute it, and every
+     * replica computes the same one, as every replica knows the sign-in.
+     */
     private static String derived(String signIn) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(signIn.getBytes(StandardCharsets.UTF_8)));
+            mac.init(new javax.crypto.spec.SecretKeySpec(signIn.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(PURPOSE));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

@@ -1,0 +1,136 @@
+package dev.forge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forge.Gateway;
+import dev.forge.config.DatabaseUrl;
+import dev.forge.config.ForgeConfig;
+import dev.forge.support.ConsoleBrowserTest;
+import dev.forge.support.RawMcp;
+import dev.forge.support.TestGateways;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console behind replicas that share Redis, over plain HTTP, as a balancer that is not sticky would send a
+ * browser's requests: signed in through replica A, the browser is signed in on replica B, its forms' CSRF tokens hold
+ * there, and signing out on B signs it out on A. Redis holds neither the cookie nor the credential.
+ */
+class ReplicatedConsoleTest {
+
+    static Gateway a;
+    static Gateway b;
+    static String schema;
+
+    @BeforeAll
+    static void start() throws Exception {
+        schema = "forge_console_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        sql("CREATE SCHEMA " + schema);
+        ForgeConfig config = TestGateways.config(List.of(), List.of())
+                .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
+                .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "JWT_SECRET",
+                        ConsoleBrowserTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000", "RATE_LIMIT_PER_MINUTE", "0")));
+        a = TestGateways.start(config); // one after the other: the first creates the schema the other joins
+        b = TestGateways.start(config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (b != null) b.close();
+            if (a != null) a.close();
+        } finally {
+            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void aBrowserSignedInThroughOneReplicaIsSignedInOnTheOtherUntilItSignsOutThere() throws Exception {
+        String token = ConsoleBrowserTest.token("ops@example.com", "admin");
+        HttpResponse<String> form = send(a, "GET", "/admin/login", null, null);
+        String csrfCookie = cookie(form, "forge_csrf");
+        HttpResponse<String> signedIn = send(a, "POST", "/admin/login", "forge_csrf=" + csrfCookie,
+                "_csrf=" + csrfCookie + "&next=%2Fadmin%2Fgateways&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        String signIn = cookie(signedIn, "forge_console");
+
+        HttpResponse<String> onB = send(b, "GET", "/admin/gateways", "forge_console=" + signIn, null);
+        assertThat(onB.statusCode()).as("replica B knows the sign-in made on A").isEqualTo(200);
+        assertThat(onB.body()).contains("ops@example.com");
+
+        try (RedisClient client = RedisClient.create("redis://127.0.0.1:6379/0");
+             StatefulRedisConnection<String, String> redis = client.connect()) {
+            List<String> keys = redis.sync().keys("forge:console:*");
+            assertThat(keys).isNotEmpty().noneMatch(k -> k.contains(signIn));
+            for (String key : keys) {
+                assertThat(redis.sync().hgetall(key).toString()).as("what Redis holds of a sign-in")
+                        .doesNotContain(signIn).doesNotContain(token).doesNotContain(token.substring(0, 20));
+            }
+        }
+
+        String csrf = field(onB.body(), "_csrf");
+        HttpResponse<String> refused = send(b, "POST", "/admin/logout", "forge_console=" + signIn, "_csrf=not-the-token");
+        assertThat(send(a, "GET", "/admin", "forge_console=" + signIn, null).statusCode())
+                .as("a sign-out without the form's token is refused (%d), the sign-in holds", refused.statusCode()).isEqualTo(200);
+        HttpResponse<String> signedOut = send(b, "POST", "/admin/logout", "forge_console=" + signIn, "_csrf=" + csrf);
+        assertThat(signedOut.statusCode()).as(signedOut.body()).isIn(302, 303);
+        HttpResponse<String> afterOnA = send(a, "GET", "/admin", "forge_console=" + signIn, null);
+        assertThat(afterOnA.statusCode()).as("signed out on B, replica A sends the browser to sign in").isIn(302, 303);
+        assertThat(afterOnA.headers().firstValue("Location").orElse("")).contains("/admin/login");
+    }
+
+    @Test
+    void aCookieNoReplicaGaveSignsNobodyIn() throws Exception {
+        HttpResponse<String> made = send(b, "GET", "/admin", "forge_console=" + "ab".repeat(32), null);
+        assertThat(made.statusCode()).isIn(302, 303);
+        assertThat(made.headers().firstValue("Location").orElse("")).contains("/admin/login");
+    }
+
+    private static HttpResponse<String> send(Gateway replica, String method, String path, String cookies, String form) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(replica) + path)).header("Accept", "text/html");
+        if (cookies != null) {
+            request.header("Cookie", cookies);
+        }
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded").method(method, HttpRequest.BodyPublishers.ofString(form));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return RawMcp.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cookie(HttpResponse<String> response, String name) {
+        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).filter(v -> !v.isEmpty()).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " cookie in " + response.headers().allValues("Set-Cookie")));
+    }
+
+    private static String field(String html, String name) {
+        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as("a " + name + " field in the page").isTrue();
+        return m.group(1);
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
+             Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}
