@@ -59,6 +59,8 @@ public final class ClusterSessionStore implements SessionStore {
     private final Duration idleTimeout;
     /** This process among the replicas: names its channel and the questions it asks clients. */
     private final String replica;
+    /** Who hears the modern cancels other replicas announce. */
+    private final java.util.List<java.util.function.BiConsumer<String, JsonNode>> cancelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether this replica has told the others where it is reached (once it made an id that names it). */
     private volatile boolean registered;
     /** Which replica holds each session's stream, as they announce it. */
@@ -247,6 +249,19 @@ public final class ClusterSessionStore implements SessionStore {
     }
 
     @Override
+    public void announceCancel(String requestKey, JsonNode requestId) {
+        ObjectNode cancel = Json.object();
+        cancel.put("from", replica);
+        cancel.set("requestId", requestId);
+        broadcast("cancel-request", requestKey, cancel);
+    }
+
+    @Override
+    public void onCancelAnnounced(java.util.function.BiConsumer<String, JsonNode> listener) {
+        cancelListeners.add(listener);
+    }
+
+    @Override
     public String replicaTag() {
         if (!registered) { // on the first id made here: by then this replica listens, so its address is known
             registered = true;
@@ -332,6 +347,12 @@ public final class ClusterSessionStore implements SessionStore {
                 ClientSession session = local.find(id);
                 if (session != null) {
                     session.cancelHere(event.get("m"));
+                }
+            }
+            case "cancel-request" -> {
+                JsonNode cancel = event.path("m");
+                if (!replica.equals(cancel.path("from").asString(""))) { // not the one this replica announced itself
+                    cancelListeners.forEach(l -> l.accept(id, cancel.get("requestId")));
                 }
             }
             case "stream" -> {

@@ -45,6 +45,17 @@ public interface SessionStore extends AutoCloseable {
         return null;
     }
 
+    /**
+     * A modern client's cancel (no session) that matched no request here: the other replicas are told, and the one
+     * running the request cancels it ({@link #onCancelAnnounced}).
+     *
+     * @param requestKey the request's endpoint, caller and id, as the replicas key the requests they run
+     */
+    default void announceCancel(String requestKey, tools.jackson.databind.JsonNode requestId) {}
+
+    /** Hears the cancels other replicas announce. */
+    default void onCancelAnnounced(java.util.function.BiConsumer<String, tools.jackson.databind.JsonNode> listener) {}
+
     /** Hears every session that ends (deleted, stream closed, or reaped idle), after it has ended. */
     void onClose(Consumer<ClientSession> listener);
 

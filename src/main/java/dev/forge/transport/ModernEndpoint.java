@@ -77,6 +77,23 @@ final class ModernEndpoint {
         this.sessions = sessions;
         this.http = http;
         this.listen = listen;
+        sessions.onCancelAnnounced(this::cancelHere);
+    }
+
+    /**
+     * Cancels the request (a call, or a listen stream) the key names if it runs here; else keeps the cancel for a few
+     * seconds, since it may have overtaken its request on another connection.
+     */
+    private boolean cancelHere(String key, JsonNode requestId) {
+        ClientSession asking = running.get(key);
+        if (asking != null) {
+            asking.cancelHere(requestId);
+        }
+        if (listen.cancel(key) || asking != null) {
+            return true;
+        }
+        cancelledEarly.put(key, System.nanoTime());
+        return false;
     }
 
     void post(Context ctx, String scope, Message message, Accept accept, byte[] body) {
@@ -95,13 +112,9 @@ final class ModernEndpoint {
                     if ("notifications/cancelled".equals(notification.method())) {
                         // closing a request's stream cancels it too; this is for listen streams and clients that say so
                         JsonNode requestId = notification.params().get("requestId");
-                        listen.cancel(scope, Principal.of(ctx), requestId);
                         String key = requestId == null ? null : ModernListen.key(scope, Principal.of(ctx), requestId);
-                        ClientSession asking = key == null ? null : running.get(key);
-                        if (asking != null) {
-                            asking.cancelHere(requestId);
-                        } else if (key != null) {
-                            cancelledEarly.put(key, System.nanoTime()); // it may overtake its request on another connection
+                        if (key != null && !cancelHere(key, requestId)) {
+                            sessions.announceCancel(key, requestId); // among replicas, another may run it
                         }
                     }
                     ctx.status(202);

@@ -132,11 +132,13 @@ final class ModernListen {
     }
 
     /** Ends the stream a client's {@code notifications/cancelled} names, if that client opened it here. */
-    void cancel(String scope, Principal principal, JsonNode requestId) {
-        ClientSession session = requestId == null ? null : open.get(key(scope, principal, requestId));
+    /** Ends the listen stream the request key names; false if none is open here. */
+    boolean cancel(String requestKey) {
+        ClientSession session = open.get(requestKey);
         if (session != null) {
             session.sendHere(END);
         }
+        return session != null;
     }
 
     private void pump(ClientSession session, long generation, SseWriter sse, ObjectNode honored, JsonNode id)

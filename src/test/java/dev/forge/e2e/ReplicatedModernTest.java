@@ -112,7 +112,7 @@ class ReplicatedModernTest {
                 "tools/call", "probe__wait-for-cancel", 200));
         onTask(b, "tasks/cancel", taskId, "", 200);
         assertThat(pollUntil(b, taskId, "cancelled").has("result")).isFalse();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(8).toNanos(); // well within the upstream's 20 s timeout
         String seen;
         do { // the probe, on replica A, hears of it as notifications/cancelled
             seen = send(a, ModernTasksTest.request("cancels-" + System.nanoTime(), "tools/call",
@@ -120,6 +120,39 @@ class ReplicatedModernTest {
                     "tools/call", "probe__cancellations", 200).path("result").toString();
         } while (!seen.contains("\\\"waiting\\\":false") && System.nanoTime() < end);
         assertThat(seen).contains("\\\"waiting\\\":false").contains("replicated-cancel");
+    }
+
+    @Test
+    void aCancelSentToAnotherReplicaCancelsTheCallWhereItRuns() throws Exception {
+        String call = ModernTasksTest.request("cancel-me", "tools/call",
+                "\"name\":\"probe__wait-for-cancel\",\"arguments\":{\"tag\":\"replicated-notification\"}", ModernTasksTest.TAKES_NONE);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(a) + "/mcp"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(call));
+        ModernEdgeTest.headers("tools/call", "probe__wait-for-cancel").forEach(request::header);
+        var running = ModernEdgeTest.HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        long started = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while (!cancellations("replicated-notification").path("waiting").asBoolean(false)) { // the upstream has the call
+            assertThat(System.nanoTime()).as("the probe got the call within 8 s").isLessThan(started);
+        }
+
+        String cancel = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"cancel-me\","
+                + "\"reason\":\"the user gave up\",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+        HttpRequest.Builder toB = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(b) + "/mcp"))
+                .POST(HttpRequest.BodyPublishers.ofString(cancel));
+        ModernEdgeTest.headers("notifications/cancelled", null).forEach(toB::header);
+        assertThat(ModernEdgeTest.HTTP.send(toB.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+
+        // well within the upstream's 20 s timeout, which would cancel the call all the same
+        long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        JsonNode seen;
+        do { // the probe, on replica A, hears of it as notifications/cancelled
+            seen = cancellations("replicated-notification");
+        } while (seen.path("cancelled").isEmpty() && System.nanoTime() < end);
+        assertThat(seen.path("cancelled").toString()).as("the cancel sent to replica B reached the call on replica A")
+                .contains("replicated-notification");
+        assertThat(seen.path("waiting").asBoolean(true)).isFalse();
+        assertThat(running.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode()).as("the cancelled call's request ends").isEqualTo(200);
     }
 
     @Test
@@ -132,6 +165,13 @@ class ReplicatedModernTest {
                 "tools/call", "probe__ask-elicitation", 400).path("error");
         assertThat(retry.path("code").asInt()).isEqualTo(-32602);
         assertThat(retry.path("message").asString()).contains("no longer running").contains("without requestState");
+    }
+
+    /** What the probe server saw of the calls tagged so: whether one waits now, and the cancels it got. */
+    private static JsonNode cancellations(String tag) throws Exception {
+        return Json.parse(send(a, ModernTasksTest.request("seen-" + System.nanoTime(), "tools/call",
+                "\"name\":\"probe__cancellations\",\"arguments\":{\"tag\":\"" + tag + "\"}", ModernTasksTest.TAKES_NONE),
+                "tools/call", "probe__cancellations", 200).path("result").path("content").get(0).path("text").asString());
     }
 
     private static JsonNode onTask(Gateway replica, String method, String taskId, String extra, int status) throws Exception {
