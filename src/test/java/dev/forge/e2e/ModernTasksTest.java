@@ -35,7 +35,10 @@ class ModernTasksTest {
     static final String TAKES_TASKS = "{\"elicitation\":{},\"extensions\":{\"io.modelcontextprotocol/tasks\":{}}}";
     static final String TAKES_NONE = "{\"elicitation\":{}}";
     static Gateway gateway;
+    static Gateway inner;
     static NodeHttpServer modernServer;
+    static NodeHttpServer probeStreamable;
+    static NodeHttpServer probeSse;
     static Path probeState;
     static String base;
 
@@ -43,16 +46,28 @@ class ModernTasksTest {
     static void start() throws Exception {
         modernServer = NodeHttpServer.modern();
         probeState = Files.createTempDirectory("forge-tasks-probe");
+        probeStreamable = NodeHttpServer.probe("streamable", probeState.resolve("streamable"));
+        probeSse = NodeHttpServer.probe("sse", probeState.resolve("sse"));
+        // another Forge federating the probe: a modern upstream (it answers server/discover)
+        inner = TestGateways.start(List.of(TestGateways.stdio("probe", Peers.probe(),
+                Map.of("PROBE_STATE_DIR", probeState.resolve("inner").toString()))));
         gateway = TestGateways.start(TestGateways.config(List.of(
                 TestGateways.stdio("probe", Peers.probe(), Map.of("PROBE_STATE_DIR", probeState.toString())),
-                TestGateways.streamableHttp("modern", modernServer.url("/mcp"))), List.of()).withTaskAfter(Duration.ofMillis(300)));
+                TestGateways.streamableHttp("modern", modernServer.url("/mcp")),
+                TestGateways.streamableHttp("streamable", probeStreamable.url("/p/mcp")),
+                TestGateways.sse("sse", probeSse.url("/p/sse")),
+                TestGateways.streamableHttp("forge", TestGateways.baseUrl(inner) + "/mcp")), List.of())
+                .withTaskAfter(Duration.ofMillis(300)));
         base = TestGateways.baseUrl(gateway);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (gateway != null) gateway.close();
+        if (inner != null) inner.close();
         if (modernServer != null) modernServer.close();
+        if (probeStreamable != null) probeStreamable.close();
+        if (probeSse != null) probeSse.close();
     }
 
     /** A modern request whose client declares the capabilities given. */
@@ -111,7 +126,10 @@ class ModernTasksTest {
 
     @ParameterizedTest(name = "{0} upstream")
     @CsvSource(delimiter = '|', value = {
-            "legacy | probe__echo | {\"message\":\"late\",\"delayMs\":1500} | echo: late",
+            "legacy stdio | probe__echo | {\"message\":\"late\",\"delayMs\":1500} | echo: late",
+            "legacy streamable http | streamable__echo | {\"message\":\"late\",\"delayMs\":1500} | echo: late",
+            "legacy sse | sse__echo | {\"message\":\"late\",\"delayMs\":1500} | echo: late",
+            "another forge (modern) | forge__probe__echo | {\"message\":\"late\",\"delayMs\":1500} | echo: late",
             "modern | modern__trigger-long-running-operation | {\"duration\":1.5,\"steps\":3} | Long running operation completed"})
     void aCallStillRunningBecomesATaskThatCompletes(String era, String tool, String arguments, String expected) throws Exception {
         String taskId = handle(call(tool, arguments, TAKES_TASKS));
@@ -132,7 +150,10 @@ class ModernTasksTest {
 
     @ParameterizedTest(name = "{0} upstream")
     @CsvSource(delimiter = '|', value = {
-            "legacy | probe__ask-elicitation | {\"color\":\"blue\"} | elicited: accept blue",
+            "legacy stdio | probe__ask-elicitation | {\"color\":\"blue\"} | elicited: accept blue",
+            "legacy streamable http | streamable__ask-elicitation | {\"color\":\"blue\"} | elicited: accept blue",
+            "legacy sse | sse__ask-elicitation | {\"color\":\"blue\"} | elicited: accept blue",
+            "another forge (modern) | forge__probe__ask-elicitation | {\"color\":\"blue\"} | elicited: accept blue",
             "modern | modern__trigger-elicitation-request | {\"name\":\"Ada\"} | Ada"})
     void aQuestionAskedDuringATaskIsShownByGetAndAnsweredByUpdate(String era, String tool, String content, String expected)
             throws Exception {
@@ -152,18 +173,20 @@ class ModernTasksTest {
         assertThat(done.path("result").toString()).as(era + " upstream").contains(expected);
     }
 
-    @Test
-    void cancelEndsTheTaskAndTheUpstreamsCall() throws Exception {
-        String taskId = handle(call("probe__wait-for-cancel", "{\"tag\":\"task-cancel\"}", TAKES_TASKS));
+    @ParameterizedTest(name = "{0} upstream")
+    @CsvSource(delimiter = '|', value = {"legacy stdio | probe", "legacy streamable http | streamable", "legacy sse | sse",
+            "another forge (modern) | forge__probe"})
+    void cancelEndsTheTaskAndTheUpstreamsCall(String cell, String prefix) throws Exception {
+        String taskId = handle(call(prefix + "__wait-for-cancel", "{\"tag\":\"task-cancel\"}", TAKES_TASKS));
         JsonNode ack = onTask("tasks/cancel", taskId, "", TAKES_TASKS, 200);
         assertThat(ack.path("result").path("resultType").asString()).isEqualTo("complete");
         assertThat(pollUntil(taskId, "cancelled").has("result")).isFalse();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(8).toNanos(); // well within the upstream's 20 s timeout
         String seen;
         do { // the upstream hears of it as notifications/cancelled
-            seen = call("probe__cancellations", "{\"tag\":\"task-cancel\"}", TAKES_NONE).path("result").toString();
+            seen = call(prefix + "__cancellations", "{\"tag\":\"task-cancel\"}", TAKES_NONE).path("result").toString();
         } while (!seen.contains("\\\"waiting\\\":false") && System.nanoTime() < end);
-        assertThat(seen).contains("\\\"waiting\\\":false").contains("task-cancel");
+        assertThat(seen).as(cell + " upstream").contains("\\\"waiting\\\":false").contains("task-cancel");
     }
 
     @Test
