@@ -63,7 +63,8 @@ class TracingTest {
         String url = "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces";
         inner = TestGateways.start(TestGateways.config(List.of(TestGateways.stdio("everything", Peers.everythingStdio())), List.of())
                 .withTracing(new TracingConfig(url, "forge-inner", Map.of(), 1.0, Duration.ofMillis(100))));
-        outer = TestGateways.start(TestGateways.config(List.of(TestGateways.streamableHttp("inner", TestGateways.baseUrl(inner) + "/mcp")),
+        outer = TestGateways.start(TestGateways.config(List.of(TestGateways.streamableHttp("inner", TestGateways.baseUrl(inner) + "/mcp"),
+                        TestGateways.sse("inner-sse", TestGateways.baseUrl(inner) + "/sse")), // the same Forge over legacy SSE
                 List.of()).withTracing(new TracingConfig(url, "forge-outer", Map.of(), 1.0, Duration.ofMillis(100))));
     }
 
@@ -137,6 +138,62 @@ class TracingTest {
                 .containsEntry("forge.outcome", "ok").containsKey("enduser.id");
         assertThat(outerCall.attributes()).containsEntry("forge.upstream", "inner").containsEntry("forge.upstream.transport", "streamable-http");
         assertThat(innerCall.attributes()).containsEntry("forge.upstream", "everything").containsEntry("forge.upstream.transport", "stdio");
+    }
+
+    /**
+     * The legacy SSE cell on both sides: a client on the outer Forge's {@code /sse} endpoint posting its call with a
+     * {@code traceparent} header, the outer Forge reaching the inner one as a legacy SSE upstream.
+     */
+    @Test
+    void aLegacySseClientsTraceCrossesALegacySseUpstream() throws Exception {
+        String traceId = "5cf92f3577b34da6a3ce929d0e0e4737";
+        String clientSpan = "10f067aa0ba902b8";
+        HttpResponse<java.util.stream.Stream<String>> stream = RawMcp.HTTP.send(HttpRequest.newBuilder(
+                URI.create(TestGateways.baseUrl(outer) + "/sse")).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                stream.body().forEach(lines::add);
+            } catch (java.io.UncheckedIOException e) {
+                // the stream ends with the gateway
+            }
+        });
+        String endpoint = null;
+        while (endpoint == null) {
+            String line = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(line).as("the endpoint event").isNotNull();
+            if (line.startsWith("data:") && line.contains("session_id")) {
+                endpoint = line.substring(5).trim();
+            }
+        }
+        String post = TestGateways.baseUrl(outer) + endpoint;
+        for (String body : List.of(RawMcp.initializeBody("{}"), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":\"sse-1\",\"method\":\"tools/call\",\"params\":{\"name\":"
+                        + "\"inner-sse__everything__echo\",\"arguments\":{\"message\":\"over sse\"}}}")) {
+            HttpResponse<String> accepted = RawMcp.HTTP.send(HttpRequest.newBuilder(URI.create(post)).header("Content-Type", "application/json")
+                    .header("traceparent", "00-" + traceId + "-" + clientSpan + "-01")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(body).isBetween(200, 202);
+        }
+        String answered = null;
+        while (answered == null) {
+            String line = lines.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(line).as("the call's answer on the client's stream").isNotNull();
+            if (line.startsWith("data:") && line.contains("\"sse-1\"")) {
+                answered = line;
+            }
+        }
+        assertThat(answered).contains("Echo: over sse");
+
+        List<Received> spans = trace(traceId, 4);
+        Received outerServer = one(spans, "forge-outer", "SERVER", "tools/call inner-sse__everything__echo");
+        Received outerCall = one(spans, "forge-outer", "CLIENT", "tools/call inner-sse");
+        Received innerServer = one(spans, "forge-inner", "SERVER", "tools/call everything__echo");
+        assertThat(outerServer.parentId()).as("the SSE client's traceparent header is the parent").isEqualTo(clientSpan);
+        assertThat(outerCall.parentId()).isEqualTo(outerServer.spanId());
+        assertThat(outerCall.attributes()).containsEntry("forge.upstream.transport", "sse");
+        assertThat(innerServer.parentId()).as("the inner Forge continues the call it got over legacy SSE").isEqualTo(outerCall.spanId());
     }
 
     @Test
