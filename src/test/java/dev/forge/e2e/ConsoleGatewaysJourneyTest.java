@@ -28,11 +28,13 @@ class ConsoleGatewaysJourneyTest extends dev.forge.support.ConsoleBrowserTest {
 
     static Gateway gateway;
     static NodeHttpServer everything;
+    static NodeHttpServer everythingSse;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
         everything = NodeHttpServer.everything("streamableHttp");
+        everythingSse = NodeHttpServer.everything("sse");
         ForgeConfig config = secured(List.of(), Map.of());
         gateway = TestGateways.start(config);
         base = TestGateways.baseUrl(gateway);
@@ -42,6 +44,7 @@ class ConsoleGatewaysJourneyTest extends dev.forge.support.ConsoleBrowserTest {
     static void stop() throws Exception {
         if (gateway != null) gateway.close();
         if (everything != null) everything.close();
+        if (everythingSse != null) everythingSse.close();
     }
 
     @BeforeEach
@@ -110,6 +113,28 @@ class ConsoleGatewaysJourneyTest extends dev.forge.support.ConsoleBrowserTest {
         browser.driver().switchTo().alert().accept();
         browser.await(d -> d.findElement(By.cssSelector("p.notice")).getText().startsWith("Deleted the gateway 'http-everything'"));
         assertThat(browser.all("#gateways tr[data-gateway=http-everything]")).isEmpty();
+    }
+
+    /** The test connection over the other two transports: server-everything over legacy SSE, and run over stdio. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sse", "stdio"})
+    void theTestConnectionShowsTheHandshakeOverEachTransportWithoutSavingAnything(String transport) throws Exception {
+        String name = transport + "-everything";
+        browser.open(base + "/admin/gateways");
+        browser.find("#add-gateway").click();
+        browser.type("#gateway-name", name);
+        browser.find("#gateway-transport option[value=" + transport + "]").click();
+        if ("sse".equals(transport)) {
+            browser.type("#gateway-url", everythingSse.url("/sse"));
+        } else {
+            browser.type("#gateway-command", String.join(" ", dev.forge.support.Peers.everythingStdio()));
+        }
+        browser.find("#test-connection").click();
+        WebElement trial = browser.await(d -> d.findElement(By.cssSelector("#trial.ready, #trial.failed")));
+        assertThat(trial.getText()).as(transport).contains("connected").contains("echo");
+        assertThat(browser.find("#gateway-transport").getAttribute("value")).as("the form is as it was").isEqualTo(transport);
+        assertThat(toolList()).as("a test connection saves nothing").doesNotContain(name + "__echo");
+        assertThat(browser.all("#gateways tr[data-gateway=" + name + "]")).isEmpty();
     }
 
     @Test
