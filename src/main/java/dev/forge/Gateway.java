@@ -24,6 +24,7 @@ import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,8 @@ public final class Gateway implements AutoCloseable {
 
     private final Foundation foundation;
     private final GatewayRole gatewayRole;
+    /** Each MCP listener's port, by name, once all listen (empty before). */
+    private volatile Map<String, Integer> listening = Map.of();
     private final ServiceManagerRole managerRole;
     private final ToolRouterRole routerRole;
     private final Federation federation;
@@ -98,7 +101,7 @@ public final class Gateway implements AutoCloseable {
             if (managerRole != null) {
                 managerRole.attach(federation);
             }
-            this.edge = new McpEdge(f, federation, metaTools, this::port, this::draining);
+            this.edge = new McpEdge(f, federation, metaTools, () -> listening, this::draining);
 
             Listeners shared = new Listeners(f.security, new OriginGuard(config.allowedHosts(), config.allowedOrigins()),
                     this::draining, gatewayRole == null ? () -> {} : gatewayRole::registryChanged, f.tls);
@@ -117,6 +120,11 @@ public final class Gateway implements AutoCloseable {
                 // requests Jetty refuses before routing (headers too large) get the same JSON shape as the rest
                 listener.jettyServer().server().setErrorHandler(new JsonErrors(Listeners.MAX_HEADER_BYTES));
             }
+            Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+            if (gatewayRole != null) ports.put(McpEdge.GATEWAY_LISTENER, gatewayRole.port());
+            if (managerRole != null) ports.put(McpEdge.SERVICE_MANAGER_LISTENER, managerRole.port());
+            if (routerRole != null) ports.put(McpEdge.TOOL_ROUTER_LISTENER, routerRole.port());
+            this.listening = Map.copyOf(ports);
             if (managerRole == null) {
                 federation.start(Set.of());
             } else {

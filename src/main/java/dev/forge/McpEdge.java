@@ -36,7 +36,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * What serves MCP to clients, the same behind every role's listener: the client sessions (shared by the cluster with
@@ -54,17 +54,23 @@ final class McpEdge implements AutoCloseable {
     final dev.forge.transport.LocalCalls localCalls;
     final OpsEndpoints ops;
 
-    /** @param port this process's port once it listens (where the other replicas reach it) */
+    /** The names of the MCP listeners, as replicas tell each other where theirs are. */
+    static final String GATEWAY_LISTENER = "gateway";
+    static final String SERVICE_MANAGER_LISTENER = "service-manager";
+    static final String TOOL_ROUTER_LISTENER = "tool-router";
+
     /** Forge's own meters: what /metrics exposes and the console reads. */
     final MeterRegistry meters;
 
-    McpEdge(Foundation f, Federation federation, MetaTools metaTools, IntSupplier port, BooleanSupplier draining) {
+    /** @param listening each MCP listener's port by name, once all listen (where the other replicas reach this one) */
+    McpEdge(Foundation f, Federation federation, MetaTools metaTools, Supplier<Map<String, Integer>> listening,
+            BooleanSupplier draining) {
         ForgeConfig config = f.config;
         InMemorySessionStore here = new InMemorySessionStore(f.clock, config.sessionIdleTimeout(),
                 config.security().maxSessionsPerPrincipal(), f.scheduler);
         // with Redis, any replica serves any session; without, sessions are this process's own
         this.sessions = f.security.redis() == null ? here : new ClusterSessionStore(here, f.security.redis(),
-                config.sessionIdleTimeout(), () -> advertised(config.tls().scheme(), config.host(), port.getAsInt()));
+                config.sessionIdleTimeout(), () -> advertised(config.tls().scheme(), config.host(), listening.get()));
         Subscribers subscribers = new Subscribers(); // modern clients' listen streams, kept by no session store
         federation.onCatalogChange(new ListChangeNotifier(sessions, subscribers, federation.catalog()));
         federation.onRoutedNotification(new ResourceUpdateNotifier(sessions, subscribers));
@@ -90,7 +96,7 @@ final class McpEdge implements AutoCloseable {
         McpHandler handler = new Routing(federation, f.tracing.on() ? new dev.forge.observe.TracedHandler(audited, f.tracing) : audited);
         OwnerHop ownerHop = f.security.redis() == null ? OwnerHop.NONE : new OwnerHop(sessions, new OwnerBound(federation),
                 java.net.http.HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                        .sslContext(f.tls.clientContext()).build(), config.requestTimeout().plusSeconds(5)); // replicas serve HTTPS alike
+                        .sslContext(f.tls.clientContext()).build(), localPort -> listenerOn(listening.get(), localPort)); // replicas serve HTTPS alike
         java.util.function.Predicate<String> scopeExists = scope -> federation.catalog().view(scope) != null;
         this.streamable = new StreamableHttpEndpoint(handler, sessions, scopeExists, config.requestTimeout(),
                 new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop, subscribers,
@@ -112,6 +118,19 @@ final class McpEdge implements AutoCloseable {
      * Where the other replicas reach this one: its own address when it listens on one, else (all interfaces, as in a
      * container) the address its host name resolves to on the network it shares with them.
      */
+    /** Where the other replicas reach each of this one's listeners; empty until they listen. */
+    private static Map<String, URI> advertised(String scheme, String listeningHost, Map<String, Integer> ports) {
+        Map<String, URI> urls = new java.util.LinkedHashMap<>();
+        ports.forEach((name, port) -> urls.put(name, advertised(scheme, listeningHost, port)));
+        return urls;
+    }
+
+    /** The name of the listener on this local port (a request's own), the gateway's if none. */
+    private static String listenerOn(Map<String, Integer> ports, int localPort) {
+        return ports.entrySet().stream().filter(e -> e.getValue() == localPort).map(Map.Entry::getKey).findFirst()
+                .orElse(GATEWAY_LISTENER);
+    }
+
     private static URI advertised(String scheme, String listening, int port) {
         String host = listening;
         if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {

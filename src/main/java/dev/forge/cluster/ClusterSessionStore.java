@@ -44,8 +44,13 @@ public final class ClusterSessionStore implements SessionStore {
     private static final String KEY = "forge:session:";
     private static final String EVERYONE = "forge:sessions";
     private static final String REPLICA = "forge:replica:";
-    /** Where each running replica is reached, by its tag: kept alive while it runs, gone soon after it stops. */
+    /**
+     * Where each running replica's MCP listeners are reached (a hash: listener → URL), by its tag: pushed back every
+     * {@link #REGISTRATION_REFRESH} while it runs, deleted when it stops, lapsed {@link #REGISTRATION_TTL} after a crash.
+     */
     private static final String REPLICA_URL = "forge:replica-url:";
+    static final Duration REGISTRATION_TTL = Duration.ofSeconds(60);
+    private static final Duration REGISTRATION_REFRESH = Duration.ofSeconds(15);
     /** Writes a new session's fields and its expiry in one step: no key is ever left without one. */
     private static final String CREATE = "redis.call('hset', KEYS[1], unpack(ARGV, 2)) return redis.call('pexpire', KEYS[1], ARGV[1])";
     /** Writes fields of a session that still exists; one ended or expired is not brought back (without an expiry). */
@@ -61,24 +66,25 @@ public final class ClusterSessionStore implements SessionStore {
     private final String replica;
     /** Who hears the modern cancels other replicas announce. */
     private final java.util.List<java.util.function.BiConsumer<String, JsonNode>> cancelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Whether this replica has told the others where it is reached (once it made an id that names it). */
-    private volatile boolean registered;
     /** Which replica holds each session's stream, as they announce it. */
     private final Map<String, String> streamHolders = new ConcurrentHashMap<>();
     /** When each local copy last pushed its session's expiry back (nanoTime): at most every quarter of the timeout. */
     private final Map<String, Long> refreshed = new ConcurrentHashMap<>();
     /** Asked when the first session begins: the port is known only once the listener runs. */
-    private final Supplier<URI> self;
+    private final Supplier<Map<String, URI>> self;
     /** Where the replica that began each session adopted here is reached. */
-    private final Map<String, URI> owners = new ConcurrentHashMap<>();
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private static final int DELIVERY_BACKLOG = 10_000;
     private static final Runnable STOP = () -> {};
     /** Messages on their way to the replica holding their session's stream, in order (see {@link Peers#deliverElsewhere}). */
     private final BlockingQueue<Runnable> deliveries = new LinkedBlockingQueue<>(DELIVERY_BACKLOG);
 
-    /** @param self where the other replicas reach this one (for requests only the session's own replica can serve) */
-    public ClusterSessionStore(InMemorySessionStore local, RedisLink redis, Duration idleTimeout, Supplier<URI> self) {
+    /**
+     * @param self where the other replicas reach this one's MCP listeners, by listener (for requests only this replica
+     *             can serve); empty until they listen
+     */
+    public ClusterSessionStore(InMemorySessionStore local, RedisLink redis, Duration idleTimeout, Supplier<Map<String, URI>> self) {
         this.self = self;
         this.local = local;
         this.redis = redis;
@@ -95,6 +101,7 @@ public final class ClusterSessionStore implements SessionStore {
         });
         Thread.ofVirtual().name("session-deliveries").start(this::deliverUntilClosed);
         Thread.ofVirtual().name("session-streams-alive").start(this::keepStreamsAlive);
+        Thread.ofVirtual().name("replica-registration").start(this::keepRegistered);
         redis.subscribeInOrder(EVERYONE, this::onBroadcast);
         redis.subscribeInOrder(REPLICA + replica, this::onDirect);
         LOG.info("client sessions are shared with other replicas over Redis (this replica: {})", replica);
@@ -123,7 +130,7 @@ public final class ClusterSessionStore implements SessionStore {
         ClientSession session = local.create(scope, principal);
         try {
             commands().eval(CREATE, ScriptOutputType.INTEGER, new String[] {KEY + session.id()}, String.valueOf(ttl().toMillis()),
-                    "scope", scope, "principal", Json.text(PrincipalJson.of(principal)), "replica", replica, "url", self.get().toString());
+                    "scope", scope, "principal", Json.text(PrincipalJson.of(principal)), "replica", replica);
         } catch (RuntimeException e) {
             local.remove(session.id()); // not half made: no local session the others could never find
             throw e;
@@ -162,9 +169,9 @@ public final class ClusterSessionStore implements SessionStore {
         if (stored == null || !stored.containsKey("principal")) {
             return null; // never existed, ended, or expired on every replica
         }
-        String url = stored.get("url");
-        if (url != null && !replica.equals(stored.get("replica"))) {
-            owners.put(id, URI.create(url));
+        String owner = stored.get("replica");
+        if (owner != null && !replica.equals(owner)) {
+            owners.put(id, owner);
         }
         ClientSession adopted = local.adopt(id, stored.get("scope"), PrincipalJson.parse(Json.parse(stored.get("principal"))),
                 stored.get("version"), object(stored.get("capabilities")), object(stored.get("info")),
@@ -216,9 +223,6 @@ public final class ClusterSessionStore implements SessionStore {
             } catch (InterruptedException e) {
                 return;
             }
-            if (registered) {
-                register();
-            }
             for (ClientSession session : local.all()) {
                 if (session.hasStream() && !closed) {
                     refreshed.remove(session.id());
@@ -244,7 +248,7 @@ public final class ClusterSessionStore implements SessionStore {
     }
 
     @Override
-    public URI ownerElsewhere(ClientSession session) {
+    public String ownerReplica(ClientSession session) {
         return owners.get(session.id());
     }
 
@@ -263,24 +267,38 @@ public final class ClusterSessionStore implements SessionStore {
 
     @Override
     public String replicaTag() {
-        if (!registered) { // on the first id made here: by then this replica listens, so its address is known
-            registered = true;
-            register();
-        }
         return replica;
     }
 
-    /** Tells the others where this replica is, for as long as a session may stay idle (pushed back while it runs). */
-    private void register() {
-        connection.async().set(REPLICA_URL + replica, self.get().toString(), io.lettuce.core.SetArgs.Builder.px(ttl().toMillis()));
+    /** Tells the others where this replica's listeners are, from the moment they listen until it stops. */
+    private void keepRegistered() {
+        while (!closed) {
+            Map<String, URI> listeners = self.get();
+            if (!listeners.isEmpty()) {
+                try {
+                    Map<String, String> urls = new java.util.LinkedHashMap<>();
+                    listeners.forEach((name, url) -> urls.put(name, url.toString()));
+                    commands().hset(REPLICA_URL + replica, urls);
+                    commands().pexpire(REPLICA_URL + replica, REGISTRATION_TTL.toMillis());
+                } catch (RuntimeException e) {
+                    LOG.warn("could not tell the other replicas where this one is (tried again in {} s): {}",
+                            REGISTRATION_REFRESH.toSeconds(), e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(listeners.isEmpty() ? 100 : REGISTRATION_REFRESH.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     @Override
-    public URI replicaElsewhere(String tag) {
+    public URI replicaElsewhere(String tag, String listener) {
         if (tag == null || tag.equals(replica) || !Thread.currentThread().isVirtual()) {
             return null; // only a request's own (virtual) thread waits on Redis
         }
-        String url = commands().get(REPLICA_URL + tag);
+        String url = commands().hget(REPLICA_URL + tag, listener);
         return url == null ? null : URI.create(url);
     }
 
@@ -309,6 +327,11 @@ public final class ClusterSessionStore implements SessionStore {
         }
         deliveries.clear();
         deliveries.offer(STOP);
+        try { // the others stop sending here at once, instead of trying an address nobody answers until it lapses
+            commands().del(REPLICA_URL + replica);
+        } catch (RuntimeException e) {
+            LOG.debug("this replica's address lapses by itself in {} s: {}", REGISTRATION_TTL.toSeconds(), e.getMessage());
+        }
         local.close();
         connection.close();
     }

@@ -27,8 +27,8 @@ public interface SessionStore extends AutoCloseable {
 
     Collection<ClientSession> all();
 
-    /** Where the replica that began this session is reached, when that is another replica; null when it is this one. */
-    default java.net.URI ownerElsewhere(ClientSession session) {
+    /** The tag of the replica that began this session, when that is another replica; null when it is this one. */
+    default String ownerReplica(ClientSession session) {
         return null;
     }
 
@@ -40,8 +40,11 @@ public interface SessionStore extends AutoCloseable {
         return null;
     }
 
-    /** Where the replica that put this tag in an id is reached: null when it is this one, or no running replica has it. */
-    default java.net.URI replicaElsewhere(String tag) {
+    /**
+     * Where the replica with this tag serves the listener named ({@code gateway}, {@code service-manager},
+     * {@code tool-router}): null when it is this one, or no running replica has the tag.
+     */
+    default java.net.URI replicaElsewhere(String tag, String listener) {
         return null;
     }
 

@@ -155,18 +155,16 @@ final class ModernEndpoint {
         if (tag == null || tag.equals(own)) {
             return false;
         }
-        java.net.URI replica = sessions.replicaElsewhere(tag);
-        String retry = MAY_ASK.contains(method) ? "; send the request again without requestState and inputResponses" : "";
-        if (replica == null) {
-            if (what == null) {
-                return false;
-            }
-            throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: " + what + " was held by a replica"
-                    + " of this gateway that is no longer running, and ended with it" + retry);
+        OwnerHop.Hop hop = this.hop.servedBy(ctx, tag, request, body);
+        if (hop != OwnerHop.Hop.GONE) {
+            return hop == OwnerHop.Hop.ANSWERED;
         }
-        return hop.servedBy(ctx, replica, request, body, e -> HttpErrors.reply(ctx, 400, request.id(), JsonRpcError.INVALID_PARAMS,
-                "Invalid params: " + (what == null ? "the tasks this listen follows are" : what + " is") + " held by a replica"
-                        + " of this gateway that cannot be reached (" + e.getClass().getSimpleName() + ")" + retry));
+        if (what == null) {
+            return false; // a listen: served here, where those tasks are not followed
+        }
+        String retry = MAY_ASK.contains(method) ? "; send the request again without requestState and inputResponses" : "";
+        throw new ModernRefusal(400, JsonRpcError.INVALID_PARAMS, "Invalid params: " + what + " was held by a replica"
+                + " of this gateway that is no longer running, and ended with it" + retry);
     }
 
     /** The replica every task id in the array names, when they all name the same one; else null. */

@@ -8,22 +8,26 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BiPredicate;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a request on the replica its session began on, when only that replica can: the request goes to an upstream
- * whose per-client session (a process of its own) lives there. The client's HTTP request is replayed there as it came
- * (its own credentials, its own session id), and the answer, JSON or an SSE stream, is passed back as it is written.
- * The replica gone, the session is gone with its upstream sessions: the client gets the spec's 404 and initializes
- * again. One hop at most: a request that already made one is served where it lands.
+ * Serves a request on the replica that holds what it needs, when only that replica can: a legacy session's request for
+ * an upstream whose per-client session (a process of its own) lives there, or a modern client's retry, task request or
+ * task listen for a call that runs there. The client's HTTP request is replayed on the same listener of that replica
+ * as it came (its own credentials, its own session id), and the answer, JSON or an SSE stream, is passed back as it is
+ * written. The replica gone, what it held is gone: a legacy session ends (the spec's 404, the client initializes
+ * again); a modern client is told its call or task ended. One hop at most: a request that already made one is served
+ * where it lands.
  */
 public final class OwnerHop {
 
@@ -33,21 +37,34 @@ public final class OwnerHop {
     private static final List<String> FORWARDED = List.of("Content-Type", "Accept", StreamableHttpEndpoint.SESSION_HEADER,
             StreamableHttpEndpoint.VERSION_HEADER, "Authorization", "Last-Event-ID", ModernEndpoint.METHOD_HEADER,
             ModernEndpoint.NAME_HEADER, "traceparent", "tracestate");
-    private static final List<String> RETURNED = List.of("Content-Type", "Cache-Control", StreamableHttpEndpoint.SESSION_HEADER);
+    private static final List<String> RETURNED = List.of("Content-Type", "Cache-Control", StreamableHttpEndpoint.SESSION_HEADER,
+            "Retry-After", "WWW-Authenticate", "X-Accel-Buffering");
 
     /** One process: every request is served where it lands. */
-    public static final OwnerHop NONE = new OwnerHop(null, null, null, Duration.ZERO);
+    public static final OwnerHop NONE = new OwnerHop(null, null, null, port -> null);
 
     private final SessionStore sessions;
     private final BiPredicate<ClientSession, Message.Request> ownerBound;
     private final HttpClient http;
-    private final Duration timeout;
+    /** The name of the listener on a local port: a request is replayed on the same listener of the other replica. */
+    private final IntFunction<String> listenerOn;
 
-    public OwnerHop(SessionStore sessions, BiPredicate<ClientSession, Message.Request> ownerBound, HttpClient http, Duration timeout) {
+    /** What became of a request that names another replica. */
+    enum Hop {
+        /** Answered: by that replica, or with an error saying why it could not be (written). */
+        ANSWERED,
+        /** To be served here: one process, or a request that already made its hop. */
+        HERE,
+        /** That replica is not running, or refuses connections: nothing was written. */
+        GONE
+    }
+
+    public OwnerHop(SessionStore sessions, BiPredicate<ClientSession, Message.Request> ownerBound, HttpClient http,
+                    IntFunction<String> listenerOn) {
         this.sessions = sessions;
         this.ownerBound = ownerBound;
         this.http = http;
-        this.timeout = timeout;
+        this.listenerOn = listenerOn;
     }
 
     /** True when the request was served by its session's replica (the answer is written); false to serve it here. */
@@ -55,32 +72,40 @@ public final class OwnerHop {
         if (sessions == null || !(message instanceof Message.Request request) || ctx.header(HOP_HEADER) != null) {
             return false;
         }
-        URI owner = sessions.ownerElsewhere(session);
+        String owner = sessions.ownerReplica(session);
         if (owner == null || !ownerBound.test(session, request)) {
             return false;
         }
-        replay(ctx, owner, request, body, e -> gone(ctx, session, request, e));
+        if (servedBy(ctx, owner, request, body) == Hop.GONE) {
+            gone(ctx, session, request);
+        }
         return true;
     }
 
     /**
-     * A modern request that continues what another replica holds (a call waiting for its retry, a task): replayed on
-     * that replica as it came. False, to serve it here, for one process or a request that already made its hop.
-     *
-     * @param unreachable answers the client when that replica cannot be reached
+     * Replays the request on the same listener of the replica with this tag, as it came, and passes its answer back as
+     * it is written. The request's own deadline is that replica's to keep (a call may run as long as its upstream's
+     * timeout allows); only connecting is bounded here.
      */
-    boolean servedBy(Context ctx, URI replica, Message.Request request, byte[] body, java.util.function.Consumer<IOException> unreachable) {
+    Hop servedBy(Context ctx, String replica, Message.Request request, byte[] body) {
         if (sessions == null || ctx.header(HOP_HEADER) != null) {
-            return false;
+            return Hop.HERE;
         }
-        replay(ctx, replica, request, body, unreachable);
-        return true;
-    }
-
-    private void replay(Context ctx, URI owner, Message.Request request, byte[] body, java.util.function.Consumer<IOException> unreachable) {
+        URI owner;
+        try {
+            owner = sessions.replicaElsewhere(replica, listenerOn.apply(ctx.req().getLocalPort()));
+        } catch (RuntimeException e) { // Redis: no replica can be found until it is back
+            LOG.warn("where replica {} is cannot be read: {}", replica, e.getMessage());
+            HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: the store the replicas"
+                    + " share (Redis) cannot be reached to find the replica holding this request's state; try again");
+            return Hop.ANSWERED;
+        }
+        if (owner == null) {
+            return Hop.GONE;
+        }
         String query = ctx.queryString();
         HttpRequest.Builder replay = HttpRequest.newBuilder(owner.resolve(ctx.path() + (query == null ? "" : "?" + query)))
-                .timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body)).header(HOP_HEADER, "1");
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header(HOP_HEADER, "1");
         for (String name : FORWARDED) {
             String value = ctx.header(name);
             if (value != null) {
@@ -92,13 +117,17 @@ public final class OwnerHop {
         HttpResponse<InputStream> answer;
         try {
             answer = http.send(replay.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) { // refused, reset, timed out
-            unreachable.accept(e);
-            return;
+        } catch (ConnectException | HttpConnectTimeoutException e) { // nobody there: the replica stopped
+            LOG.info("replica {} at {} cannot be reached: {}", replica, owner, e.toString());
+            return Hop.GONE;
+        } catch (IOException e) { // reset or cut off after connecting: it may still run the call
+            HttpErrors.reply(ctx, 502, request.id(), JsonRpcError.INTERNAL_ERROR, "Bad Gateway: the replica holding this"
+                    + " request's state stopped answering (" + e.getClass().getSimpleName() + "); try again");
+            return Hop.ANSWERED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: stopping");
-            return;
+            return Hop.ANSWERED;
         }
         ctx.status(answer.statusCode());
         for (String name : RETURNED) {
@@ -115,11 +144,12 @@ public final class OwnerHop {
             // the client went away, or the replica did mid-answer: closing the stream tells the other side
             LOG.debug("a request replayed on {} ended early: {}", owner, e.getMessage());
         }
+        return Hop.ANSWERED;
     }
 
-    /** The replica holding the session's upstream sessions cannot be reached: the session ends, the client starts over. */
-    private void gone(Context ctx, ClientSession session, Message.Request request, Exception why) {
-        LOG.info("session {}: its replica cannot be reached ({}); the session ends", session.id(), why.toString());
+    /** The replica holding the session's upstream sessions is gone: the session ends, the client starts over. */
+    private void gone(Context ctx, ClientSession session, Message.Request request) {
+        LOG.info("session {}: its replica is gone; the session ends", session.id());
         sessions.remove(session.id());
         HttpErrors.reply(ctx, 404, request.id(), JsonRpcError.INVALID_REQUEST, "Session not found: " + session.id()
                 + " (the replica holding its per-client upstream sessions is gone; initialize again)");

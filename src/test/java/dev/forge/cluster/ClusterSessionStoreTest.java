@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,18 +34,33 @@ class ClusterSessionStoreTest {
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     private ClusterSessionStore replica(Duration idle) {
+        return replica(idle, Map.of("gateway", URI.create("http://127.0.0.1:1")));
+    }
+
+    private ClusterSessionStore replica(Duration idle, Map<String, URI> listeners) {
         RedisLink link = new RedisLink(URI.create("redis://127.0.0.1:6379/0"), Duration.ofSeconds(5));
         ClusterSessionStore store = new ClusterSessionStore(new InMemorySessionStore(Clock.systemUTC(), idle, 10, scheduler), link,
-                idle, () -> URI.create("http://127.0.0.1:1"));
+                idle, () -> listeners);
         closing.add(link);
         closing.add(store);
         return store;
     }
 
     private long ttlOf(String id) throws Exception {
+        return pttl("forge:session:" + id);
+    }
+
+    private static long pttl(String key) throws Exception {
         RedisLink link = new RedisLink(URI.create("redis://127.0.0.1:6379/0"), Duration.ofSeconds(5));
         try (link; StatefulRedisConnection<String, String> c = link.client().connect()) {
-            return c.sync().pttl("forge:session:" + id);
+            return c.sync().pttl(key);
+        }
+    }
+
+    /** Redis is read only on a request's own (virtual) thread. */
+    private static <T> T onARequestsThread(java.util.concurrent.Callable<T> work) throws Exception {
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            return threads.submit(work).get();
         }
     }
 
@@ -54,6 +70,23 @@ class ClusterSessionStoreTest {
             c.close();
         }
         scheduler.shutdownNow();
+    }
+
+    @Test
+    void eachReplicaTellsTheOthersWhereEachOfItsListenersIsUntilItStops() throws Exception {
+        ClusterSessionStore a = replica(Duration.ofMinutes(30), Map.of("gateway", URI.create("http://127.0.0.1:4444"),
+                "service-manager", URI.create("http://127.0.0.1:4445")));
+        ClusterSessionStore b = replica(Duration.ofMinutes(30));
+        String tag = a.replicaTag();
+        java.util.concurrent.Callable<URI> managerOfA = () -> onARequestsThread(() -> b.replicaElsewhere(tag, "service-manager"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> managerOfA.call() != null);
+        assertThat(managerOfA.call()).isEqualTo(URI.create("http://127.0.0.1:4445"));
+        assertThat(a.replicaElsewhere(tag, "gateway")).as("its own tag names no other replica").isNull();
+        long ttl = pttl("forge:replica-url:" + tag);
+        assertThat(ttl).as("a crashed replica's address lapses within a minute").isBetween(1L, 60_000L);
+
+        a.close();
+        assertThat(managerOfA.call()).as("a replica that stopped is no longer found").isNull();
     }
 
     @Test

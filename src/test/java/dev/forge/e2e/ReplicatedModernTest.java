@@ -49,7 +49,11 @@ class ReplicatedModernTest {
                         Map.of("PROBE_STATE_DIR", probeState.toString()))), List.of())
                 .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
                 .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0")))
-                .withTaskAfter(Duration.ofMillis(300));
+                .withTaskAfter(Duration.ofMillis(300))
+                .withRoles(java.util.EnumSet.of(dev.forge.config.ServerRole.GATEWAY, dev.forge.config.ServerRole.SERVICE_MANAGER),
+                        new dev.forge.config.ServiceManagerConfig(0, List.of(new dev.forge.config.ConfigLoader(Map.of()).service("test",
+                                Json.parse("{\"name\":\"svc-probe\",\"command\":" + Json.text(Json.valueToTree(Peers.probe())) + "}"),
+                                Duration.ofSeconds(20))), List.of(), false, URI.create("http://127.0.0.1:0")));
         a = TestGateways.start(config); // one after the other: the first creates the schema the other joins
         b = TestGateways.start(config);
     }
@@ -79,6 +83,24 @@ class ReplicatedModernTest {
         assertThat(done.path("id").asString()).isEqualTo("ask-2");
         assertThat(done.path("result").path("resultType").asString()).as("the retry on replica B: " + done).isEqualTo("complete");
         assertThat(done.path("result").toString()).contains("elicited: accept blue");
+    }
+
+    /** The service manager's own listener: the retry is replayed on the same listener of the other replica. */
+    @Test
+    void aRetryOnTheServiceManagersListenerOfAnotherReplicaCarriesTheCallOn() throws Exception {
+        String tool = "ask-elicitation";
+        JsonNode round = send(serviceEndpoint(a), ModernTasksTest.request("svc-1", "tools/call", "\"name\":\"" + tool + "\",\"arguments\":{}",
+                ModernTasksTest.TAKES_NONE), "tools/call", tool, 200).path("result");
+        assertThat(round.path("resultType").asString()).as(round.toString()).isEqualTo("input_required");
+        String key = round.path("inputRequests").propertyNames().iterator().next();
+        JsonNode done = send(serviceEndpoint(b), ModernTasksTest.request("svc-2", "tools/call", "\"name\":\"" + tool + "\",\"arguments\":{},"
+                + "\"requestState\":\"" + round.path("requestState").asString() + "\",\"inputResponses\":{\"" + key
+                + "\":{\"action\":\"accept\",\"content\":{\"color\":\"red\"}}}", ModernTasksTest.TAKES_NONE), "tools/call", tool, 200);
+        assertThat(done.path("result").toString()).as("the retry on replica B's service-manager port").contains("elicited: accept red");
+    }
+
+    private static String serviceEndpoint(Gateway replica) {
+        return "http://127.0.0.1:" + replica.serviceManagerPort() + "/services/svc-probe/mcp";
     }
 
     @Test
@@ -205,7 +227,11 @@ class ReplicatedModernTest {
     }
 
     private static JsonNode send(Gateway replica, String body, String method, String name, int status) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(replica) + "/mcp"))
+        return send(TestGateways.baseUrl(replica) + "/mcp", body, method, name, status);
+    }
+
+    private static JsonNode send(String endpoint, String body, String method, String name, int status) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
                 .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body));
         ModernEdgeTest.headers(method, name).forEach(request::header);
         HttpResponse<String> response = ModernEdgeTest.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
