@@ -182,14 +182,22 @@ public final class Console {
             login(ctx, "Not signed in: " + e.getMessage());
             return;
         }
-        Cookies.set(ctx, ConsoleSessions.COOKIE, signIns.open(authorization));
+        String signIn;
+        try {
+            signIn = signIns.open(authorization);
+        } catch (IllegalStateException e) {
+            login(ctx, "Not signed in: " + e.getMessage() + "; try again in a moment.");
+            return;
+        }
+        Cookies.set(ctx, ConsoleSessions.COOKIE, signIn);
         ctx.redirect(safeNext(ctx.formParam("next")), HttpStatus.SEE_OTHER);
     }
 
     private void signOut(Context ctx) {
-        signIns.close(ctx.cookie(ConsoleSessions.COOKIE));
-        Cookies.clear(ctx, ConsoleSessions.COOKIE);
-        redirect(ctx, "/admin/login", "Signed out.");
+        Cookies.clear(ctx, ConsoleSessions.COOKIE); // this browser is signed out whatever the store says
+        boolean ended = signIns.close(ctx.cookie(ConsoleSessions.COOKIE));
+        redirect(ctx, "/admin/login", ended ? "Signed out." : "Signed out of this browser. The store the replicas share"
+                + " (Redis) cannot be reached, so the sign-in is ended there as soon as it can be.");
     }
 
     /** Where to go after signing in: a console page only, never another site. */

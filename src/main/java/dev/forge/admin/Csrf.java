@@ -8,11 +8,12 @@ import java.util.HexFormat;
 
 /**
  * Cross-site request forgery, refused: every change the console makes is a POST that must carry, in a form field or
- * a header, this browser's token. Signed in, the token is derived from the sign-in's own secret cookie (a keyed hash
- * no other site can compute, and which changes with each sign-in); before that (the sign-in form itself, or a
- * console that needs no sign-in) it is the value of a random cookie of its own. Another site can make a browser send
- * the cookies (and a cached basic-auth password) but cannot read them to put the token in its form; the cookies are
- * also {@code SameSite=Strict}, so most browsers never send them cross-site at all.
+ * a header, this browser's token. Signed in, the token is a hash keyed by the sign-in's own secret cookie (it changes
+ * with each sign-in, and every replica computes the same one); before that (the sign-in form itself, or a console
+ * that needs no sign-in) it is the value of a random cookie of its own. Another site can make a browser send the
+ * cookies (and a cached basic-auth password) but cannot read them to put the token in its form. This is the second
+ * line: the cookies are {@code SameSite=Strict}, and a request whose {@code Origin} is not this gateway's is refused
+ * before it gets here.
  */
 final class Csrf {
 

@@ -33,7 +33,11 @@ public final class ConsoleSessions {
         this.store = new RedisSignIns(redis, clock);
     }
 
-    /** Starts a sign-in for a credential already checked; the result is the cookie's value. */
+    /**
+     * Starts a sign-in for a credential already checked; the result is the cookie's value.
+     *
+     * @throws IllegalStateException when the sign-ins the replicas share cannot be stored (Redis unreachable)
+     */
     public String open(String authorization) {
         return store.open(authorization);
     }
@@ -46,7 +50,8 @@ public final class ConsoleSessions {
         return store.authorization(cookie, byAPerson);
     }
 
-    public void close(String cookie) {
-        store.close(cookie);
+    /** Ends a sign-in; false when it could not be ended at once (it is tried again, and lapses when idle anyway). */
+    public boolean close(String cookie) {
+        return store.close(cookie);
     }
 }

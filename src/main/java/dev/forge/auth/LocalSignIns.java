@@ -65,9 +65,10 @@ final class LocalSignIns implements SignInStore {
     }
 
     @Override
-    public synchronized void close(String id) {
+    public synchronized boolean close(String id) {
         if (id != null) {
             signIns.remove(id);
         }
+        return true;
     }
 }

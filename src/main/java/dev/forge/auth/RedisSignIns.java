@@ -67,8 +67,12 @@ final class RedisSignIns implements SignInStore {
         random.nextBytes(cookie);
         String key = key(cookie);
         long now = clock.millis();
-        connection.sync().eval(CREATE, ScriptOutputType.INTEGER, new String[] {key}, seal(cookie, key, authorization),
-                String.valueOf(now), String.valueOf(ConsoleSessions.IDLE.toMillis()));
+        try {
+            connection.sync().eval(CREATE, ScriptOutputType.INTEGER, new String[] {key}, seal(cookie, key, authorization),
+                    String.valueOf(now), String.valueOf(ConsoleSessions.IDLE.toMillis()));
+        } catch (RedisException e) {
+            throw new IllegalStateException("the sign-ins the replicas share cannot be stored: Redis cannot be reached", e);
+        }
         for (String dropped : remember(authorization, key)) {
             connection.async().del(dropped);
         }
@@ -122,17 +126,45 @@ final class RedisSignIns implements SignInStore {
         }
         String authorization = open(cookie, key, record.get("sealed"));
         if (authorization != null && byAPerson && now - used > TOUCH_EVERY_MS) {
-            connection.async().eval(TOUCH, ScriptOutputType.INTEGER, new String[] {key}, String.valueOf(now),
-                    String.valueOf(ConsoleSessions.IDLE.toMillis()));
+            try { // at most once a minute for a sign-in: the next request, on any replica, must see it
+                connection.sync().eval(TOUCH, ScriptOutputType.INTEGER, new String[] {key}, String.valueOf(now),
+                        String.valueOf(ConsoleSessions.IDLE.toMillis()));
+            } catch (RedisException e) {
+                LOG.warn("a console sign-in's use could not be noted in Redis: {}", e.getMessage());
+            }
         }
         return authorization;
     }
 
     @Override
-    public void close(String cookieText) {
+    public boolean close(String cookieText) {
         byte[] cookie = cookie(cookieText);
-        if (cookie != null) {
-            connection.sync().del(key(cookie));
+        if (cookie == null) {
+            return true;
+        }
+        String key = key(cookie);
+        try {
+            connection.sync().del(key);
+            return true;
+        } catch (RedisException e) {
+            LOG.warn("a console sign-out could not reach Redis ({}); it is tried again for a minute", e.getMessage());
+            Thread.ofVirtual().name("console-sign-out").start(() -> endLater(key));
+            return false;
+        }
+    }
+
+    /** Tries a sign-out Redis refused again until it is done, for a minute at most (Redis ends it when idle anyway). */
+    private void endLater(String key) {
+        for (int i = 0; i < 12; i++) {
+            try {
+                Thread.sleep(5_000);
+                connection.sync().del(key);
+                return;
+            } catch (RedisException e) {
+                // still unreachable: the next try
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 

@@ -9,5 +9,6 @@ interface SignInStore {
     /** The credential the cookie stands for, or null (unknown, signed out, idle or open too long). */
     String authorization(String cookie, boolean byAPerson);
 
-    void close(String cookie);
+    /** Ends the sign-in; false when it could not be ended now (it is tried again, and lapses when idle anyway). */
+    boolean close(String cookie);
 }

@@ -64,6 +64,8 @@ public final class ClusterSessionStore implements SessionStore {
     private final Duration idleTimeout;
     /** This process among the replicas: names its channel and the questions it asks clients. */
     private final String replica;
+    /** Whether the others have been told where this replica is. */
+    private volatile boolean registered;
     /** Who hears the modern cancels other replicas announce. */
     private final java.util.List<java.util.function.BiConsumer<String, JsonNode>> cancelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Which replica holds each session's stream, as they announce it. */
@@ -127,6 +129,7 @@ public final class ClusterSessionStore implements SessionStore {
 
     @Override
     public ClientSession create(String scope, Principal principal) {
+        registeredBeforeUse();
         ClientSession session = local.create(scope, principal);
         try {
             commands().eval(CREATE, ScriptOutputType.INTEGER, new String[] {KEY + session.id()}, String.valueOf(ttl().toMillis()),
@@ -267,30 +270,49 @@ public final class ClusterSessionStore implements SessionStore {
 
     @Override
     public String replicaTag() {
+        registeredBeforeUse();
         return replica;
+    }
+
+    /**
+     * Before this replica hands out anything that names it (a session, an id), the others must be able to find it:
+     * the first such request registers it, if the periodic registration has not yet.
+     */
+    private void registeredBeforeUse() {
+        if (!registered && Thread.currentThread().isVirtual()) {
+            register();
+        }
     }
 
     /** Tells the others where this replica's listeners are, from the moment they listen until it stops. */
     private void keepRegistered() {
         while (!closed) {
-            Map<String, URI> listeners = self.get();
-            if (!listeners.isEmpty()) {
-                try {
-                    Map<String, String> urls = new java.util.LinkedHashMap<>();
-                    listeners.forEach((name, url) -> urls.put(name, url.toString()));
-                    commands().hset(REPLICA_URL + replica, urls);
-                    commands().pexpire(REPLICA_URL + replica, REGISTRATION_TTL.toMillis());
-                } catch (RuntimeException e) {
-                    LOG.warn("could not tell the other replicas where this one is (tried again in {} s): {}",
-                            REGISTRATION_REFRESH.toSeconds(), e.getMessage());
-                }
-            }
+            boolean listening = register();
             try {
-                Thread.sleep(listeners.isEmpty() ? 100 : REGISTRATION_REFRESH.toMillis());
+                Thread.sleep(listening ? REGISTRATION_REFRESH.toMillis() : 100);
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    /** Writes where the listeners are, with a fresh expiry; false while they do not listen yet. */
+    private boolean register() {
+        Map<String, URI> listeners = self.get();
+        if (listeners.isEmpty()) {
+            return false;
+        }
+        try {
+            Map<String, String> urls = new java.util.LinkedHashMap<>();
+            listeners.forEach((name, url) -> urls.put(name, url.toString()));
+            commands().hset(REPLICA_URL + replica, urls);
+            commands().pexpire(REPLICA_URL + replica, REGISTRATION_TTL.toMillis());
+            registered = true;
+        } catch (RuntimeException e) {
+            LOG.warn("could not tell the other replicas where this one is (tried again in {} s): {}",
+                    REGISTRATION_REFRESH.toSeconds(), e.getMessage());
+        }
+        return true;
     }
 
     @Override
