@@ -249,9 +249,9 @@ public final class AccessGuard {
         return switch (surface) {
             case MCP -> Scopes.forEndpoint(catalogScope(ctx));
             case METRICS -> Scopes.ADMIN_READ;
-            // the console's forms change things, except signing out and the router's questions (as POST /route)
+            // the console's forms change things, except the router's questions (as POST /route)
             // the tokens page lists who holds what: as GET /tokens, a writer's
-            case ADMIN_UI -> (isRead(ctx) && !ctx.path().startsWith("/admin/tokens")) || ctx.path().equals("/admin/logout")
+            case ADMIN_UI -> (isRead(ctx) && !ctx.path().startsWith("/admin/tokens"))
                     || ctx.path().equals("/admin/router") || ctx.path().equals("/admin/router/feedback")
                     ? Scopes.ADMIN_READ : Scopes.ADMIN_WRITE;
             case ADMIN_API -> isRead(ctx) && !ctx.path().startsWith("/tokens") && !revealsSecrets(ctx) || isQuery(ctx)

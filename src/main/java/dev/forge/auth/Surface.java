@@ -18,7 +18,8 @@ public enum Surface {
 
     public static Surface of(String path) {
         return switch (path) {
-            case "/health", "/ready", "/version", "/openapi.json", "/admin/login" -> OPEN;
+            // signing out needs no sign-in: it must work when the sign-in cannot be read (its CSRF token still holds)
+            case "/health", "/ready", "/version", "/openapi.json", "/admin/login", "/admin/logout" -> OPEN;
             case "/metrics" -> METRICS;
             case "/rpc", "/mcp", "/sse", "/message" -> MCP;
             default -> path.startsWith("/.well-known/") || path.startsWith("/admin/assets/") ? OPEN

@@ -45,12 +45,16 @@ public final class ClusterSessionStore implements SessionStore {
     private static final String EVERYONE = "forge:sessions";
     private static final String REPLICA = "forge:replica:";
     /**
-     * Where each running replica's MCP listeners are reached (a hash: listener → URL), by its tag: pushed back every
-     * {@link #REGISTRATION_REFRESH} while it runs, deleted when it stops, lapsed {@link #REGISTRATION_TTL} after a crash.
+     * Where each running replica's MCP listeners are reached (a hash: listener → URL), by its tag: written again every
+     * {@link #REGISTRATION_REFRESH} while it runs (so a Redis that lost it has it back within that), deleted when it
+     * stops, lapsed {@link #REGISTRATION_TTL} after a crash.
      */
     private static final String REPLICA_URL = "forge:replica-url:";
     static final Duration REGISTRATION_TTL = Duration.ofSeconds(60);
-    private static final Duration REGISTRATION_REFRESH = Duration.ofSeconds(15);
+    private static final Duration REGISTRATION_REFRESH = Duration.ofSeconds(5);
+    /** Writes the listeners and their expiry in one step: never a registration that does not lapse. */
+    private static final String REGISTER = "redis.call('del', KEYS[1]) redis.call('hset', KEYS[1], unpack(ARGV, 2))"
+            + " return redis.call('pexpire', KEYS[1], ARGV[1])";
     /** Writes a new session's fields and its expiry in one step: no key is ever left without one. */
     private static final String CREATE = "redis.call('hset', KEYS[1], unpack(ARGV, 2)) return redis.call('pexpire', KEYS[1], ARGV[1])";
     /** Writes fields of a session that still exists; one ended or expired is not brought back (without an expiry). */
@@ -65,7 +69,13 @@ public final class ClusterSessionStore implements SessionStore {
     /** This process among the replicas: names its channel and the questions it asks clients. */
     private final String replica;
     /** Whether the others have been told where this replica is. */
-    private volatile boolean registered;
+    /** Until when the others surely know where this replica is (nanoTime; 0: not registered yet). */
+    private volatile long registeredUntil;
+    /** When a request last registered this replica itself (nanoTime): at most once a second, while Redis refuses. */
+    private volatile long lastInlineRegistration;
+    /** The listeners of other replicas as last read (from Redis, or a session's record): tried when Redis has none. */
+    private final Map<String, Map<String, String>> lastKnown = new ConcurrentHashMap<>();
+    private final Thread registration;
     /** Who hears the modern cancels other replicas announce. */
     private final java.util.List<java.util.function.BiConsumer<String, JsonNode>> cancelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Which replica holds each session's stream, as they announce it. */
@@ -103,7 +113,7 @@ public final class ClusterSessionStore implements SessionStore {
         });
         Thread.ofVirtual().name("session-deliveries").start(this::deliverUntilClosed);
         Thread.ofVirtual().name("session-streams-alive").start(this::keepStreamsAlive);
-        Thread.ofVirtual().name("replica-registration").start(this::keepRegistered);
+        this.registration = Thread.ofVirtual().name("replica-registration").start(this::keepRegistered);
         redis.subscribeInOrder(EVERYONE, this::onBroadcast);
         redis.subscribeInOrder(REPLICA + replica, this::onDirect);
         LOG.info("client sessions are shared with other replicas over Redis (this replica: {})", replica);
@@ -133,7 +143,8 @@ public final class ClusterSessionStore implements SessionStore {
         ClientSession session = local.create(scope, principal);
         try {
             commands().eval(CREATE, ScriptOutputType.INTEGER, new String[] {KEY + session.id()}, String.valueOf(ttl().toMillis()),
-                    "scope", scope, "principal", Json.text(PrincipalJson.of(principal)), "replica", replica);
+                    "scope", scope, "principal", Json.text(PrincipalJson.of(principal)), "replica", replica,
+                    "urls", Json.text(Json.valueToTree(listenerUrls())));
         } catch (RuntimeException e) {
             local.remove(session.id()); // not half made: no local session the others could never find
             throw e;
@@ -175,6 +186,11 @@ public final class ClusterSessionStore implements SessionStore {
         String owner = stored.get("replica");
         if (owner != null && !replica.equals(owner)) {
             owners.put(id, owner);
+            if (stored.get("urls") != null && Json.parse(stored.get("urls")) instanceof ObjectNode urls) {
+                Map<String, String> known = new java.util.LinkedHashMap<>();
+                urls.properties().forEach(e -> known.put(e.getKey(), e.getValue().asString("")));
+                lastKnown.putIfAbsent(owner, known); // the session's own record: where its replica was when it began
+            }
         }
         ClientSession adopted = local.adopt(id, stored.get("scope"), PrincipalJson.parse(Json.parse(stored.get("principal"))),
                 stored.get("version"), object(stored.get("capabilities")), object(stored.get("info")),
@@ -270,49 +286,64 @@ public final class ClusterSessionStore implements SessionStore {
 
     @Override
     public String replicaTag() {
-        registeredBeforeUse();
         return replica;
     }
 
     /**
-     * Before this replica hands out anything that names it (a session, an id), the others must be able to find it:
-     * the first such request registers it, if the periodic registration has not yet.
+     * Before this replica hands out a session that names it, the others must be able to find it: a request registers
+     * it when the periodic registration has not (yet, or lately: Redis refused it), at most once a second.
      */
     private void registeredBeforeUse() {
-        if (!registered && Thread.currentThread().isVirtual()) {
-            register();
+        long now = System.nanoTime();
+        if (now - registeredUntil < 0 || !Thread.currentThread().isVirtual() || now - lastInlineRegistration < 1_000_000_000L) {
+            return;
         }
+        lastInlineRegistration = now;
+        register();
     }
 
     /** Tells the others where this replica's listeners are, from the moment they listen until it stops. */
     private void keepRegistered() {
         while (!closed) {
-            boolean listening = register();
+            long pause = switch (register()) {
+                case 1 -> REGISTRATION_REFRESH.toMillis();
+                case 0 -> 1_000; // Redis refused: soon again
+                default -> 10; // not listening yet
+            };
             try {
-                Thread.sleep(listening ? REGISTRATION_REFRESH.toMillis() : 100);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
-                return;
+                return; // stopping
             }
         }
     }
 
-    /** Writes where the listeners are, with a fresh expiry; false while they do not listen yet. */
-    private boolean register() {
-        Map<String, URI> listeners = self.get();
-        if (listeners.isEmpty()) {
-            return false;
+    /** Writes where the listeners are, with a fresh expiry: 1 done, 0 refused by Redis, -1 not listening yet. */
+    private int register() {
+        Map<String, String> urls = listenerUrls();
+        if (urls.isEmpty() || closed) {
+            return -1;
         }
+        List<String> args = new ArrayList<>();
+        args.add(String.valueOf(REGISTRATION_TTL.toMillis()));
+        urls.forEach((name, url) -> {
+            args.add(name);
+            args.add(url);
+        });
         try {
-            Map<String, String> urls = new java.util.LinkedHashMap<>();
-            listeners.forEach((name, url) -> urls.put(name, url.toString()));
-            commands().hset(REPLICA_URL + replica, urls);
-            commands().pexpire(REPLICA_URL + replica, REGISTRATION_TTL.toMillis());
-            registered = true;
+            commands().eval(REGISTER, ScriptOutputType.INTEGER, new String[] {REPLICA_URL + replica}, args.toArray(String[]::new));
+            registeredUntil = System.nanoTime() + REGISTRATION_TTL.toNanos() / 2;
+            return 1;
         } catch (RuntimeException e) {
-            LOG.warn("could not tell the other replicas where this one is (tried again in {} s): {}",
-                    REGISTRATION_REFRESH.toSeconds(), e.getMessage());
+            LOG.warn("could not tell the other replicas where this one is (tried again in 1 s): {}", e.getMessage());
+            return 0;
         }
-        return true;
+    }
+
+    private Map<String, String> listenerUrls() {
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        self.get().forEach((name, url) -> urls.put(name, url.toString()));
+        return urls;
     }
 
     @Override
@@ -320,7 +351,15 @@ public final class ClusterSessionStore implements SessionStore {
         if (tag == null || tag.equals(replica) || !Thread.currentThread().isVirtual()) {
             return null; // only a request's own (virtual) thread waits on Redis
         }
-        String url = commands().hget(REPLICA_URL + tag, listener);
+        Map<String, String> registered = commands().hgetall(REPLICA_URL + tag);
+        if (registered != null && !registered.isEmpty()) {
+            lastKnown.put(tag, registered);
+        } else {
+            // not registered: stopped, or Redis lost it (a restart) and the replica has not written it again yet;
+            // where it was last is tried, and a refused connection then says it is gone
+            registered = lastKnown.get(tag);
+        }
+        String url = registered == null ? null : registered.get(listener);
         return url == null ? null : URI.create(url);
     }
 
@@ -349,6 +388,12 @@ public final class ClusterSessionStore implements SessionStore {
         }
         deliveries.clear();
         deliveries.offer(STOP);
+        registration.interrupt(); // no registration written after the delete
+        try {
+            registration.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try { // the others stop sending here at once, instead of trying an address nobody answers until it lapses
             commands().del(REPLICA_URL + replica);
         } catch (RuntimeException e) {

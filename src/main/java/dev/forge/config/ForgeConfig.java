@@ -100,6 +100,11 @@ public record ForgeConfig(
                 newSecurity, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
     }
 
+    public ForgeConfig withConnectTimeout(Duration connect) {
+        return new ForgeConfig(host, port, separator, connect, requestTimeout, sessionIdleTimeout, logLevel,
+                jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);
+    }
+
     public ForgeConfig withSessionIdleTimeout(Duration idle) {
         return new ForgeConfig(host, port, separator, connectTimeout, requestTimeout, idle, logLevel,
                 jsonLogs, prometheusEnabled, gateways, servers, database, skipMigrations, allowedHosts, allowedOrigins, security, roles, serviceManager, rootUpstream, router, upstreamLimits, seedDir, tls, taskAfter, tracing);

@@ -69,6 +69,9 @@ public final class LegacySseEndpoint {
     }
 
     public void message(Context ctx, String scope) {
+        if (ownerHop.misdirected(ctx)) {
+            return;
+        }
         String sessionId = ctx.queryParam("session_id");
         if (sessionId == null) {
             sessionId = ctx.queryParam("sessionId");

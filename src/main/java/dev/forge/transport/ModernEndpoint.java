@@ -113,8 +113,10 @@ final class ModernEndpoint {
                         // closing a request's stream cancels it too; this is for listen streams and clients that say so
                         JsonNode requestId = notification.params().get("requestId");
                         String key = requestId == null ? null : ModernListen.key(scope, Principal.of(ctx), requestId);
-                        if (key != null && !cancelHere(key, requestId)) {
-                            sessions.announceCancel(key, requestId); // among replicas, another may run it
+                        // among replicas, another may run it; an unauthenticated caller's cancel stays here, as its
+                        // request ids cannot be told from another anonymous client's
+                        if (key != null && !cancelHere(key, requestId) && Principal.of(ctx).authenticated()) {
+                            sessions.announceCancel(key, requestId);
                         }
                     }
                     ctx.status(202);

@@ -206,7 +206,9 @@ final class ModernListen {
     }
 
     /** Who sent a request and its id: the same id from another caller or endpoint is another request. */
+    /** A modern request among the caller's own: its endpoint, who sent it (with which token) and its id. */
     static String key(String scope, Principal principal, JsonNode id) {
-        return scope + '\n' + (principal.authenticated() ? principal.subject() : "") + '\n' + id;
+        String token = principal.tokenId() == null ? "" : principal.tokenId();
+        return scope + '\n' + (principal.authenticated() ? principal.subject() : "") + '\n' + token + '\n' + id;
     }
 }

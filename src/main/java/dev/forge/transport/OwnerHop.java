@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.time.Duration;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -32,8 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class OwnerHop {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnerHop.class);
-    /** Marks a request replayed from another replica. */
+    /** Marks a request replayed from another replica, naming the replica it is meant for. */
     static final String HOP_HEADER = "Forge-Replica-Hop";
+    /** A replayed answer silent this long is given up: a replica's streams carry a keep-alive every 15 s. */
+    private static final long SILENCE_MS = 45_000;
     private static final List<String> FORWARDED = List.of("Content-Type", "Accept", StreamableHttpEndpoint.SESSION_HEADER,
             StreamableHttpEndpoint.VERSION_HEADER, "Authorization", "Last-Event-ID", ModernEndpoint.METHOD_HEADER,
             ModernEndpoint.NAME_HEADER, "traceparent", "tracestate");
@@ -41,13 +45,15 @@ public final class OwnerHop {
             "Retry-After", "WWW-Authenticate", "X-Accel-Buffering");
 
     /** One process: every request is served where it lands. */
-    public static final OwnerHop NONE = new OwnerHop(null, null, null, port -> null);
+    public static final OwnerHop NONE = new OwnerHop(null, null, null, port -> null, Duration.ZERO);
 
     private final SessionStore sessions;
     private final BiPredicate<ClientSession, Message.Request> ownerBound;
     private final HttpClient http;
     /** The name of the listener on a local port: a request is replayed on the same listener of the other replica. */
     private final IntFunction<String> listenerOn;
+    /** How long the replica may take to begin its answer: past its own deadline for the request, it never will. */
+    private final Duration answerWithin;
 
     /** What became of a request that names another replica. */
     enum Hop {
@@ -59,12 +65,28 @@ public final class OwnerHop {
         GONE
     }
 
+    /** @param answerWithin how long a replica may take to begin an answer (its own deadline for a request, and some) */
     public OwnerHop(SessionStore sessions, BiPredicate<ClientSession, Message.Request> ownerBound, HttpClient http,
-                    IntFunction<String> listenerOn) {
+                    IntFunction<String> listenerOn, Duration answerWithin) {
+        this.answerWithin = answerWithin;
         this.sessions = sessions;
         this.ownerBound = ownerBound;
         this.http = http;
         this.listenerOn = listenerOn;
+    }
+
+    /**
+     * True when the request was replayed here for another replica (an address that outlived it, now another
+     * process's): answered {@code 421}, which the sender takes as that replica being gone.
+     */
+    boolean misdirected(Context ctx) {
+        String meantFor = ctx.header(HOP_HEADER);
+        String self = sessions == null ? null : sessions.replicaTag();
+        if (meantFor == null || self == null || meantFor.equals(self)) {
+            return false;
+        }
+        HttpErrors.reply(ctx, 421, JsonRpcError.INVALID_REQUEST, "Misdirected Request: this is not replica " + meantFor);
+        return true;
     }
 
     /** True when the request was served by its session's replica (the answer is written); false to serve it here. */
@@ -105,7 +127,7 @@ public final class OwnerHop {
         }
         String query = ctx.queryString();
         HttpRequest.Builder replay = HttpRequest.newBuilder(owner.resolve(ctx.path() + (query == null ? "" : "?" + query)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header(HOP_HEADER, "1");
+                .timeout(answerWithin).POST(HttpRequest.BodyPublishers.ofByteArray(body)).header(HOP_HEADER, replica);
         for (String name : FORWARDED) {
             String value = ctx.header(name);
             if (value != null) {
@@ -117,10 +139,15 @@ public final class OwnerHop {
         HttpResponse<InputStream> answer;
         try {
             answer = http.send(replay.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | HttpConnectTimeoutException e) { // nobody there: the replica stopped
+        } catch (ConnectException | NoRouteToHostException e) { // nobody there: the replica stopped
             LOG.info("replica {} at {} cannot be reached: {}", replica, owner, e.toString());
             return Hop.GONE;
-        } catch (IOException e) { // reset or cut off after connecting: it may still run the call
+        } catch (HttpConnectTimeoutException e) { // there, perhaps, but too busy to take the connection
+            ctx.header("Retry-After", "1");
+            HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: the replica holding"
+                    + " this request's state did not take the connection in time; try again");
+            return Hop.ANSWERED;
+        } catch (IOException e) { // reset, cut off or silent after connecting: it may still run the call
             HttpErrors.reply(ctx, 502, request.id(), JsonRpcError.INTERNAL_ERROR, "Bad Gateway: the replica holding this"
                     + " request's state stopped answering (" + e.getClass().getSimpleName() + "); try again");
             return Hop.ANSWERED;
@@ -129,22 +156,57 @@ public final class OwnerHop {
             HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: stopping");
             return Hop.ANSWERED;
         }
+        if (answer.statusCode() == 421) { // another process has that address now
+            closeQuietly(answer.body());
+            return Hop.GONE;
+        }
         ctx.status(answer.statusCode());
         for (String name : RETURNED) {
             answer.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));
         }
-        try (InputStream in = answer.body()) {
+        InputStream in = answer.body();
+        java.util.concurrent.atomic.AtomicLong lastHeard = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        Thread watchdog = Thread.ofVirtual().name("replica-hop-watchdog").start(() -> closeWhenSilent(in, lastHeard));
+        try (in) {
             OutputStream out = ctx.res().getOutputStream();
             byte[] chunk = new byte[8192];
             for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                lastHeard.set(System.nanoTime());
                 out.write(chunk, 0, n);
                 out.flush(); // an SSE event goes on the moment it comes
             }
         } catch (IOException e) {
-            // the client went away, or the replica did mid-answer: closing the stream tells the other side
+            // the client went away, or the replica did mid-answer (or fell silent): closing the stream tells the other side
             LOG.debug("a request replayed on {} ended early: {}", owner, e.getMessage());
+        } finally {
+            watchdog.interrupt();
         }
         return Hop.ANSWERED;
+    }
+
+    /** Ends a replayed answer the replica has stopped writing (no keep-alive either): it is not coming. */
+    private static void closeWhenSilent(InputStream in, java.util.concurrent.atomic.AtomicLong lastHeard) {
+        try {
+            while (true) {
+                long silentMs = (System.nanoTime() - lastHeard.get()) / 1_000_000;
+                if (silentMs >= SILENCE_MS) {
+                    LOG.info("a replayed answer was silent for {} s: given up", SILENCE_MS / 1000);
+                    closeQuietly(in);
+                    return;
+                }
+                Thread.sleep(SILENCE_MS - silentMs);
+            }
+        } catch (InterruptedException e) {
+            // the answer ended
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // closing is all that was asked
+        }
     }
 
     /** The replica holding the session's upstream sessions is gone: the session ends, the client starts over. */

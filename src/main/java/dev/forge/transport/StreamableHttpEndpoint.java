@@ -76,6 +76,9 @@ public final class StreamableHttpEndpoint {
     }
 
     public void post(Context ctx, String scope) {
+        if (ownerHop.misdirected(ctx)) {
+            return;
+        }
         if (!scopeExists.test(scope)) {
             HttpErrors.reply(ctx, 404, JsonRpcError.INVALID_REQUEST, "Not Found: no MCP endpoint " + ctx.path());
             return;

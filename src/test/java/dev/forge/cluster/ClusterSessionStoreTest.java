@@ -81,12 +81,15 @@ class ClusterSessionStoreTest {
         java.util.concurrent.Callable<URI> managerOfA = () -> onARequestsThread(() -> b.replicaElsewhere(tag, "service-manager"));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> managerOfA.call() != null);
         assertThat(managerOfA.call()).isEqualTo(URI.create("http://127.0.0.1:4445"));
-        assertThat(a.replicaElsewhere(tag, "gateway")).as("its own tag names no other replica").isNull();
+        assertThat(onARequestsThread(() -> a.replicaElsewhere(tag, "gateway"))).as("its own tag names no other replica").isNull();
         long ttl = pttl("forge:replica-url:" + tag);
         assertThat(ttl).as("a crashed replica's address lapses within a minute").isBetween(1L, 60_000L);
 
         a.close();
-        assertThat(managerOfA.call()).as("a replica that stopped is no longer found").isNull();
+        assertThat(pttl("forge:replica-url:" + tag)).as("a replica that stopped deletes where it was").isEqualTo(-2L);
+        assertThat(onARequestsThread(() -> b.replicaElsewhere(tag, "gateway")))
+                .as("where it was is still tried (a refused connection will say it is gone)").isEqualTo(URI.create("http://127.0.0.1:4444"));
+        assertThat(onARequestsThread(() -> b.replicaElsewhere("0123abcd", "gateway"))).as("a replica never seen").isNull();
     }
 
     @Test

@@ -98,6 +98,36 @@ class ReplicatedConsoleTest {
     }
 
     @Test
+    void signingOutWhileRedisIsAwayClearsTheBrowserAndEndsTheSignInOnceRedisIsBack() throws Exception {
+        try (dev.forge.support.TcpRelay relay = new dev.forge.support.TcpRelay(6379);
+             Gateway alone = TestGateways.start(TestGateways.config(List.of(), List.of()).withSecurity(TestGateways.security(Map.of(
+                     "REDIS_URL", "redis://127.0.0.1:" + relay.port() + "/0", "JWT_SECRET", ConsoleBrowserTest.SECRET,
+                     "AUTH_RATE_LIMIT_PER_MINUTE", "100000", "RATE_LIMIT_PER_MINUTE", "0")))
+                     .withConnectTimeout(java.time.Duration.ofSeconds(2)))) { // Redis's commands wait this long
+            String token = ConsoleBrowserTest.token("ops@example.com", "admin");
+            HttpResponse<String> form = send(alone, "GET", "/admin/login", null, null);
+            String csrfCookie = cookie(form, "forge_csrf");
+            String signIn = cookie(send(alone, "POST", "/admin/login", "forge_csrf=" + csrfCookie,
+                    "_csrf=" + csrfCookie + "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)), "forge_console");
+            String csrf = field(send(alone, "GET", "/admin", "forge_console=" + signIn, null).body(), "_csrf");
+
+            relay.cut();
+            HttpResponse<String> out = send(alone, "POST", "/admin/logout", "forge_console=" + signIn, "_csrf=" + csrf);
+            assertThat(out.statusCode()).as(out.body()).isEqualTo(303);
+            assertThat(out.headers().allValues("Set-Cookie")).as("the browser's sign-in cookie is cleared")
+                    .anyMatch(c -> c.startsWith("forge_console=;") && c.contains("Max-Age=0"));
+            relay.restore();
+            String record = "forge:console:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(java.util.HexFormat.of().parseHex(signIn)));
+            try (RedisClient client = RedisClient.create("redis://127.0.0.1:6379/0");
+                 StatefulRedisConnection<String, String> redis = client.connect()) {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                        .until(() -> redis.sync().exists(record) == 0); // ended in Redis once it is back
+            }
+        }
+    }
+
+    @Test
     void aCookieNoReplicaGaveSignsNobodyIn() throws Exception {
         HttpResponse<String> made = send(b, "GET", "/admin", "forge_console=" + "ab".repeat(32), null);
         assertThat(made.statusCode()).isIn(302, 303);

@@ -35,6 +35,10 @@ import tools.jackson.databind.JsonNode;
  */
 class ReplicatedModernTest {
 
+    static final String SECRET = "replicated-modern-secret-0123456789-abcdef";
+    /** As in production: a token on every request (and an authenticated caller's cancel is the one told to all). */
+    static final String TOKEN = dev.forge.support.Tokens.hs256(SECRET, dev.forge.support.Tokens.claims("client@example.com")
+            .claim("role", "developer").build());
     static Gateway a;
     static Gateway b;
     static String schema;
@@ -48,7 +52,8 @@ class ReplicatedModernTest {
         ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("probe", Peers.probe(),
                         Map.of("PROBE_STATE_DIR", probeState.toString()))), List.of())
                 .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
-                .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0")))
+                .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0",
+                        "JWT_SECRET", SECRET)))
                 .withTaskAfter(Duration.ofMillis(300))
                 .withRoles(java.util.EnumSet.of(dev.forge.config.ServerRole.GATEWAY, dev.forge.config.ServerRole.SERVICE_MANAGER),
                         new dev.forge.config.ServiceManagerConfig(0, List.of(new dev.forge.config.ConfigLoader(Map.of()).service("test",
@@ -150,7 +155,7 @@ class ReplicatedModernTest {
                 "\"name\":\"probe__wait-for-cancel\",\"arguments\":{\"tag\":\"replicated-notification\"}", ModernTasksTest.TAKES_NONE);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(a) + "/mcp"))
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(call));
-        ModernEdgeTest.headers("tools/call", "probe__wait-for-cancel").forEach(request::header);
+        headers("tools/call", "probe__wait-for-cancel").forEach(request::header);
         var running = ModernEdgeTest.HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
         long started = System.nanoTime() + Duration.ofSeconds(8).toNanos();
         while (!cancellations("replicated-notification").path("waiting").asBoolean(false)) { // the upstream has the call
@@ -162,7 +167,7 @@ class ReplicatedModernTest {
                 + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
         HttpRequest.Builder toB = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(b) + "/mcp"))
                 .POST(HttpRequest.BodyPublishers.ofString(cancel));
-        ModernEdgeTest.headers("notifications/cancelled", null).forEach(toB::header);
+        headers("notifications/cancelled", null).forEach(toB::header);
         assertThat(ModernEdgeTest.HTTP.send(toB.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
 
         // well within the upstream's 20 s timeout, which would cancel the call all the same
@@ -196,6 +201,13 @@ class ReplicatedModernTest {
                 "tools/call", "probe__cancellations", 200).path("result").path("content").get(0).path("text").asString());
     }
 
+    /** A modern request's headers, with the client's token. */
+    private static Map<String, String> headers(String method, String name) {
+        Map<String, String> headers = ModernEdgeTest.headers(method, name);
+        headers.put("Authorization", "Bearer " + TOKEN);
+        return headers;
+    }
+
     private static JsonNode onTask(Gateway replica, String method, String taskId, String extra, int status) throws Exception {
         String params = "\"taskId\":\"" + taskId + "\"" + (extra.isEmpty() ? "" : "," + extra);
         return send(replica, ModernTasksTest.request(method + "-" + System.nanoTime(), method, params, ModernTasksTest.TAKES_TASKS),
@@ -219,7 +231,7 @@ class ReplicatedModernTest {
         HttpRequest.Builder listen = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(replica) + "/mcp"))
                 .POST(HttpRequest.BodyPublishers.ofString(ModernTasksTest.request("listen-" + taskId, "subscriptions/listen",
                         "\"notifications\":{\"taskIds\":[\"" + taskId + "\"]}", ModernTasksTest.TAKES_TASKS)));
-        ModernEdgeTest.headers("subscriptions/listen", null).forEach(listen::header);
+        headers("subscriptions/listen", null).forEach(listen::header);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         ModernEdgeTest.HTTP.sendAsync(listen.build(), HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(r -> r.body().filter(l -> l.startsWith("data:")).forEach(l -> lines.add(l.substring(5).trim())));
@@ -233,7 +245,7 @@ class ReplicatedModernTest {
     private static JsonNode send(String endpoint, String body, String method, String name, int status) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
                 .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body));
-        ModernEdgeTest.headers(method, name).forEach(request::header);
+        headers(method, name).forEach(request::header);
         HttpResponse<String> response = ModernEdgeTest.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return ModernEdgeTest.answer(response);

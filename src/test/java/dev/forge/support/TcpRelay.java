@@ -32,7 +32,7 @@ public final class TcpRelay implements AutoCloseable {
     }
 
     /** Refuses new connections and drops the open ones, as a service gone away does. */
-    public void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         ServerSocket listening = server;
         server = null;
         if (listening != null) {
@@ -44,8 +44,8 @@ public final class TcpRelay implements AutoCloseable {
         open.clear();
     }
 
-    /** Takes connections again, on the same port. */
-    public void restore() throws IOException {
+    /** Takes connections again, on the same port (an ephemeral one: nothing else on this machine asks for it by number). */
+    public synchronized void restore() throws IOException {
         ServerSocket again = new ServerSocket();
         again.setReuseAddress(true);
         again.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -56,18 +56,37 @@ public final class TcpRelay implements AutoCloseable {
         server = listening;
         Thread.ofVirtual().name("tcp-relay").start(() -> {
             while (!listening.isClosed()) {
+                Socket client;
                 try {
-                    Socket client = listening.accept();
-                    Socket service = new Socket(InetAddress.getLoopbackAddress(), target);
-                    open.add(client);
-                    open.add(service);
-                    pipe(client, service);
-                    pipe(service, client);
+                    client = listening.accept();
                 } catch (IOException e) {
                     return; // cut
                 }
+                synchronized (this) {
+                    if (server != listening) { // cut while this one was being accepted
+                        closeQuietly(client);
+                        return;
+                    }
+                    try {
+                        Socket service = new Socket(InetAddress.getLoopbackAddress(), target);
+                        open.add(client);
+                        open.add(service);
+                        pipe(client, service);
+                        pipe(service, client);
+                    } catch (IOException e) {
+                        closeQuietly(client); // the service refused this one: the next may do better
+                    }
+                }
             }
         });
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private void pipe(Socket from, Socket to) {
@@ -77,12 +96,10 @@ public final class TcpRelay implements AutoCloseable {
             } catch (IOException e) {
                 // one side closed: the other goes with it
             } finally {
-                try {
-                    to.close();
-                    from.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
+                closeQuietly(to);
+                closeQuietly(from);
+                open.remove(to);
+                open.remove(from);
             }
         });
     }
