@@ -183,6 +183,17 @@ class ReplicatedModernTest {
     }
 
     @Test
+    void aHopMeantForAnotherReplicaIsRefusedAsMisdirected() throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(a) + "/mcp"))
+                .POST(HttpRequest.BodyPublishers.ofString(ModernTasksTest.request("hop", "tools/list", "", ModernTasksTest.TAKES_NONE)))
+                .header("Forge-Replica-Hop", "0badc0de");
+        headers("tools/list", null).forEach(request::header);
+        HttpResponse<String> refused = ModernEdgeTest.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("an address that outlived its replica, now another's").isEqualTo(421);
+        assertThat(refused.body()).contains("not replica 0badc0de");
+    }
+
+    @Test
     void anIdNamingAReplicaThatIsNotRunningGetsAClearError() throws Exception {
         JsonNode task = onTask(b, "tasks/get", "task-0badc0de-0123", "", 400).path("error");
         assertThat(task.path("code").asInt()).isEqualTo(-32602);
