@@ -41,6 +41,13 @@ final class Connector {
                 return;
             }
             shared.use(connected);
+            if (status.stopped()) { // stopped between the check above and now: stop() may have found nothing to close
+                UpstreamClient taken = shared.take();
+                if (taken != null) {
+                    taken.close();
+                }
+                return;
+            }
             UpstreamLists discovered = discovery.discover(connected);
             shared.lists(discovered);
             reconnection.connected();

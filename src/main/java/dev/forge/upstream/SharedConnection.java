@@ -20,12 +20,12 @@ final class SharedConnection {
         return client;
     }
 
-    void use(UpstreamClient connection) {
+    synchronized void use(UpstreamClient connection) {
         client = connection;
     }
 
-    /** Takes the connection away (null if there was none); the caller closes it. */
-    UpstreamClient take() {
+    /** Takes the connection away (null if there was none); the caller closes it. One caller gets it, whoever races. */
+    synchronized UpstreamClient take() {
         UpstreamClient c = client;
         client = null;
         return c;
