@@ -10,50 +10,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The console's sign-ins in Redis: what holds, what ends them, and what a user gets while Redis cannot be reached. */
 class RedisSignInsTest {
 
-    /** A clock a test moves. */
-    static final class MovingClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     @Test
     void aSignInHoldsForItsCookieAloneAndEndsWhenIdleTooLongOrOpenTooLong() throws Exception {
-        MovingClock clock = new MovingClock();
+        Instant start = Instant.now();
         try (RedisLink link = new RedisLink(URI.create("redis://127.0.0.1:6379/0"), Duration.ofSeconds(5))) {
-            ConsoleSessions signIns = new ConsoleSessions(clock, link);
+            // the same Redis read at other moments: a replica whose clock says so
+            java.util.function.Function<Duration, ConsoleSessions> after = elapsed ->
+                    new ConsoleSessions(Clock.fixed(start.plus(elapsed), ZoneOffset.UTC), link);
+            ConsoleSessions signIns = after.apply(Duration.ZERO);
             String cookie = signIns.open("Bearer one");
             assertThat(signIns.authorization(cookie, true)).isEqualTo("Bearer one");
             assertThat(signIns.authorization(cookie.substring(0, 63) + (cookie.endsWith("0") ? "1" : "0"), true))
                     .as("another cookie").isNull();
             assertThat(signIns.authorization("not hex", true)).isNull();
-
-            clock.now.set(clock.now.get().plus(ConsoleSessions.IDLE).plusSeconds(1));
-            assertThat(signIns.authorization(cookie, true)).as("idle for longer than 8 hours").isNull();
+            assertThat(after.apply(ConsoleSessions.IDLE.plusSeconds(1)).authorization(cookie, true)).as("idle for longer than 8 hours").isNull();
 
             String busy = signIns.open("Bearer two");
             for (int hour = 5; hour <= 25; hour += 5) { // used every 5 hours: never idle, but open for more than a day
-                clock.now.set(clock.now.get().plus(Duration.ofHours(5)));
-                assertThat(signIns.authorization(busy, true)).as("after %d hours", hour).isEqualTo(hour < 24 ? "Bearer two" : null);
+                assertThat(after.apply(Duration.ofHours(hour)).authorization(busy, true)).as("after %d hours", hour)
+                        .isEqualTo(hour < 24 ? "Bearer two" : null);
             }
 
             String ended = signIns.open("Bearer three");

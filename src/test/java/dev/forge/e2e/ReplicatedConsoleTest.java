@@ -3,10 +3,10 @@ package dev.forge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.Gateway;
-import dev.forge.config.DatabaseUrl;
 import dev.forge.config.ForgeConfig;
 import dev.forge.support.ConsoleBrowserTest;
 import dev.forge.support.RawMcp;
+import dev.forge.support.PostgresSchema;
 import dev.forge.support.TestGateways;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -15,12 +15,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -36,14 +32,13 @@ class ReplicatedConsoleTest {
 
     static Gateway a;
     static Gateway b;
-    static String schema;
+    static PostgresSchema schema;
 
     @BeforeAll
     static void start() throws Exception {
-        schema = "forge_console_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        sql("CREATE SCHEMA " + schema);
+        schema = PostgresSchema.create("forge_console");
         ForgeConfig config = TestGateways.config(List.of(), List.of())
-                .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
+                .withDatabase(schema.url())
                 .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "JWT_SECRET",
                         ConsoleBrowserTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000", "RATE_LIMIT_PER_MINUTE", "0")));
         a = TestGateways.start(config); // one after the other: the first creates the schema the other joins
@@ -56,7 +51,7 @@ class ReplicatedConsoleTest {
             if (b != null) b.close();
             if (a != null) a.close();
         } finally {
-            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            if (schema != null) schema.close();
         }
     }
 
@@ -157,12 +152,5 @@ class ReplicatedConsoleTest {
         Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
         assertThat(m.find()).as("a " + name + " field in the page").isTrue();
         return m.group(1);
-    }
-
-    private static void sql(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
-             Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
     }
 }

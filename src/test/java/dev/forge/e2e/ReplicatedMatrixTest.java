@@ -3,21 +3,17 @@ package dev.forge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.Gateway;
-import dev.forge.config.DatabaseUrl;
 import dev.forge.config.ForgeConfig;
 import dev.forge.support.Balancer;
+import dev.forge.support.PostgresSchema;
 import dev.forge.support.RawMcp;
 import dev.forge.support.TestGateways;
 import dev.forge.support.Tokens;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,16 +37,15 @@ class ReplicatedMatrixTest {
     private static final int REPLICAS = 3;
 
     static final List<Gateway> replicas = new ArrayList<>();
-    static String schema;
+    static PostgresSchema schema;
     static MatrixRun run;
 
     @BeforeAll
     static void start() throws Exception {
-        schema = "forge_matrix_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        sql("CREATE SCHEMA " + schema);
+        schema = PostgresSchema.create("forge_matrix");
         run = MatrixRun.start("through " + REPLICAS + " replicas behind nginx round-robin:", (entries, running) -> {
             ForgeConfig config = TestGateways.config(entries, List.of())
-                    .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
+                    .withDatabase(schema.url())
                     .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0")));
             List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < REPLICAS; i++) { // one after the other: the first creates the schema the others join
@@ -72,7 +67,7 @@ class ReplicatedMatrixTest {
                 run.close();
             }
         } finally {
-            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            if (schema != null) schema.close();
         }
     }
 
@@ -145,12 +140,5 @@ class ReplicatedMatrixTest {
             request.header("Mcp-Name", name);
         }
         return RawMcp.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void sql(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
-             Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
     }
 }

@@ -3,23 +3,19 @@ package dev.forge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.Gateway;
-import dev.forge.config.DatabaseUrl;
 import dev.forge.config.ForgeConfig;
 import dev.forge.protocol.Json;
 import dev.forge.support.Peers;
+import dev.forge.support.PostgresSchema;
 import dev.forge.support.TestGateways;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -41,17 +37,16 @@ class ReplicatedModernTest {
             .claim("role", "developer").build());
     static Gateway a;
     static Gateway b;
-    static String schema;
+    static PostgresSchema schema;
     static Path probeState;
 
     @BeforeAll
     static void start() throws Exception {
-        schema = "forge_modern_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        sql("CREATE SCHEMA " + schema);
+        schema = PostgresSchema.create("forge_modern");
         probeState = Files.createTempDirectory("forge-replicated-probe"); // shared: either replica's probe reports cancels
         ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("probe", Peers.probe(),
                         Map.of("PROBE_STATE_DIR", probeState.toString()))), List.of())
-                .withDatabase(DatabaseUrl.parse("test", "postgresql://postgres@127.0.0.1:5432/test?currentSchema=" + schema))
+                .withDatabase(schema.url())
                 .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0",
                         "JWT_SECRET", SECRET)))
                 .withTaskAfter(Duration.ofMillis(300))
@@ -69,7 +64,7 @@ class ReplicatedModernTest {
             if (b != null) b.close();
             if (a != null) a.close();
         } finally {
-            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            if (schema != null) schema.close();
         }
     }
 
@@ -260,12 +255,5 @@ class ReplicatedModernTest {
         HttpResponse<String> response = ModernEdgeTest.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return ModernEdgeTest.answer(response);
-    }
-
-    private static void sql(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
-             Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
     }
 }

@@ -20,13 +20,27 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceCompletionTest {
 
-    @Test
-    void aServiceBeingCompletedIsFoundWaitingOrConfiguredAtEveryStepAndOnlyOneRequestCompletesIt() throws Exception {
+    /** What a test does with a supervisor of no services. */
+    interface WithSupervisor {
+        void run(ServiceSupervisor supervisor) throws Exception;
+    }
+
+    private static void withSupervisor(WithSupervisor test) throws Exception {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
         HttpClient http = new HttpClient();
         http.start();
         try (Federation federation = new Federation(TestGateways.config(List.of(), List.of()), http, scheduler, "test");
              ServiceSupervisor supervisor = new ServiceSupervisor(federation, scheduler, Clock.systemUTC())) {
+            test.run(supervisor);
+        } finally {
+            http.stop();
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void aServiceBeingCompletedIsFoundWaitingOrConfiguredAtEveryStepAndOnlyOneRequestCompletesIt() throws Exception {
+        withSupervisor(supervisor -> {
             ServiceConfig completed = ServicePriorityTest.service("later", "normal", "1MB", true, false);
             UnconfiguredService waiting = new UnconfiguredService("later", List.of("LATER_TOKEN"), false,
                     ServicePriority.NORMAL, values -> completed);
@@ -41,19 +55,12 @@ class ServiceCompletionTest {
             assertThat(supervisor.unconfigured("later")).isNull();
             assertThat(supervisor.unconfigured()).isEmpty();
             assertThat(supervisor.claim(waiting)).as("a request holding the old entry hears it is done").isFalse();
-        } finally {
-            http.stop();
-            scheduler.shutdownNow();
-        }
+        });
     }
 
     @Test
     void aCompletionThatFailsLeavesTheServiceWaitingAndClaimableAgain() throws Exception {
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
-        HttpClient http = new HttpClient();
-        http.start();
-        try (Federation federation = new Federation(TestGateways.config(List.of(), List.of()), http, scheduler, "test");
-             ServiceSupervisor supervisor = new ServiceSupervisor(federation, scheduler, Clock.systemUTC())) {
+        withSupervisor(supervisor -> {
             UnconfiguredService waiting = new UnconfiguredService("later", List.of("LATER_TOKEN"), false,
                     ServicePriority.NORMAL, values -> ServicePriorityTest.service("later", "normal", "1MB", true, false));
             supervisor.awaitConfiguration(waiting);
@@ -62,9 +69,6 @@ class ServiceCompletionTest {
 
             assertThat(supervisor.unconfigured()).containsExactly(waiting);
             assertThat(supervisor.claim(waiting)).as("the next request may try again").isTrue();
-        } finally {
-            http.stop();
-            scheduler.shutdownNow();
-        }
+        });
     }
 }
