@@ -3,10 +3,9 @@ package dev.forge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.Gateway;
-import dev.forge.config.ForgeConfig;
 import dev.forge.support.ConsoleBrowserTest;
 import dev.forge.support.RawMcp;
-import dev.forge.support.PostgresSchema;
+import dev.forge.support.TwoReplicas;
 import dev.forge.support.TestGateways;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -32,27 +31,21 @@ class ReplicatedConsoleTest {
 
     static Gateway a;
     static Gateway b;
-    static PostgresSchema schema;
+    static TwoReplicas replicas;
 
     @BeforeAll
     static void start() throws Exception {
-        schema = PostgresSchema.create("forge_console");
-        ForgeConfig config = TestGateways.config(List.of(), List.of())
-                .withDatabase(schema.url())
+        replicas = TwoReplicas.start("forge_console", database -> TestGateways.config(List.of(), List.of())
+                .withDatabase(database)
                 .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "JWT_SECRET",
-                        ConsoleBrowserTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000", "RATE_LIMIT_PER_MINUTE", "0")));
-        a = TestGateways.start(config); // one after the other: the first creates the schema the other joins
-        b = TestGateways.start(config);
+                        ConsoleBrowserTest.SECRET, "AUTH_RATE_LIMIT_PER_MINUTE", "100000", "RATE_LIMIT_PER_MINUTE", "0"))));
+        a = replicas.a();
+        b = replicas.b();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (b != null) b.close();
-            if (a != null) a.close();
-        } finally {
-            if (schema != null) schema.close();
-        }
+        if (replicas != null) replicas.close();
     }
 
     @Test

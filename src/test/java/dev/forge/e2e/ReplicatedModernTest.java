@@ -3,10 +3,9 @@ package dev.forge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forge.Gateway;
-import dev.forge.config.ForgeConfig;
 import dev.forge.protocol.Json;
 import dev.forge.support.Peers;
-import dev.forge.support.PostgresSchema;
+import dev.forge.support.TwoReplicas;
 import dev.forge.support.TestGateways;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -37,35 +36,29 @@ class ReplicatedModernTest {
             .claim("role", "developer").build());
     static Gateway a;
     static Gateway b;
-    static PostgresSchema schema;
+    static TwoReplicas replicas;
     static Path probeState;
 
     @BeforeAll
     static void start() throws Exception {
-        schema = PostgresSchema.create("forge_modern");
         probeState = Files.createTempDirectory("forge-replicated-probe"); // shared: either replica's probe reports cancels
-        ForgeConfig config = TestGateways.config(List.of(TestGateways.stdio("probe", Peers.probe(),
+        replicas = TwoReplicas.start("forge_modern", database -> TestGateways.config(List.of(TestGateways.stdio("probe", Peers.probe(),
                         Map.of("PROBE_STATE_DIR", probeState.toString()))), List.of())
-                .withDatabase(schema.url())
+                .withDatabase(database)
                 .withSecurity(TestGateways.security(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0", "RATE_LIMIT_PER_MINUTE", "0",
                         "JWT_SECRET", SECRET)))
                 .withTaskAfter(Duration.ofMillis(300))
                 .withRoles(java.util.EnumSet.of(dev.forge.config.ServerRole.GATEWAY, dev.forge.config.ServerRole.SERVICE_MANAGER),
                         new dev.forge.config.ServiceManagerConfig(0, List.of(new dev.forge.config.ConfigLoader(Map.of()).service("test",
                                 Json.parse("{\"name\":\"svc-probe\",\"command\":" + Json.text(Json.valueToTree(Peers.probe())) + "}"),
-                                Duration.ofSeconds(20))), List.of(), false, URI.create("http://127.0.0.1:0")));
-        a = TestGateways.start(config); // one after the other: the first creates the schema the other joins
-        b = TestGateways.start(config);
+                                Duration.ofSeconds(20))), List.of(), false, URI.create("http://127.0.0.1:0"))));
+        a = replicas.a();
+        b = replicas.b();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (b != null) b.close();
-            if (a != null) a.close();
-        } finally {
-            if (schema != null) schema.close();
-        }
+        if (replicas != null) replicas.close();
     }
 
     @Test
