@@ -54,6 +54,9 @@ final class RedisSignIns implements SignInStore {
     /** The records of the sign-ins made here, by a digest of their credential, oldest first; bounded in all. */
     private final Map<String, Deque<String>> madeHere = new LinkedHashMap<>(16, 0.75f, true);
     private int madeHereCount;
+    /** Sign-outs Redis refused, to be carried out once it is back; one worker at a time. */
+    private final java.util.Set<String> pendingEnds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean endingWorker = new java.util.concurrent.atomic.AtomicBoolean();
 
     RedisSignIns(RedisLink redis, Clock clock) {
         this.connection = redis.client().connect();
@@ -147,24 +150,44 @@ final class RedisSignIns implements SignInStore {
             connection.sync().del(key);
             return true;
         } catch (RedisException e) {
-            LOG.warn("a console sign-out could not reach Redis ({}); it is tried again for a minute", e.getMessage());
-            Thread.ofVirtual().name("console-sign-out").start(() -> endLater(key));
+            LOG.warn("a console sign-out could not reach Redis ({}); it is carried out once Redis is back", e.getMessage());
+            endLater(key);
             return false;
         }
     }
 
-    /** Tries a sign-out Redis refused again until it is done, for a minute at most (Redis ends it when idle anyway). */
+    /**
+     * Keeps a sign-out Redis refused, for one worker to carry out once Redis is back (tried every 5 s while this process
+     * runs). Bounded: past {@link ConsoleSessions#MAX} waiting, the sign-in lapses by itself when idle.
+     */
     private void endLater(String key) {
-        for (int i = 0; i < 12; i++) {
-            try {
+        if (pendingEnds.size() >= ConsoleSessions.MAX) {
+            return;
+        }
+        pendingEnds.add(key);
+        if (endingWorker.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("console-sign-outs").start(this::endPending);
+        }
+    }
+
+    private void endPending() {
+        try {
+            while (!pendingEnds.isEmpty()) {
                 Thread.sleep(5_000);
-                connection.sync().del(key);
-                return;
-            } catch (RedisException e) {
-                // still unreachable: the next try
-            } catch (InterruptedException e) {
-                return;
+                for (String key : java.util.List.copyOf(pendingEnds)) {
+                    connection.sync().del(key);
+                    pendingEnds.remove(key);
+                }
             }
+        } catch (RedisException e) {
+            // still unreachable: the next round
+        } catch (InterruptedException e) {
+            return;
+        } finally {
+            endingWorker.set(false);
+        }
+        if (!pendingEnds.isEmpty() && endingWorker.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("console-sign-outs").start(this::endPending);
         }
     }
 

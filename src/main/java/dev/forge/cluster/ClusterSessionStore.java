@@ -73,8 +73,14 @@ public final class ClusterSessionStore implements SessionStore {
     private volatile long registeredUntil;
     /** When a request last registered this replica itself (nanoTime): at most once a second, while Redis refuses. */
     private volatile long lastInlineRegistration;
-    /** The listeners of other replicas as last read (from Redis, or a session's record): tried when Redis has none. */
-    private final Map<String, Map<String, String>> lastKnown = new ConcurrentHashMap<>();
+    /**
+     * The listeners of other replicas as last read (from Redis, or a session's record) and when: tried when Redis has
+     * none, for {@link #LAST_KNOWN_FOR} at most (Redis lost it, and the replica writes it again within 5 s).
+     */
+    private final Map<String, Known> lastKnown = new ConcurrentHashMap<>();
+    private static final Duration LAST_KNOWN_FOR = Duration.ofMinutes(2);
+
+    private record Known(Map<String, String> urls, long seenAt) {}
     private final Thread registration;
     /** Who hears the modern cancels other replicas announce. */
     private final java.util.List<java.util.function.BiConsumer<String, JsonNode>> cancelListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -189,7 +195,7 @@ public final class ClusterSessionStore implements SessionStore {
             if (stored.get("urls") != null && Json.parse(stored.get("urls")) instanceof ObjectNode urls) {
                 Map<String, String> known = new java.util.LinkedHashMap<>();
                 urls.properties().forEach(e -> known.put(e.getKey(), e.getValue().asString("")));
-                lastKnown.putIfAbsent(owner, known); // the session's own record: where its replica was when it began
+                lastKnown.putIfAbsent(owner, new Known(known, System.nanoTime())); // the session's record: where its replica was
             }
         }
         ClientSession adopted = local.adopt(id, stored.get("scope"), PrincipalJson.parse(Json.parse(stored.get("principal"))),
@@ -353,14 +359,24 @@ public final class ClusterSessionStore implements SessionStore {
         }
         Map<String, String> registered = commands().hgetall(REPLICA_URL + tag);
         if (registered != null && !registered.isEmpty()) {
-            lastKnown.put(tag, registered);
+            lastKnown.put(tag, new Known(registered, System.nanoTime()));
         } else {
             // not registered: stopped, or Redis lost it (a restart) and the replica has not written it again yet;
-            // where it was last is tried, and a refused connection then says it is gone
-            registered = lastKnown.get(tag);
+            // where it was lately is tried, and a refused connection then says it is gone
+            Known known = lastKnown.get(tag);
+            if (known != null && System.nanoTime() - known.seenAt() > LAST_KNOWN_FOR.toNanos()) {
+                lastKnown.remove(tag, known);
+                known = null;
+            }
+            registered = known == null ? null : known.urls();
         }
         String url = registered == null ? null : registered.get(listener);
         return url == null ? null : URI.create(url);
+    }
+
+    @Override
+    public boolean registered(String tag) {
+        return tag != null && Thread.currentThread().isVirtual() && commands().exists(REPLICA_URL + tag) > 0;
     }
 
     @Override

@@ -31,7 +31,8 @@ public final class RateLimitGuard {
     /** True if the request may go on; otherwise the 429 has been written. */
     public boolean admit(Context ctx) {
         Surface surface = Surface.of(ctx.path());
-        if (surface == Surface.OPEN || (surface == Surface.METRICS && metricsPublic)) {
+        // signing out is open (it must work when the sign-in cannot be read) but not free: it is charged to the address
+        if ((surface == Surface.OPEN && !ctx.path().equals("/admin/logout")) || (surface == Surface.METRICS && metricsPublic)) {
             return true;
         }
         String chargedTo = Principal.of(ctx).chargedTo(ClientAddress.of(ctx));

@@ -59,6 +59,11 @@ public interface SessionStore extends AutoCloseable {
     /** Hears the cancels other replicas announce. */
     default void onCancelAnnounced(java.util.function.BiConsumer<String, tools.jackson.databind.JsonNode> listener) {}
 
+    /** True while the replica with this tag says where it is (it runs, or stopped without a word less than a minute ago). */
+    default boolean registered(String tag) {
+        return false;
+    }
+
     /** Hears every session that ends (deleted, stream closed, or reaped idle), after it has ended. */
     void onClose(Consumer<ClientSession> listener);
 

@@ -143,8 +143,11 @@ final class ModernListen {
 
     private void pump(ClientSession session, long generation, SseWriter sse, ObjectNode honored, JsonNode id)
             throws IOException, InterruptedException {
+        long lastWrite = System.nanoTime();
         while (session.isCurrentStream(generation)) {
-            ObjectNode message = session.nextOutbound(generation, KEEP_ALIVE);
+            // timed from the last byte written: messages this stream filters out must not hold back the keep-alive
+            long untilKeepAlive = Math.max(0, lastWrite + KEEP_ALIVE.toNanos() - System.nanoTime());
+            ObjectNode message = session.nextOutbound(generation, Duration.ofNanos(untilKeepAlive));
             if (message == END) {
                 ObjectNode result = Json.object();
                 result.put("resultType", "complete");
@@ -153,13 +156,15 @@ final class ModernListen {
                 return;
             }
             session.touch();
-            if (message == null) {
-                sse.keepAlive();
-            } else if (delivered(message, honored, session)) {
+            if (message != null && delivered(message, honored, session)) {
                 ObjectNode params = message.get("params") instanceof ObjectNode p ? p : message.putObject("params");
                 ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
                 meta.set(ModernEnvelope.SUBSCRIPTION_ID, id);
                 sse.message(message);
+                lastWrite = System.nanoTime();
+            } else if (System.nanoTime() - lastWrite >= KEEP_ALIVE.toNanos()) {
+                sse.keepAlive();
+                lastWrite = System.nanoTime();
             }
         }
     }

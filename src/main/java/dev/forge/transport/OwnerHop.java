@@ -82,7 +82,8 @@ public final class OwnerHop {
     boolean misdirected(Context ctx) {
         String meantFor = ctx.header(HOP_HEADER);
         String self = sessions == null ? null : sessions.replicaTag();
-        if (meantFor == null || self == null || meantFor.equals(self)) {
+        // a replica of an earlier version marks its hops without naming the target ("1"): served as before
+        if (meantFor == null || self == null || meantFor.equals(self) || meantFor.length() != self.length()) {
             return false;
         }
         HttpErrors.reply(ctx, 421, JsonRpcError.INVALID_REQUEST, "Misdirected Request: this is not replica " + meantFor);
@@ -127,7 +128,7 @@ public final class OwnerHop {
         }
         String query = ctx.queryString();
         HttpRequest.Builder replay = HttpRequest.newBuilder(owner.resolve(ctx.path() + (query == null ? "" : "?" + query)))
-                .timeout(answerWithin).POST(HttpRequest.BodyPublishers.ofByteArray(body)).header(HOP_HEADER, replica);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header(HOP_HEADER, replica);
         for (String name : FORWARDED) {
             String value = ctx.header(name);
             if (value != null) {
@@ -136,22 +137,24 @@ public final class OwnerHop {
         }
         String forwardedFor = ctx.header("X-Forwarded-For");
         replay.header("X-Forwarded-For", (forwardedFor == null ? "" : forwardedFor + ", ") + ctx.ip());
+        // a client that takes a stream gets it opened at once by the replica (then kept alive); one that takes only JSON
+        // waits for the whole answer, which the replica gives by its own deadline for the request
+        boolean streamed = Accept.parse(ctx.header("Accept")).eventStream();
+        long beginWithinMs = streamed ? SILENCE_MS : answerWithin.toMillis();
         HttpResponse<InputStream> answer;
+        java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> sent =
+                http.sendAsync(replay.build(), HttpResponse.BodyHandlers.ofInputStream());
         try {
-            answer = http.send(replay.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | NoRouteToHostException e) { // nobody there: the replica stopped
-            LOG.info("replica {} at {} cannot be reached: {}", replica, owner, e.toString());
-            return Hop.GONE;
-        } catch (HttpConnectTimeoutException e) { // there, perhaps, but too busy to take the connection
-            ctx.header("Retry-After", "1");
-            HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: the replica holding"
-                    + " this request's state did not take the connection in time; try again");
-            return Hop.ANSWERED;
-        } catch (IOException e) { // reset, cut off or silent after connecting: it may still run the call
+            answer = sent.get(beginWithinMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            sent.cancel(true);
             HttpErrors.reply(ctx, 502, request.id(), JsonRpcError.INTERNAL_ERROR, "Bad Gateway: the replica holding this"
-                    + " request's state stopped answering (" + e.getClass().getSimpleName() + "); try again");
+                    + " request's state did not begin its answer within " + beginWithinMs / 1000 + " s; try again");
             return Hop.ANSWERED;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return failed(ctx, replica, owner, request, e.getCause());
         } catch (InterruptedException e) {
+            sent.cancel(true);
             Thread.currentThread().interrupt();
             HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: stopping");
             return Hop.ANSWERED;
@@ -160,6 +163,34 @@ public final class OwnerHop {
             closeQuietly(answer.body());
             return Hop.GONE;
         }
+        return passBack(ctx, owner, answer);
+    }
+
+    /** Why a replay found no answer: the replica gone, busy, or cut off. */
+    private Hop failed(Context ctx, String replica, URI owner, Message.Request request, Throwable why) {
+        try {
+            throw why;
+        } catch (ConnectException | NoRouteToHostException e) { // nobody there: the replica stopped
+            LOG.info("replica {} at {} cannot be reached: {}", replica, owner, e.toString());
+            return Hop.GONE;
+        } catch (HttpConnectTimeoutException e) {
+            if (!sessions.registered(replica)) { // an address it no longer announces: it went without a word
+                LOG.info("replica {} at {} is no longer registered and does not answer: {}", replica, owner, e.toString());
+                return Hop.GONE;
+            }
+            ctx.header("Retry-After", "1"); // there, but too busy to take the connection
+            HttpErrors.reply(ctx, 503, request.id(), JsonRpcError.INTERNAL_ERROR, "Service Unavailable: the replica holding"
+                    + " this request's state did not take the connection in time; try again");
+            return Hop.ANSWERED;
+        } catch (Throwable e) { // reset or cut off after connecting: it may still run the call
+            HttpErrors.reply(ctx, 502, request.id(), JsonRpcError.INTERNAL_ERROR, "Bad Gateway: the replica holding this"
+                    + " request's state stopped answering (" + e.getClass().getSimpleName() + "); try again");
+            return Hop.ANSWERED;
+        }
+    }
+
+    /** The replica's answer, passed back as it is written; given up when it falls silent. */
+    private static Hop passBack(Context ctx, URI owner, HttpResponse<InputStream> answer) {
         ctx.status(answer.statusCode());
         for (String name : RETURNED) {
             answer.headers().firstValue(name).ifPresent(value -> ctx.header(name, value));

@@ -209,8 +209,8 @@ public final class StreamableHttpEndpoint {
             }
             ready.run();
         });
-        if (!related.isEmpty()) {
-            ready.run(); // something came before the hook was set
+        if (!related.isEmpty() || hopped(ctx, accept)) {
+            ready.run(); // something came before the hook was set, or another replica waits for the stream to open
         }
         ctx.future(() -> {
             if (conditions.decrementAndGet() == 0) {
@@ -218,6 +218,11 @@ public final class StreamableHttpEndpoint {
             }
             return written;
         });
+    }
+
+    /** Replayed here by another replica for a client that takes a stream: it is opened at once, and kept alive. */
+    private static boolean hopped(Context ctx, Accept accept) {
+        return accept.eventStream() && ctx.header(OwnerHop.HOP_HEADER) != null;
     }
 
     private static boolean stillOpen(Context ctx) {
@@ -238,15 +243,22 @@ public final class StreamableHttpEndpoint {
         JsonNode id = answer.inFlight().clientId();
         SseWriter sse = null;
         long deadline = System.nanoTime() + responseDeadline.toNanos();
+        long lastWrite = System.nanoTime();
         try {
+            if (hopped(ctx, accept)) { // the replica waiting for this answer hears from this one however long it takes
+                sse = SseWriter.open(ctx, null);
+            }
             ObjectNode next;
             while (true) {
-                long wait = Math.min(Math.max(0, deadline - System.nanoTime()), KEEP_ALIVE.toNanos());
+                // timed from the last byte written: messages not for this client must not hold back the keep-alive
+                long untilKeepAlive = Math.max(0, lastWrite + KEEP_ALIVE.toNanos() - System.nanoTime());
+                long wait = Math.min(Math.max(0, deadline - System.nanoTime()), untilKeepAlive);
                 next = related.poll(wait, TimeUnit.NANOSECONDS);
                 if (next == END_OF_RELATED || (next == null && deadline - System.nanoTime() <= 0)) {
                     break;
                 }
-                if (next != null && (next = shown.apply(next)) == null) {
+                if (next != null && (next = shown.apply(next)) == null
+                        && System.nanoTime() - lastWrite < KEEP_ALIVE.toNanos()) {
                     continue; // not for this client
                 }
                 if (sse == null) {
@@ -257,6 +269,7 @@ public final class StreamableHttpEndpoint {
                 } else {
                     sse.message(next);
                 }
+                lastWrite = System.nanoTime();
             }
             ObjectNode response = await(answer.response(), id);
             if (sse == null) {

@@ -170,11 +170,30 @@ class ReplicatedModernTest {
         assertThat(running.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode()).as("the cancelled call's request ends").isEqualTo(200);
     }
 
+    /** What the replica waiting on a hop relies on: the stream opens at once, not when the call's answer is ready. */
+    @Test
+    void aReplicaOpensTheStreamOfAReplayedCallAtOnce() throws Exception {
+        JsonNode round = send(a, ModernTasksTest.request("tag-of-a", "tools/call", "\"name\":\"probe__ask-elicitation\",\"arguments\":{}",
+                ModernTasksTest.TAKES_NONE), "tools/call", "probe__ask-elicitation", 200).path("result");
+        String tagOfA = round.path("requestState").asString().split("-")[1];
+        HttpRequest.Builder replayed = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(a) + "/mcp"))
+                .POST(HttpRequest.BodyPublishers.ofString(ModernTasksTest.request("slow", "tools/call",
+                        "\"name\":\"probe__echo\",\"arguments\":{\"message\":\"late\",\"delayMs\":3000}", ModernTasksTest.TAKES_NONE)))
+                .header("Forge-Replica-Hop", tagOfA);
+        headers("tools/call", "probe__echo").forEach(replayed::header);
+        long sent = System.nanoTime();
+        HttpResponse<java.util.stream.Stream<String>> opened = ModernEdgeTest.HTTP.send(replayed.build(), HttpResponse.BodyHandlers.ofLines());
+        long openedMs = (System.nanoTime() - sent) / 1_000_000;
+        assertThat(opened.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        assertThat(openedMs).as("the stream opened before the 3 s call ended").isLessThan(2_500);
+        assertThat(opened.body().filter(l -> l.startsWith("data:")).reduce((x, y) -> y).orElseThrow()).contains("echo: late");
+    }
+
     @Test
     void aHopMeantForAnotherReplicaIsRefusedAsMisdirected() throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(a) + "/mcp"))
                 .POST(HttpRequest.BodyPublishers.ofString(ModernTasksTest.request("hop", "tools/list", "", ModernTasksTest.TAKES_NONE)))
-                .header("Forge-Replica-Hop", "0badc0de");
+                .header("Forge-Replica-Hop", "0badc0de"); // a tag's length, not this replica's
         headers("tools/list", null).forEach(request::header);
         HttpResponse<String> refused = ModernEdgeTest.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as("an address that outlived its replica, now another's").isEqualTo(421);
