@@ -34,14 +34,15 @@ final class Connector {
         if (status.stopped()) {
             return;
         }
+        int halts = status.halts();
         try {
             UpstreamClient connected = handshake.open(null, reconnection::connectionLost);
-            if (status.stopped()) { // stopped while we were connecting: this connection must not outlive it
+            if (status.stopped() || status.halts() != halts) { // stopped or halted meanwhile: it must not outlive that
                 connected.close();
                 return;
             }
             shared.use(connected);
-            if (status.stopped()) { // stopped between the check above and now: stop() may have found nothing to close
+            if (status.stopped() || status.halts() != halts) { // between the check above and now: stop() or halt() may have found nothing to close
                 UpstreamClient taken = shared.take();
                 if (taken != null) {
                     taken.close();
@@ -56,6 +57,9 @@ final class Connector {
                     name, connected.transport().kind(), shared.protocolVersion(), discovered.tools().size(),
                     discovered.resources().size(), discovered.resourceTemplates().size(), discovered.prompts().size());
         } catch (RuntimeException e) {
+            if (status.halts() != halts) {
+                return; // halted meanwhile: stopped is what it is now, not failed (and nothing to retry)
+            }
             reconnection.connectFailed(e);
         }
     }

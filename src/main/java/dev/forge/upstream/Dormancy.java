@@ -95,6 +95,7 @@ final class Dormancy {
 
     /** Stops the process and keeps it stopped, its lists emptied, with the reason shown in health. */
     void halt(String reason) {
+        status.halted(); // first: a connection under way, or a reconnect scheduled, sees it and gives up
         UpstreamClient c = shared.take();
         shared.lists(UpstreamLists.EMPTY);
         status.change(UpstreamState.STOPPED, reason);

@@ -90,6 +90,11 @@ final class Reconnection {
             backoff = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
         }
         LOG.warn("upstream {} unavailable: {}; retrying in {} ms", name, reason, wait.toMillis());
-        scheduler.schedule(() -> Thread.ofVirtual().name("connect-" + name).start(connect), wait.toMillis(), TimeUnit.MILLISECONDS);
+        int halts = status.halts();
+        scheduler.schedule(() -> {
+            if (status.halts() == halts) { // halted since: it stays stopped until someone starts it
+                Thread.ofVirtual().name("connect-" + name).start(connect);
+            }
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -17,6 +17,7 @@ final class UpstreamStatus {
     private volatile UpstreamException.Kind lastKind = UpstreamException.Kind.UNREACHABLE;
     private volatile CompletableFuture<Void> readySignal = new CompletableFuture<>();
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicInteger halts = new java.util.concurrent.atomic.AtomicInteger();
 
     UpstreamStatus(Upstream upstream, Upstream.ChangeListener listener) {
         this.upstream = upstream;
@@ -48,6 +49,15 @@ final class UpstreamStatus {
     /** True once the gateway stopped this upstream for good: nothing may connect it again. */
     boolean stopped() {
         return stopped;
+    }
+
+    /** Halts so far (an operator's stop, a limit): a connection begun before the latest one must not outlive it. */
+    int halts() {
+        return halts.get();
+    }
+
+    void halted() {
+        halts.incrementAndGet();
     }
 
     void stop() {
