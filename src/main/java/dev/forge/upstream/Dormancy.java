@@ -28,6 +28,8 @@ final class Dormancy {
     private final LogRing logs;
     private final CompletableFuture<Void> firstAttempt;
     private final AtomicBoolean waking = new AtomicBoolean();
+    /** A wake asked for and not yet tried. */
+    private final AtomicBoolean wanted = new AtomicBoolean();
 
     /** @param firstAttempt completed by a halt, as by the first connection attempt's end */
     Dormancy(UpstreamConfig config, UpstreamStatus status, SharedConnection shared, ClientSessions sessions,
@@ -56,18 +58,38 @@ final class Dormancy {
         return true;
     }
 
-    /** Starts a sleeping or stopped upstream again, in the background; a second call while it starts does nothing. */
+    /**
+     * Starts a sleeping or stopped upstream again, in the background. A call while a start is under way is not lost:
+     * that start may be given up by a halt in between (a restart is a halt, then a wake), so the waker starts it
+     * once more when it is still not running.
+     */
     void wake() {
         UpstreamState now = status.state();
-        if (status.stopped() || !(now == UpstreamState.SLEEPING || now == UpstreamState.STOPPED) || !waking.compareAndSet(false, true)) {
+        if (status.stopped() || !(now == UpstreamState.SLEEPING || now == UpstreamState.STOPPED)) {
             return;
+        }
+        wanted.set(true);
+        startWaker();
+    }
+
+    private void startWaker() {
+        if (!waking.compareAndSet(false, true)) {
+            return; // the waker under way sees what was wanted before it ends
         }
         logs.add("forge", "waking");
         Thread.ofVirtual().name("wake-" + config.name()).start(() -> {
             try {
-                connector.connectOnce();
+                while (wanted.getAndSet(false)) {
+                    UpstreamState now = status.state();
+                    if (!status.stopped() && (now == UpstreamState.SLEEPING || now == UpstreamState.STOPPED)) {
+                        connector.connectOnce();
+                    }
+                }
             } finally {
                 waking.set(false);
+            }
+            if (wanted.get()) {
+                startWaker(); // wanted again while this one was ending
             }
         });
     }
