@@ -89,15 +89,7 @@ class ConsoleJourneyTest extends dev.forge.support.ConsoleBrowserTest {
     @Test
     void anAdminCreatesATokenSeesItOnceAndRevokesIt() throws Exception {
         signIn(token("admin"));
-        browser.open(base + "/admin/tokens");
-        if (!browser.find("#create-token").isDisplayed()) {
-            browser.find("details summary").click();
-        }
-        browser.type("#token-name", "console-made");
-        browser.type("#token-subject", "ci@example.com");
-        browser.find("#token-role option[value=viewer]").click();
-        browser.find("#create-token-button").click();
-        String created = browser.await(d -> d.findElement(By.id("created-token"))).getText();
+        String created = createToken(base, "console-made", "ci@example.com", "viewer");
         assertThat(created).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
         browser.screenshot("tokens-created");
         // the token works: it reads the admin API, as a viewer

@@ -51,15 +51,7 @@ class ConsoleReplicasJourneyTest extends dev.forge.support.ConsoleBrowserTest {
         }
 
         // a change: its form rendered by one replica, posted to the next
-        browser.open(base + "/admin/tokens");
-        if (!browser.find("#create-token").isDisplayed()) {
-            browser.find("details summary").click();
-        }
-        browser.type("#token-name", "replicated");
-        browser.type("#token-subject", "ci@example.com");
-        browser.find("#token-role option[value=viewer]").click();
-        browser.find("#create-token-button").click();
-        assertThat(browser.await(d -> d.findElement(By.id("created-token"))).getText()).contains(".");
+        assertThat(createToken(base, "replicated", "ci@example.com", "viewer")).contains(".");
 
         browser.find("form[action='/admin/logout'] button").click();
         browser.await(d -> d.getCurrentUrl().contains("/admin/login"));

@@ -76,7 +76,17 @@ public final class Browser implements AutoCloseable {
     public <T> T await(Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class) // a live region replaced meanwhile
-                .until(condition);
+                .until(d -> {
+                    try {
+                        return condition.apply(d);
+                    } catch (org.openqa.selenium.WebDriverException e) {
+                        // chromedriver's other word for a stale element: replaced between finding and reading it
+                        if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
     }
 
     public void type(String css, String text) {

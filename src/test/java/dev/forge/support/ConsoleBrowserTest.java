@@ -46,6 +46,19 @@ public abstract class ConsoleBrowserTest {
         return token(role + "@example.com", role);
     }
 
+    /** Makes a token on the console's tokens page and returns it, as the page shows it once. */
+    protected String createToken(String base, String name, String subject, String role) {
+        browser.open(base + "/admin/tokens");
+        if (!browser.find("#create-token").isDisplayed()) {
+            browser.find("details summary").click();
+        }
+        browser.type("#token-name", name);
+        browser.type("#token-subject", subject);
+        browser.find("#token-role option[value=" + role + "]").click();
+        browser.find("#create-token-button").click();
+        return browser.await(d -> d.findElement(By.id("created-token"))).getText();
+    }
+
     /** Signs in with the console's form and waits until its first page is there. */
     protected void signIn(String base, String token) {
         browser.open(base + "/admin/login");
