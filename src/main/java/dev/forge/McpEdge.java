@@ -97,7 +97,7 @@ final class McpEdge implements AutoCloseable {
         OwnerHop ownerHop = f.security.redis() == null ? OwnerHop.NONE : new OwnerHop(sessions, new OwnerBound(federation),
                 java.net.http.HttpClient.newBuilder().connectTimeout(config.connectTimeout())
                         .sslContext(f.tls.clientContext()).build(), localPort -> listenerOn(listening.get(), localPort), // replicas serve HTTPS alike
-                config.requestTimeout().plusSeconds(15)); // a replica answers a request by its timeout and 5 s at most
+                config.requestTimeout());
         java.util.function.Predicate<String> scopeExists = scope -> federation.catalog().view(scope) != null;
         this.streamable = new StreamableHttpEndpoint(handler, sessions, scopeExists, config.requestTimeout(),
                 new Batches(config.security().batches(), f.security.rateLimits::admitBatch), ownerHop, subscribers,

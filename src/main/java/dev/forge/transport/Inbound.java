@@ -7,6 +7,7 @@ import dev.forge.session.ClientSession;
 import dev.forge.session.InFlight;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
+import java.time.Duration;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,6 +20,14 @@ final class Inbound {
     record Answer(InFlight inFlight, CompletableFuture<ObjectNode> response) {}
 
     private final McpHandler handler;
+
+    /**
+     * How long a transport waits for a request's answer at most: the upstream's own timeout answers first, so this
+     * only bounds an answer that never comes.
+     */
+    static Duration answerDeadline(Duration requestTimeout) {
+        return requestTimeout.plusSeconds(5);
+    }
 
     Inbound(McpHandler handler) {
         this.handler = handler;

@@ -35,8 +35,7 @@ public final class LocalCalls {
     public LocalCalls(McpHandler handler, SessionStore sessions, Duration requestTimeout) {
         this.inbound = new Inbound(handler);
         this.sessions = sessions;
-        // the upstream's own timeout answers first; this only bounds an answer that never comes
-        this.deadline = requestTimeout.plusSeconds(5);
+        this.deadline = Inbound.answerDeadline(requestTimeout);
     }
 
     /** How long a request is waited for at most. */

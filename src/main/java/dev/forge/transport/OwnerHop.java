@@ -52,7 +52,7 @@ public final class OwnerHop {
     private final HttpClient http;
     /** The name of the listener on a local port: a request is replayed on the same listener of the other replica. */
     private final IntFunction<String> listenerOn;
-    /** How long the replica may take to begin its answer: past its own deadline for the request, it never will. */
+    /** How long a replica may take to begin an answer in JSON: past its own deadline for the request, it never will. */
     private final Duration answerWithin;
 
     /** What became of a request that names another replica. */
@@ -65,10 +65,10 @@ public final class OwnerHop {
         GONE
     }
 
-    /** @param answerWithin how long a replica may take to begin an answer (its own deadline for a request, and some) */
+    /** @param requestTimeout the replicas' request timeout: an answer in JSON comes by its deadline for a request */
     public OwnerHop(SessionStore sessions, BiPredicate<ClientSession, Message.Request> ownerBound, HttpClient http,
-                    IntFunction<String> listenerOn, Duration answerWithin) {
-        this.answerWithin = answerWithin;
+                    IntFunction<String> listenerOn, Duration requestTimeout) {
+        this.answerWithin = Inbound.answerDeadline(requestTimeout).plusSeconds(10); // and the way back
         this.sessions = sessions;
         this.ownerBound = ownerBound;
         this.http = http;

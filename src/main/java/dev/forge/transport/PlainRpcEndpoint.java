@@ -32,7 +32,7 @@ public final class PlainRpcEndpoint {
     public PlainRpcEndpoint(McpHandler handler, SessionStore sessions, Duration requestTimeout) {
         this.inbound = new Inbound(handler);
         this.sessions = sessions;
-        this.deadline = requestTimeout.plusSeconds(5);
+        this.deadline = Inbound.answerDeadline(requestTimeout);
     }
 
     public void post(Context ctx) {

@@ -71,8 +71,7 @@ public final class StreamableHttpEndpoint {
         this.batches = batches;
         this.sessions = sessions;
         this.scopeExists = scopeExists;
-        // the upstream's own timeout answers first; this only guards against a response that never comes
-        this.responseDeadline = requestTimeout.plusSeconds(5);
+        this.responseDeadline = Inbound.answerDeadline(requestTimeout);
     }
 
     public void post(Context ctx, String scope) {

@@ -198,6 +198,12 @@ class ReplicatedModernTest {
         HttpResponse<String> refused = ModernEdgeTest.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as("an address that outlived its replica, now another's").isEqualTo(421);
         assertThat(refused.body()).contains("not replica 0badc0de");
+        // the legacy SSE endpoint's posts too
+        HttpResponse<String> legacy = ModernEdgeTest.HTTP.send(HttpRequest.newBuilder(URI.create(TestGateways.baseUrl(a)
+                        + "/message?session_id=any")).header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .header("Forge-Replica-Hop", "0badc0de").POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,"
+                        + "\"method\":\"tools/list\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(legacy.statusCode()).as(legacy.body()).isEqualTo(421);
     }
 
     @Test
